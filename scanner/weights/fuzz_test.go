@@ -1,0 +1,76 @@
+package weights
+
+import (
+	"context"
+	"strings"
+	"testing"
+)
+
+func FuzzGGUF(f *testing.F) {
+	f.Add(llamaLike(50).bytes())
+	for _, v := range []uint32{1, 2} {
+		g := llamaLike(5)
+		g.version = v
+		f.Add(g.bytes())
+	}
+	g := llamaLike(5)
+	g.bigEndian = true
+	f.Add(g.bytes())
+	f.Add((&ggufFile{kvs: []ggufKV{
+		{"general.nested", ggufArr{et: ggufArray, elems: []any{ggufArr{et: ggufString, elems: []any{"a", "b"}}}}},
+		{"general.f", float32(1.5)},
+	}}).bytes())
+	f.Add([]byte("GGUF"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		for _, size := range []int64{int64(len(b)), -1} {
+			r := NewFileReader(strings.NewReader(string(b)), size)
+			h, err := ReadGGUF(context.Background(), r, size)
+			if r.BytesRead() > MaxGGUFMetadataBytes || r.Reads() > maxReads {
+				t.Fatalf("read %d bytes in %d reads", r.BytesRead(), r.Reads())
+			}
+			if err != nil {
+				continue
+			}
+			if h.BytesRead != r.BytesRead() || h.HeaderBytes > int64(len(b)) && size >= 0 {
+				t.Fatalf("BytesRead %d (reader %d), HeaderBytes %d of %d", h.BytesRead, r.BytesRead(), h.HeaderBytes, len(b))
+			}
+			for k, v := range h.Metadata {
+				if !strings.HasPrefix(k, "general.") || len(v) > MaxStringBytes {
+					t.Fatalf("kept %q (%d bytes)", k, len(v))
+				}
+			}
+			h.License()
+			h.BaseModels()
+		}
+	})
+}
+
+func FuzzSafetensors(f *testing.F) {
+	f.Add(sampleSafetensors())
+	f.Add(safetensorsRaw(2, []byte("{}"), 0))
+	f.Add(safetensorsRaw(uint64(len(`{"__metadata__":null}`)), []byte(`{"__metadata__":null}`), 0))
+	f.Add(safetensorsRaw(1<<63, []byte("{}"), 0))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		for _, size := range []int64{int64(len(b)), -1} {
+			r := NewFileReader(strings.NewReader(string(b)), size)
+			h, err := ReadSafetensors(context.Background(), r, size)
+			if r.BytesRead() > 8+MaxSafetensorsHeaderBytes || r.Reads() > 2 {
+				t.Fatalf("read %d bytes in %d reads", r.BytesRead(), r.Reads())
+			}
+			if err != nil {
+				continue
+			}
+			if h.HeaderBytes > int64(len(b)) || h.TensorCount != uint64(sum(h.DTypes)) {
+				t.Fatalf("HeaderBytes %d of %d, TensorCount %d, DTypes %v", h.HeaderBytes, len(b), h.TensorCount, h.DTypes)
+			}
+			h.License()
+		}
+	})
+}
+
+func sum(m map[string]int) (n int) {
+	for _, v := range m {
+		n += v
+	}
+	return n
+}
