@@ -1,0 +1,109 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+// App carries everything commands need from the outside world, so tests
+// can inject their own.
+type App struct {
+	Stdout, Stderr io.Writer
+	Getenv         func(string) string
+	// StdoutTTY / StderrTTY say whether the streams are terminals.
+	StdoutTTY, StderrTTY bool
+	HTTPClient           *http.Client
+	Now                  func() time.Time
+}
+
+func newApp() *App {
+	return &App{
+		Stdout:     os.Stdout,
+		Stderr:     os.Stderr,
+		Getenv:     os.Getenv,
+		StdoutTTY:  term.IsTerminal(int(os.Stdout.Fd())),
+		StderrTTY:  term.IsTerminal(int(os.Stderr.Fd())),
+		HTTPClient: &http.Client{Timeout: 60 * time.Second},
+		Now:        time.Now,
+	}
+}
+
+// color reports whether output to stdout may use colors.
+func (a *App) color() bool {
+	return a.StdoutTTY && a.Getenv("NO_COLOR") == "" && a.Getenv("TERM") != "dumb"
+}
+
+func (a *App) warnf(format string, args ...any) {
+	fmt.Fprintf(a.Stderr, "carveout: "+format+"\n", args...)
+}
+
+func newRootCmd(app *App) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "carveout",
+		Short: "License compliance scanner for AI model weights",
+		Long: `carveout finds the real license terms of AI model repositories — model card
+front matter, LICENSE/NOTICE/USE_POLICY files, configs, GGUF and safetensors
+headers, Hugging Face Hub and GitHub metadata — identifies each license exactly
+(llama3.1, not "some Llama license"), turns it into structured terms with line
+citations, and says which terms bite a given organization.
+
+` + exitCodeHelp,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Version:       version,
+	}
+	root.SetOut(app.Stdout)
+	root.SetErr(app.Stderr)
+	root.SetVersionTemplate("carveout {{.Version}}\n")
+	root.AddCommand(
+		newScanCmd(app),
+		newCheckCmd(app),
+		newLicensesCmd(app),
+		newExplainCmd(app),
+		newProfileCmd(app),
+		newVersionCmd(app),
+	)
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return usageErr(err)
+	})
+	return root
+}
+
+// execute runs the root command with args and returns the exit code.
+func execute(ctx context.Context, app *App, args []string) int {
+	root := newRootCmd(app)
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	code := exitCode(err)
+	if err != nil && !errors.Is(err, errPolicyFailed) {
+		msg := err.Error()
+		app.warnf("%s", msg)
+		if code == exitUsage {
+			fmt.Fprintln(app.Stderr, "Run 'carveout --help' for usage.")
+		}
+	}
+	return code
+}
+
+func newVersionCmd(app *App) *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print carveout's version and report schema",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			fmt.Fprintf(app.Stdout, "carveout %s (report schema %s)\n", version, "carveout.report/v1")
+			return nil
+		},
+	}
+}

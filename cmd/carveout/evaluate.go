@@ -1,0 +1,103 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/carveout/carveout/licenses"
+	"github.com/carveout/carveout/licenses/profile"
+	"github.com/carveout/carveout/scanner"
+	"github.com/carveout/carveout/scanner/source"
+)
+
+// evaluation holds the parsed profile and policy of a scan.
+type evaluation struct {
+	profile *profile.Profile
+	policy  *profile.Policy
+}
+
+// loadEvaluation reads --profile (or $CARVEOUT_PROFILE) and --policy.
+// Invalid files are usage errors naming the file and line.
+func loadEvaluation(app *App, o *scanOptions) (*evaluation, error) {
+	e := &evaluation{}
+	name := o.profile
+	if name == "" {
+		name = app.Getenv("CARVEOUT_PROFILE")
+	}
+	if name != "" {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			return nil, usagef("profile: %v", err)
+		}
+		p, err := profile.ParseProfile(name, b)
+		if err != nil {
+			return nil, usageErr(err)
+		}
+		e.profile = p
+	}
+	if o.policy != "" {
+		b, err := os.ReadFile(o.policy)
+		if err != nil {
+			return nil, usagef("policy: %v", err)
+		}
+		p, err := profile.ParsePolicy(o.policy, b)
+		if err != nil {
+			return nil, usageErr(err)
+		}
+		e.policy = p
+	}
+	return e, nil
+}
+
+// apply evaluates a report against the profile and policy.
+func (e *evaluation) apply(r *scanner.Report, failOn scanner.Severity, now time.Time) error {
+	scanner.Evaluate(r, scanner.Evaluation{Profile: e.profile, Policy: e.policy, FailOn: failOn, Now: now})
+	return nil
+}
+
+// derivativeName is the name a derivative will be published under, from
+// the profile.
+func (e *evaluation) derivativeName() string {
+	if e.profile == nil {
+		return ""
+	}
+	return e.profile.DerivativeName
+}
+
+// resolver builds the lineage resolver: the built-in table first (no
+// network), then the Hub unless offline.
+func (e *env) resolver(ctx context.Context) scanner.Resolver {
+	rs := scanner.Resolvers{scanner.TableResolver{}}
+	if !e.offline {
+		if c, err := source.NewHubClient(e.hub); err == nil {
+			rs = append(rs, hubResolver{c: c})
+		}
+	}
+	return rs
+}
+
+// hubResolver looks base models up on the Hugging Face Hub.
+type hubResolver struct{ c *source.HubClient }
+
+func (h hubResolver) Resolve(ctx context.Context, id string) (*scanner.BaseInfo, error) {
+	md, err := h.c.ModelInfo(ctx, id)
+	if err != nil {
+		if errors.Is(err, source.ErrNotFound) {
+			return nil, fmt.Errorf("%w: %v", scanner.ErrUnresolved, err)
+		}
+		return nil, err
+	}
+	return &scanner.BaseInfo{Licenses: md.License, LicenseName: md.LicenseName, BaseModels: md.BaseModels, Source: "hub-api"}, nil
+}
+
+// obligationsOf lists a catalog license's obligations for explain.
+func obligationsOf(l *licenses.License) []string {
+	var out []string
+	for _, o := range profile.Obligations(l.ID, "", l.Terms, nil) {
+		out = append(out, o.Action)
+	}
+	return out
+}

@@ -1,0 +1,62 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/carveout/carveout/scanner"
+)
+
+// Exit codes. This is the one table that maps errors to codes.
+const (
+	exitOK          = 0 // no findings at or above the failing severity; policy passed
+	exitFail        = 1 // findings at or above --fail-on, or the policy failed
+	exitUsage       = 2 // bad flags, arguments, profile or policy files
+	exitOperational = 3 // the target (or every target) could not be read
+)
+
+const exitCodeHelp = `Exit codes:
+  0  no findings at or above the failing severity (--fail-on) and the policy passed
+  1  findings at or above the failing severity, or the policy failed
+  2  usage error (bad flags or arguments, invalid profile or policy file)
+  3  operational failure (unreadable target, network or service error)`
+
+var (
+	errPolicyFailed = errors.New("findings at or above the failing severity, or policy violations")
+	errUsage        = errors.New("usage")
+)
+
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() []error {
+	return []error{e.err, errUsage}
+}
+
+func usageErr(err error) error { return usageError{err} }
+
+func usagef(format string, args ...any) error { return usageErr(fmt.Errorf(format, args...)) }
+
+// exitCode maps an error to the process exit code.
+func exitCode(err error) int {
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, errPolicyFailed):
+		return exitFail
+	case errors.Is(err, errUsage):
+		return exitUsage
+	case errors.Is(err, scanner.ErrTarget), errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return exitOperational
+	}
+	// cobra reports unknown commands and bad arguments as plain errors.
+	msg := err.Error()
+	for _, p := range []string{"unknown command", "unknown flag", "unknown shorthand", "accepts ", "requires at least", "invalid argument", "flag needs an argument"} {
+		if strings.Contains(msg, p) {
+			return exitUsage
+		}
+	}
+	return exitOperational
+}

@@ -1,0 +1,181 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/carveout/carveout/licenses"
+	"github.com/carveout/carveout/scanner/format"
+)
+
+type licensesOptions struct {
+	category string
+	family   string
+	format   string
+}
+
+func newLicensesCmd(app *App) *cobra.Command {
+	o := &licensesOptions{}
+	cmd := &cobra.Command{
+		Use:   "licenses",
+		Short: "List the license catalog",
+		Long: `List the licenses carveout knows: model licenses and their acceptable-use
+policies (Llama, Gemma, Qwen, RAIL, Stability, ...) plus the SPDX licenses
+models commonly use. Filter by --category and --family.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runLicenses(app, o)
+		},
+	}
+	cmd.Flags().StringVar(&o.category, "category", "", "only this category: "+categoryNames())
+	cmd.Flags().StringVar(&o.family, "family", "", "only this family (llama, gemma, qwen, openrail, ...)")
+	cmd.Flags().StringVarP(&o.format, "format", "f", "table", "output format: table or json")
+	return cmd
+}
+
+func categoryNames() string {
+	var s []string
+	for _, c := range licenses.Categories {
+		s = append(s, string(c))
+	}
+	return strings.Join(s, ", ")
+}
+
+func runLicenses(app *App, o *licensesOptions) error {
+	if o.category != "" {
+		ok := false
+		for _, c := range licenses.Categories {
+			ok = ok || string(c) == o.category
+		}
+		if !ok {
+			return usagef("--category %q: want one of %s", o.category, categoryNames())
+		}
+	}
+	var list []*licenses.License
+	for _, l := range licenses.Catalog() {
+		if o.category != "" && string(l.Category) != o.category {
+			continue
+		}
+		if o.family != "" && !strings.EqualFold(l.Family, o.family) {
+			continue
+		}
+		list = append(list, l)
+	}
+	switch o.format {
+	case "json":
+		enc := json.NewEncoder(app.Stdout)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		if list == nil {
+			list = []*licenses.License{}
+		}
+		return enc.Encode(struct {
+			Schema   string              `json:"schema"`
+			Licenses []*licenses.License `json:"licenses"`
+		}{"carveout.licenses/v1", list})
+	case "table":
+		tw := tabwriter.NewWriter(app.Stdout, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "ID\tFAMILY\tCATEGORY\tOSI\tHF ID\tSPDX\tNAME")
+		for _, l := range list {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", l.ID, l.Family, l.Category, yesNo(l.OSI), dash(l.HFID), dash(l.SPDXID), l.Name)
+		}
+		return tw.Flush()
+	}
+	return usagef("--format %q: want table or json", o.format)
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func newExplainCmd(app *App) *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "explain ID",
+		Short: "Explain a license: its terms, obligations and sources",
+		Long: `Explain a license of the catalog: identity (ids on the Hub, SPDX and ScanCode),
+category, the documents it incorporates, and its terms with their parameters.
+ID may be a catalog id, a Hugging Face license id, an SPDX id or an alias.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runExplain(app, args[0], asJSON)
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the catalog entry as JSON")
+	return cmd
+}
+
+func runExplain(app *App, id string, asJSON bool) error {
+	l, ok := licenses.Lookup(id)
+	if !ok {
+		ident, ok2 := licenses.FromID(id)
+		if !ok2 {
+			return usagef("explain: %q is not a license carveout knows (see 'carveout licenses')", id)
+		}
+		l = &licenses.License{ID: ident.ID, Name: ident.Name, Category: ident.Category, OSI: ident.OSI, SPDXID: ident.SPDXID, HFID: ident.HFID}
+	}
+	if asJSON {
+		enc := json.NewEncoder(app.Stdout)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		return enc.Encode(l)
+	}
+	w := app.Stdout
+	fmt.Fprintf(w, "%s — %s\n", l.ID, l.Name)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	row := func(k, v string) {
+		if v != "" {
+			fmt.Fprintf(tw, "  %s\t%s\n", k, v)
+		}
+	}
+	row("family", l.Family)
+	row("version", l.Version)
+	row("date", l.Date)
+	row("licensor", l.Licensor)
+	row("category", string(l.Category))
+	row("osi approved", yesNo(l.OSI))
+	row("hugging face id", l.HFID)
+	row("spdx id", l.SPDXID)
+	row("scancode key", l.ScanCode)
+	row("source", l.URL)
+	row("incorporates", strings.Join(l.Incorporates, ", "))
+	row("also known as", strings.Join(l.Aliases, ", "))
+	tw.Flush()
+	if len(l.Terms) == 0 {
+		fmt.Fprintln(w, "\nterms: none beyond the usual conditions of its category")
+	} else {
+		fmt.Fprintln(w, "\nterms:")
+		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		for _, t := range l.Terms {
+			fmt.Fprintf(tw, "  %s\t%s\n", t.Kind, format.Describe(t))
+			if t.Text != "" {
+				fmt.Fprintf(tw, "  \t  %s\n", t.Text)
+			}
+		}
+		tw.Flush()
+	}
+	if obl := obligationsOf(l); len(obl) > 0 {
+		fmt.Fprintln(w, "\nobligations when you redistribute or build products with it:")
+		for _, o := range obl {
+			fmt.Fprintf(w, "  [ ] %s\n", o)
+		}
+	}
+	if l.Notes != "" {
+		fmt.Fprintf(w, "\nnotes: %s\n", l.Notes)
+	}
+	return nil
+}

@@ -1,0 +1,310 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/spf13/cobra"
+
+	"github.com/carveout/carveout/scanner"
+	"github.com/carveout/carveout/scanner/format"
+)
+
+type scanOptions struct {
+	format       string
+	failOn       string
+	profile      string
+	policy       string
+	hfCache      string
+	from         string
+	shard        string
+	githubOrg    string
+	workers      int
+	offline      bool
+	noWeights    bool
+	lineageDepth int
+	maxFileSize  int64
+	// check: derivative checks (set by the check command).
+	check          bool
+	derivativeName string
+}
+
+func (o *scanOptions) addFlags(cmd *cobra.Command) {
+	f := cmd.Flags()
+	f.StringVarP(&o.format, "format", "f", "table", "output format: "+strings.Join(format.Names(), ", ")+" (json with several targets streams JSON Lines)")
+	f.StringVar(&o.failOn, "fail-on", "error", "exit 1 when a finding has this severity or worse: error, warning, info, never")
+	f.StringVar(&o.profile, "profile", "", "organization profile YAML (default $CARVEOUT_PROFILE); see 'carveout profile init'")
+	f.StringVar(&o.policy, "policy", "", "policy YAML: allowed/denied licenses, failing verdicts, waivers")
+	f.StringVar(&o.hfCache, "hf-cache", "", "scan every model snapshot in the Hugging Face cache (default $HF_HUB_CACHE, $HF_HOME/hub, ~/.cache/huggingface/hub)")
+	f.Lookup("hf-cache").NoOptDefVal = "auto"
+	f.StringVar(&o.from, "from", "", "read targets from FILE, one per line ('-' for stdin; '#' starts a comment)")
+	f.StringVar(&o.shard, "shard", "", "scan only shard K of N of the target list (K/N, 1-based), for batch systems")
+	f.StringVar(&o.githubOrg, "github-org", "", "scan every repository of a GitHub organization")
+	f.IntVarP(&o.workers, "workers", "j", 4, "targets scanned concurrently")
+	f.BoolVar(&o.offline, "offline", false, "never use the network (also HF_HUB_OFFLINE=1); base models resolve from the built-in table")
+	f.BoolVar(&o.noWeights, "no-weights", false, "do not read weight file headers")
+	f.IntVar(&o.lineageDepth, "lineage-depth", 5, "how many base-model levels to follow")
+	f.Int64Var(&o.maxFileSize, "max-file-size", 4<<20, "bytes read at most from a card, license or config file")
+}
+
+func newScanCmd(app *App) *cobra.Command {
+	o := &scanOptions{}
+	cmd := &cobra.Command{
+		Use:   "scan [TARGET...]",
+		Short: "Scan model repositories and report their real licenses",
+		Long: `Scan model repositories and report which licenses are really there.
+
+A TARGET is one of:
+  PATH                  a local model repository folder (Hugging Face snapshot layout) or a single license file
+  hf:ORG/NAME[@REV]     a Hugging Face Hub model (HF_ENDPOINT, HF_TOKEN, HF_HOME, HF_HUB_OFFLINE)
+  gh:OWNER/REPO[@REF]   a GitHub repository (GITHUB_TOKEN or GH_TOKEN, GITHUB_API_URL)
+
+` + exitCodeHelp,
+		Example: `  carveout scan testdata/models/llama-finetune-mislabelled
+  carveout scan --format json hf:meta-llama/Llama-3.1-8B
+  carveout scan --hf-cache --format jsonl
+  carveout scan --from targets.txt --shard 2/8 --format jsonl`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runScan(cmd.Context(), app, o, args)
+		},
+	}
+	o.addFlags(cmd)
+	return cmd
+}
+
+func newCheckCmd(app *App) *cobra.Command {
+	o := &scanOptions{check: true}
+	cmd := &cobra.Command{
+		Use:   "check PATH",
+		Short: "CI gate for a derivative about to ship: scan, evaluate the profile and policy, check base-model terms",
+		Long: `check scans a model repository that is about to be published (a fine-tune,
+adapter, quantization or merge) and checks it against its base models' licenses
+and the organization profile: the declared license must be compatible with the
+base model's, the derivative name must carry the required prefix, the NOTICE
+text and a copy of the license must be present, and the acceptable-use policy
+must be referenced. It then evaluates every term against the profile and the
+policy and exits 1 when the policy fails.
+
+` + exitCodeHelp,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runScan(cmd.Context(), app, o, args)
+		},
+	}
+	o.addFlags(cmd)
+	cmd.Flags().StringVar(&o.derivativeName, "derivative-name", "", "name the derivative will be published under (default: profile derivative_name, then the card's model_name)")
+	return cmd
+}
+
+// runScan is the scan and check commands.
+func runScan(ctx context.Context, app *App, o *scanOptions, args []string) error {
+	enc, err := format.Lookup(o.format)
+	if err != nil {
+		return usageErr(err)
+	}
+	failOn, err := parseFailOn(o.failOn)
+	if err != nil {
+		return err
+	}
+	if o.workers < 1 {
+		return usagef("--workers must be at least 1")
+	}
+	eval, err := loadEvaluation(app, o)
+	if err != nil {
+		return err
+	}
+	targets, err := collectTargets(ctx, app, o, args)
+	if err != nil {
+		return err
+	}
+	if len(targets) == 0 {
+		return usagef("no targets: give a PATH, hf:ORG/NAME, gh:OWNER/REPO, --from, --hf-cache or --github-org")
+	}
+	if o.check && len(targets) != 1 {
+		return usagef("check takes exactly one target")
+	}
+	streaming := len(targets) > 1 && (o.format == "json" || o.format == "jsonl")
+	if streaming {
+		enc = format.JSONLines{}
+	}
+	env := newEnv(app, o)
+	opts := scanner.Options{SkipWeights: o.noWeights, LineageDepth: o.lineageDepth, MaxTextBytes: o.maxFileSize, Derivative: o.check, DerivativeName: o.derivativeName}
+	if opts.DerivativeName == "" {
+		opts.DerivativeName = eval.derivativeName()
+	}
+	opts.Lineage = env.resolver(ctx)
+
+	results := make([]*scanner.Report, len(targets))
+	errs := make([]error, len(targets))
+	prog := newProgress(app, len(targets))
+	var mu sync.Mutex
+	next := 0 // index of the next report to print, so output keeps input order
+	emit := func() error {
+		for next < len(targets) && (results[next] != nil || errs[next] != nil) {
+			if r := results[next]; r != nil {
+				if err := enc.Encode(app.Stdout, r, format.Options{Color: app.color()}); err != nil {
+					return err
+				}
+				if !streaming && next < len(targets)-1 {
+					fmt.Fprintln(app.Stdout)
+				}
+			}
+			next++
+		}
+		return nil
+	}
+	var emitErr error
+	scanner.Each(ctx, len(targets), o.workers, func(ctx context.Context, i int) {
+		r, err := scanOne(ctx, env, targets[i], opts)
+		if err == nil {
+			err = eval.apply(r, failOn, app.Now())
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if err != nil {
+			errs[i] = err
+			app.warnf("%v", err)
+		} else {
+			results[i] = r
+		}
+		prog.done(targets[i].spec)
+		if e := emit(); e != nil && emitErr == nil {
+			emitErr = e
+		}
+	})
+	prog.finish()
+	if emitErr != nil {
+		return fmt.Errorf("writing report: %w", emitErr)
+	}
+	failed, opErrs := 0, 0
+	for i := range targets {
+		if errs[i] != nil {
+			opErrs++
+			continue
+		}
+		if results[i].Summary.Status == "fail" {
+			failed++
+		}
+	}
+	switch {
+	case opErrs == len(targets):
+		if len(targets) == 1 {
+			return errs[0]
+		}
+		return fmt.Errorf("%w: none of the %d targets could be read", scanner.ErrTarget, len(targets))
+	case failed > 0 || opErrs > 0:
+		// A target that could not be read is never reported as compliant.
+		return errPolicyFailed
+	}
+	return nil
+}
+
+func parseFailOn(s string) (scanner.Severity, error) {
+	switch s {
+	case "error", "warning", "info":
+		return scanner.Severity(s), nil
+	case "never", "none":
+		return "", nil
+	}
+	return "", usagef("--fail-on %q: want error, warning, info or never", s)
+}
+
+// collectTargets gathers targets from arguments, --from, --hf-cache and
+// --github-org, then applies --shard.
+func collectTargets(ctx context.Context, app *App, o *scanOptions, args []string) ([]target, error) {
+	var ts []target
+	for _, a := range args {
+		ts = append(ts, target{spec: a})
+	}
+	if o.from != "" {
+		lines, err := readTargetList(o.from)
+		if err != nil {
+			return nil, err
+		}
+		for _, l := range lines {
+			ts = append(ts, target{spec: l})
+		}
+	}
+	if o.hfCache != "" {
+		cached, err := hfCacheTargets(app, o)
+		if err != nil {
+			return nil, err
+		}
+		ts = append(ts, cached...)
+	}
+	if o.githubOrg != "" {
+		repos, err := githubOrgTargets(ctx, app, o)
+		if err != nil {
+			return nil, err
+		}
+		ts = append(ts, repos...)
+	}
+	if o.shard != "" {
+		k, n, err := parseShard(o.shard)
+		if err != nil {
+			return nil, err
+		}
+		ts = shardTargets(ts, k, n)
+	}
+	return ts, nil
+}
+
+func readTargetList(name string) ([]string, error) {
+	var f *os.File
+	if name == "-" {
+		f = os.Stdin
+	} else {
+		var err error
+		f, err = os.Open(name)
+		if err != nil {
+			return nil, usagef("--from: %v", err)
+		}
+		defer f.Close()
+	}
+	var out []string
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for sc.Scan() {
+		l := strings.TrimSpace(sc.Text())
+		if l == "" || strings.HasPrefix(l, "#") {
+			continue
+		}
+		out = append(out, l)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, usagef("--from %s: %v", name, err)
+	}
+	return out, nil
+}
+
+// parseShard parses "K/N" (1 <= K <= N).
+func parseShard(s string) (k, n int, err error) {
+	ks, ns, ok := strings.Cut(s, "/")
+	if ok {
+		k, err = strconv.Atoi(ks)
+		if err == nil {
+			n, err = strconv.Atoi(ns)
+		}
+	}
+	if !ok || err != nil || n < 1 || k < 1 || k > n {
+		return 0, 0, usagef("--shard %q: want K/N with 1 <= K <= N, e.g. 2/8", s)
+	}
+	return k, n, nil
+}
+
+// shardTargets keeps every N-th target starting at K (1-based): targets
+// are dealt round-robin so shards stay balanced, and the split depends only
+// on the list, so every worker of a batch job computes the same shards.
+func shardTargets(ts []target, k, n int) []target {
+	var out []target
+	for i, t := range ts {
+		if i%n == k-1 {
+			out = append(out, t)
+		}
+	}
+	return out
+}

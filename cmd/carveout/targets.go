@@ -1,0 +1,155 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/carveout/carveout/scanner"
+	"github.com/carveout/carveout/scanner/source"
+)
+
+// target is one thing to scan: a spec as the user wrote it, or a source
+// already built (HF cache snapshots).
+type target struct {
+	spec string
+	src  source.Source
+	kind string
+}
+
+// env is the environment a scan runs in: tokens, endpoints, offline mode.
+// Only cmd reads environment variables; libraries get them from here.
+type env struct {
+	app     *App
+	offline bool
+	hub     source.HubConfig
+	github  source.GitHubConfig
+}
+
+func newEnv(app *App, o *scanOptions) *env {
+	g := app.Getenv
+	offline := o.offline || truthy(g("HF_HUB_OFFLINE"))
+	e := &env{app: app, offline: offline}
+	e.hub = source.HubConfig{
+		Endpoint:  strings.TrimRight(g("HF_ENDPOINT"), "/"),
+		Token:     source.HFTokenFromEnv(g),
+		Offline:   offline,
+		Client:    app.HTTPClient,
+		UserAgent: "carveout/" + version,
+	}
+	tok := g("GITHUB_TOKEN")
+	if tok == "" {
+		tok = g("GH_TOKEN")
+	}
+	e.github = source.GitHubConfig{BaseURL: g("GITHUB_API_URL"), Token: tok, Client: app.HTTPClient}
+	return e
+}
+
+func truthy(s string) bool {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "1", "true", "yes", "on":
+		return true
+	}
+	return false
+}
+
+// open builds the Source of a target.
+func (e *env) open(ctx context.Context, t target) (source.Source, string, error) {
+	if t.src != nil {
+		return t.src, t.kind, nil
+	}
+	spec := t.spec
+	switch {
+	case strings.HasPrefix(spec, "hf:"):
+		id, rev, _ := strings.Cut(strings.TrimPrefix(spec, "hf:"), "@")
+		if !validRepoID(id) {
+			return nil, "", usagef("%s: want hf:ORG/NAME[@REVISION]", spec)
+		}
+		src, err := source.NewHub(ctx, id, rev, e.hub)
+		return src, "hf", err
+	case strings.HasPrefix(spec, "gh:"):
+		repo, ref, _ := strings.Cut(strings.TrimPrefix(spec, "gh:"), "@")
+		owner, name, ok := strings.Cut(repo, "/")
+		if !ok || !validRepoID(repo) {
+			return nil, "", usagef("%s: want gh:OWNER/REPO[@REF]", spec)
+		}
+		if e.offline {
+			return nil, "", fmt.Errorf("%s: offline mode (--offline or HF_HUB_OFFLINE): GitHub is not contacted", spec)
+		}
+		src, err := source.NewGitHub(ctx, owner, name, ref, e.github)
+		return src, "github", err
+	}
+	fi, err := os.Stat(spec)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, "", fmt.Errorf("%s: no such file or folder (remote targets are hf:ORG/NAME or gh:OWNER/REPO)", spec)
+		}
+		return nil, "", fmt.Errorf("%s: %v", spec, err)
+	}
+	if fi.IsDir() {
+		src, err := source.NewDir(spec)
+		return src, "dir", err
+	}
+	src, err := source.NewFile(spec)
+	return src, "file", err
+}
+
+func validRepoID(id string) bool {
+	org, name, ok := strings.Cut(id, "/")
+	if !ok || org == "" || name == "" || strings.Contains(name, "/") {
+		return false
+	}
+	for _, r := range id {
+		if !(r == '/' || r == '-' || r == '_' || r == '.' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+			return false
+		}
+	}
+	return !strings.Contains(id, "..")
+}
+
+// scanOne opens and scans one target. Errors name the target.
+func scanOne(ctx context.Context, e *env, t target, opts scanner.Options) (*scanner.Report, error) {
+	src, kind, err := e.open(ctx, t)
+	if err != nil {
+		if errors.Is(err, errUsage) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("%w: %v", scanner.ErrTarget, err)
+	}
+	opts.Kind = kind
+	return scanner.Scan(ctx, src, opts)
+}
+
+func hfCacheTargets(app *App, o *scanOptions) ([]target, error) {
+	dir := o.hfCache
+	if dir == "auto" {
+		dir = source.DefaultHFCacheDir(app.Getenv)
+	}
+	srcs, err := source.NewHFCache(dir)
+	if err != nil {
+		return nil, fmt.Errorf("%w: --hf-cache %s: %v", scanner.ErrTarget, dir, err)
+	}
+	var ts []target
+	for _, s := range srcs {
+		ts = append(ts, target{spec: s.Target(), src: s, kind: "hf-cache"})
+	}
+	return ts, nil
+}
+
+func githubOrgTargets(ctx context.Context, app *App, o *scanOptions) ([]target, error) {
+	e := newEnv(app, o)
+	if e.offline {
+		return nil, usagef("--github-org needs the network, but offline mode is on")
+	}
+	repos, err := source.GitHubOrgRepos(ctx, o.githubOrg, e.github)
+	if err != nil {
+		return nil, fmt.Errorf("%w: --github-org %s: %v", scanner.ErrTarget, o.githubOrg, err)
+	}
+	var ts []target
+	for _, r := range repos {
+		ts = append(ts, target{spec: "gh:" + r})
+	}
+	return ts, nil
+}

@@ -1,0 +1,186 @@
+package scanner
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/carveout/carveout/licenses"
+	"github.com/carveout/carveout/licenses/profile"
+	"github.com/carveout/carveout/licenses/terms"
+)
+
+// Evaluation is what a report is evaluated against after the scan.
+type Evaluation struct {
+	// Profile describes the organization; nil evaluates no verdicts (the
+	// policy still checks licenses and findings).
+	Profile *profile.Profile
+	// Rates override the profile's exchange rates.
+	Rates profile.Rates
+	// Policy decides what fails; nil is profile.DefaultPolicy() with its
+	// finding severity replaced by FailOn.
+	Policy *profile.Policy
+	// FailOn is the failing finding severity ("" = never) used when no
+	// policy file is given.
+	FailOn Severity
+	// Now is the time waivers are checked against.
+	Now time.Time
+}
+
+// Evaluate gives every term of r a verdict against the profile, lists the
+// obligations, checks the policy and recomputes the summary.
+func Evaluate(r *Report, e Evaluation) {
+	multimodal := isMultimodal(r)
+	if e.Profile != nil {
+		r.Profile = e.Profile
+		rates := e.Profile.ExchangeRates.Merge(e.Rates)
+		for i := range r.Licenses {
+			l := &r.Licenses[i]
+			for j := range l.Terms {
+				t := &l.Terms[j]
+				ev := profile.EvaluateTerm(l.ID, termLocation(*t), t.Term, e.Profile, rates, profile.Context{Multimodal: multimodal})
+				t.Verdict, t.Reason, t.Missing = string(ev.Verdict), ev.Reason, ev.Missing
+			}
+		}
+	}
+	r.Obligations = []Obligation{}
+	for _, l := range r.Licenses {
+		var ts []terms.Term
+		byKind := map[terms.Kind][]Evidence{}
+		for _, t := range l.Terms {
+			ts = append(ts, t.Term)
+			byKind[t.Kind] = append(byKind[t.Kind], t.Evidence...)
+		}
+		loc := ""
+		if len(l.Evidence) > 0 {
+			loc = placeOf(l.Evidence[0])
+		}
+		for _, o := range profile.Obligations(l.ID, loc, ts, e.Profile) {
+			r.Obligations = append(r.Obligations, Obligation{License: o.License, Kind: string(o.Kind), Action: o.Action, Evidence: firstN(byKind[o.Kind], 1)})
+		}
+	}
+
+	pol := e.Policy
+	if pol == nil {
+		pol = profile.DefaultPolicy()
+		pol.FailOn.FindingSeverity = profile.Severity(e.FailOn)
+		if e.FailOn == "" {
+			// --fail-on never: report, never fail.
+			pol.FailOn = profile.FailOn{FindingSeverity: profile.SeverityNever}
+		}
+		// Without a profile there are no verdicts; without a policy file
+		// the gate is the findings (and unknown licenses, which are
+		// always findings).
+	}
+	var items []profile.Item
+	for _, l := range r.Licenses {
+		items = append(items, profile.Item{Kind: profile.ItemLicense, License: l.ID, Category: licenses.Category(l.Category), Path: firstPathOf(l.Evidence)})
+		for _, t := range l.Terms {
+			if t.Verdict == "" {
+				continue
+			}
+			items = append(items, profile.Item{Kind: profile.ItemTerm, License: l.ID, Term: t.Kind, Verdict: profile.Verdict(t.Verdict), Message: fmt.Sprintf("%s %s: %s", l.ID, t.Kind, t.Reason), Path: firstPathOf(t.Evidence)})
+		}
+	}
+	// Findings go through the policy only when a policy file is given
+	// (for its waivers and fail_on.finding_severity); otherwise --fail-on
+	// gates them and they are not repeated as violations.
+	if e.Policy != nil {
+		for _, f := range r.Findings {
+			items = append(items, profile.Item{Kind: profile.ItemFinding, Rule: f.Rule, Severity: profile.Severity(f.Severity), Message: f.Message, Path: firstPathOf(f.Evidence)})
+		}
+	}
+	res := pol.Check(items, e.Now)
+	r.Violations = []Violation{}
+	for _, v := range res.Violations {
+		if !v.Failing && !v.Waived && !v.WaiverExpired {
+			continue // warnings stay findings
+		}
+		r.Violations = append(r.Violations, Violation{Rule: v.Rule, Message: v.Message, License: v.License, Path: v.Path, Waived: v.Waived, WaiverReason: v.WaiverReason, WaiverExpired: v.WaiverExpired})
+	}
+	if e.Policy != nil {
+		r.Summary = Summarize(r, "")
+		r.Summary.FailOn = string(pol.FailOn.FindingSeverity)
+	} else {
+		r.Summary = Summarize(r, e.FailOn)
+	}
+	if !res.Passed {
+		r.Summary.Status = "fail"
+	}
+}
+
+func firstN(es []Evidence, n int) []Evidence {
+	if len(es) > n {
+		return es[:n]
+	}
+	return es
+}
+
+func firstPathOf(es []Evidence) string {
+	for _, e := range es {
+		if e.Path != "" {
+			return e.Path
+		}
+	}
+	return ""
+}
+
+func placeOf(e Evidence) string {
+	switch {
+	case e.Path == "":
+		return e.Source
+	case e.StartLine == 0:
+		return e.Path
+	case e.EndLine == 0 || e.EndLine == e.StartLine:
+		return fmt.Sprintf("%s:%d", e.Path, e.StartLine)
+	}
+	return fmt.Sprintf("%s:%d-%d", e.Path, e.StartLine, e.EndLine)
+}
+
+func termLocation(t Term) string {
+	if len(t.Evidence) == 0 {
+		return "catalog"
+	}
+	return placeOf(t.Evidence[0])
+}
+
+// multimodalTags mark a model that takes or produces more than text.
+var multimodalTags = []string{"image-text-to-text", "visual-question-answering", "image-to-text", "text-to-image", "vision", "multimodal", "video-text-to-text", "any-to-any", "audio-text-to-text", "mllama", "llava"}
+
+// isMultimodal tells from the card whether the model is multimodal; nil
+// when the card says nothing either way.
+func isMultimodal(r *Report) *bool {
+	yes, no := true, false
+	if len(r.Declared.Tags) == 0 && r.Declared.Path == "" {
+		return nil
+	}
+	for _, t := range append([]string{r.Declared.PipelineTag}, r.Declared.Tags...) {
+		lt := strings.ToLower(t)
+		for _, m := range multimodalTags {
+			if strings.Contains(lt, m) {
+				return &yes
+			}
+		}
+	}
+	for _, t := range append([]string{r.Declared.PipelineTag}, r.Declared.Tags...) {
+		switch strings.ToLower(t) {
+		case "text-generation", "text2text-generation", "text-classification", "fill-mask", "feature-extraction":
+			return &no
+		}
+	}
+	return nil
+}
+
+// TableResolver resolves base models from the built-in table of
+// well-known base-model organizations (no network).
+type TableResolver struct{}
+
+// Resolve implements Resolver.
+func (TableResolver) Resolve(_ context.Context, id string) (*BaseInfo, error) {
+	lic, ok := profile.BaseModelLicense(id)
+	if !ok {
+		return nil, ErrUnresolved
+	}
+	return &BaseInfo{Licenses: []string{lic}, Source: "built-in table"}, nil
+}

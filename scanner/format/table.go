@@ -1,0 +1,325 @@
+package format
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/carveout/carveout/licenses/terms"
+	"github.com/carveout/carveout/scanner"
+)
+
+// Table writes a report for people: licenses with their terms, verdicts
+// and obligations grouped by license, then findings and a summary. Columns
+// are aligned with tabwriter, so the output is the same on a terminal and
+// in a pipe (only colors differ).
+type Table struct{}
+
+const (
+	red    = "\x1b[31m"
+	yellow = "\x1b[33m"
+	green  = "\x1b[32m"
+	bold   = "\x1b[1m"
+	reset  = "\x1b[0m"
+)
+
+// Encode implements Encoder.
+func (Table) Encode(w io.Writer, r *scanner.Report, o Options) error {
+	p := &printer{w: w, color: o.Color}
+	p.line("%s", p.c(bold, "carveout: "+r.Target))
+	src := r.Source.Kind
+	if r.Source.ID != "" {
+		src += " " + r.Source.ID
+	}
+	if r.Source.Revision != "" {
+		src += "@" + r.Source.Revision
+	}
+	p.line("source: %s", src)
+	if len(r.Declared.Licenses) > 0 || r.Declared.LicenseName != "" {
+		d := strings.Join(r.Declared.Licenses, ", ")
+		if r.Declared.LicenseName != "" {
+			d += " (license_name: " + r.Declared.LicenseName + ")"
+		}
+		p.line("declared: %s → %s  [%s]", d, strings.Join(r.Declared.Canonical, ", "), r.Declared.Path)
+	} else {
+		p.line("declared: (none)")
+	}
+	if len(r.Declared.BaseModels) > 0 {
+		p.line("base models: %s", strings.Join(r.Declared.BaseModels, ", "))
+	}
+	if len(r.Source.ServiceLicense) > 0 {
+		p.line("service says: %s", strings.Join(r.Source.ServiceLicense, ", "))
+	}
+
+	// Violations first: they are why a gate fails.
+	if len(r.Violations) > 0 {
+		p.line("")
+		p.line("%s", p.c(bold, "POLICY VIOLATIONS"))
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		for _, v := range r.Violations {
+			state := p.c(red, "FAIL")
+			if v.Waived {
+				state = "waived"
+			}
+			msg := v.Message
+			if v.WaiverReason != "" {
+				msg += " (waiver: " + v.WaiverReason + ")"
+			}
+			fmt.Fprintf(tw, "  %s\t%s\t%s\n", state, v.Rule, msg)
+		}
+		tw.Flush()
+	}
+
+	p.line("")
+	p.line("%s", p.c(bold, "LICENSES"))
+	if len(r.Licenses) == 0 {
+		p.line("  (none found)")
+	} else {
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		fmt.Fprintf(tw, "  ID\tCATEGORY\tOSI\tMATCH\tCONFIDENCE\tEVIDENCE\n")
+		for _, l := range r.Licenses {
+			m := l.Match.Kind
+			if l.Match.Modified {
+				m += ",modified"
+			}
+			cat := l.Category
+			switch cat {
+			case "unknown", "non-commercial":
+				cat = p.c(red, cat)
+			case "custom-restricted", "usage-policy":
+				cat = p.c(yellow, cat)
+			}
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%.2f\t%s\n", l.ID, cat, yesNo(l.OSIApproved), m, l.Match.Confidence, evidenceList(l.Evidence, 3))
+		}
+		tw.Flush()
+	}
+	for _, l := range r.Licenses {
+		if len(l.Terms) == 0 {
+			continue
+		}
+		p.line("")
+		title := l.ID
+		if l.Name != "" && l.Name != l.ID {
+			title += " — " + l.Name
+		}
+		p.line("%s", p.c(bold, "TERMS "+title))
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		for _, t := range l.Terms {
+			where := evidenceList(t.Evidence, 2)
+			if where == "" && t.Origin == "catalog" {
+				where = "(catalog)"
+			}
+			verdict := ""
+			if t.Verdict != "" {
+				verdict = p.verdict(t.Verdict)
+				if t.Reason != "" {
+					verdict += ": " + t.Reason
+				}
+			}
+			if verdict == "" {
+				fmt.Fprintf(tw, "  %s\t%s\t%s\n", t.Kind, Describe(t.Term), where)
+			} else {
+				fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", t.Kind, Describe(t.Term), where, verdict)
+			}
+		}
+		tw.Flush()
+	}
+	if len(r.Lineage) > 0 {
+		p.line("")
+		p.line("%s", p.c(bold, "LINEAGE"))
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		for _, l := range r.Lineage {
+			lic := strings.Join(l.Licenses, ", ")
+			if !l.Resolved {
+				lic = p.c(yellow, "unresolved")
+			}
+			rel := l.Relation
+			if rel == "" {
+				rel = "base"
+			}
+			note := l.Note
+			fmt.Fprintf(tw, "  %s%s\t%s\t%s\t%s\t%s\n", strings.Repeat("  ", l.Depth-1), l.Base, rel, lic, l.Source, note)
+		}
+		tw.Flush()
+	}
+	if len(r.Obligations) > 0 {
+		p.line("")
+		p.line("%s", p.c(bold, "OBLIGATIONS (what you must do)"))
+		for _, o := range r.Obligations {
+			p.line("  [ ] %s %s: %s %s", o.License, o.Kind, o.Action, evidenceList(o.Evidence, 1))
+		}
+	}
+	p.line("")
+	p.line("%s", p.c(bold, "FINDINGS"))
+	if len(r.Findings) == 0 {
+		p.line("  (none)")
+	} else {
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		for _, f := range r.Findings {
+			sev := string(f.Severity)
+			switch f.Severity {
+			case scanner.SeverityError:
+				sev = p.c(red, sev)
+			case scanner.SeverityWarning:
+				sev = p.c(yellow, sev)
+			}
+			fmt.Fprintf(tw, "  %s\t%s\t%s\n", sev, f.Rule, f.Message)
+		}
+		tw.Flush()
+	}
+	p.line("")
+	s := r.Summary
+	status := s.Status
+	if status == "fail" {
+		status = p.c(red, "FAIL")
+	} else {
+		status = p.c(green, "PASS")
+	}
+	p.line("summary: %d license(s); findings: %d error, %d warning, %d info; fail-on: %s; status: %s",
+		s.Licenses, s.Findings["error"], s.Findings["warning"], s.Findings["info"], s.FailOn, status)
+	return p.err
+}
+
+type printer struct {
+	w     io.Writer
+	color bool
+	err   error
+}
+
+func (p *printer) line(format string, args ...any) {
+	if p.err != nil {
+		return
+	}
+	_, p.err = fmt.Fprintf(p.w, format+"\n", args...)
+}
+
+func (p *printer) c(code, s string) string {
+	if !p.color {
+		return s
+	}
+	return code + s + reset
+}
+
+func (p *printer) verdict(v string) string {
+	switch v {
+	case "applies":
+		return p.c(red, v)
+	case "undetermined":
+		return p.c(yellow, v)
+	}
+	return p.c(green, v)
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+// evidenceList renders up to max evidence places as path:start-end.
+func evidenceList(es []scanner.Evidence, max int) string {
+	var parts []string
+	for i, e := range es {
+		if i == max {
+			parts = append(parts, fmt.Sprintf("+%d more", len(es)-max))
+			break
+		}
+		parts = append(parts, Place(e))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// Place renders one evidence place as path:line or path:start-end.
+func Place(e scanner.Evidence) string {
+	switch {
+	case e.Path == "":
+		return e.Source
+	case e.StartLine == 0:
+		return e.Path
+	case e.EndLine == 0 || e.EndLine == e.StartLine:
+		return fmt.Sprintf("%s:%d", e.Path, e.StartLine)
+	}
+	return fmt.Sprintf("%s:%d-%d", e.Path, e.StartLine, e.EndLine)
+}
+
+// Describe renders a term's parameters in a few words.
+func Describe(t terms.Term) string {
+	var parts []string
+	switch t.Kind {
+	case terms.UserThreshold:
+		parts = append(parts, fmt.Sprintf("%s > %s", orDefault(t.Metric, "users"), Thousands(t.Value)))
+	case terms.RevenueThreshold:
+		parts = append(parts, fmt.Sprintf("revenue > %s %s", Thousands(t.Value), t.Currency))
+		if t.Period != "" {
+			parts = append(parts, t.Period)
+		}
+	case terms.TerritoryExclusion:
+		parts = append(parts, "regions "+strings.Join(t.Regions, ","))
+		if t.Scope != "" {
+			parts = append(parts, "scope: "+t.Scope)
+		}
+		if t.Exempt != "" {
+			parts = append(parts, "exempt: "+t.Exempt)
+		}
+	case terms.NonCommercial:
+		parts = append(parts, "allowed: "+orDefault(strings.Join(t.Allowed, ","), "non-commercial"))
+	case terms.FieldOfUse, terms.OutputsRestriction:
+		parts = append(parts, strings.Join(t.Categories, ","))
+	case terms.NamingRequirement:
+		parts = append(parts, fmt.Sprintf("name must start with %q", t.Prefix))
+	case terms.AttributionRequirement:
+		parts = append(parts, fmt.Sprintf("display %q", t.Statement))
+	case terms.NoticeRequirement:
+		if t.Notice != "" {
+			parts = append(parts, fmt.Sprintf("NOTICE: %q", clip(t.Notice, 60)))
+		} else {
+			parts = append(parts, "ship a NOTICE file")
+		}
+	case terms.IncorporatedPolicy:
+		parts = append(parts, orDefault(t.Policy, "policy"))
+	}
+	if t.Effect != "" {
+		parts = append(parts, t.Effect)
+	}
+	if len(parts) == 0 {
+		return clip(t.Text, 70)
+	}
+	return strings.Join(parts, "; ")
+}
+
+func orDefault(s, d string) string {
+	if s == "" {
+		return d
+	}
+	return s
+}
+
+func clip(s string, n int) string {
+	if len([]rune(s)) <= n {
+		return s
+	}
+	return string([]rune(s)[:n-1]) + "…"
+}
+
+// Thousands formats n with comma separators.
+func Thousands(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := strings.HasPrefix(s, "-")
+	if neg {
+		s = s[1:]
+	}
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
