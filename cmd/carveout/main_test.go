@@ -1,0 +1,201 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/carveout/carveout/scanner/source/fakehub"
+)
+
+var update = flag.Bool("update", false, "rewrite testscript files and golden files with the actual output")
+
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"carveout": func() { os.Exit(run()) },
+	})
+}
+
+// TestScripts runs the end-to-end scripts in testdata/script. Each script
+// gets a fake Hugging Face Hub (HF_ENDPOINT) serving the example models,
+// $MODELS (the bundled example repositories) and $CORPUS (the reference
+// corpus, when ../shared is there: scripts that need it start with
+// "[!corpus] skip" and copy files with the 'corpus' command).
+func TestScripts(t *testing.T) {
+	models, err := filepath.Abs("../../testdata/models")
+	if err != nil {
+		t.Fatal(err)
+	}
+	corpus, _ := filepath.Abs("../../../shared/corpus")
+	if _, err := os.Stat(corpus); err != nil {
+		corpus = ""
+	}
+	testscript.Run(t, testscript.Params{
+		Dir:                 "../../testdata/script",
+		UpdateScripts:       *update,
+		RequireExplicitExec: true,
+		Setup: func(env *testscript.Env) error {
+			repos, err := fakeHubRepos(models)
+			if err != nil {
+				return err
+			}
+			hub := fakehub.New(repos...)
+			env.Defer(hub.Close)
+			env.Setenv("HF_ENDPOINT", hub.Endpoint())
+			env.Setenv("HF_HOME", filepath.Join(env.WorkDir, ".hf"))
+			env.Setenv("HF_TOKEN", "")
+			env.Setenv("GITHUB_API_URL", "http://127.0.0.1:1/not-configured")
+			env.Setenv("MODELS", models)
+			env.Setenv("CORPUS", corpus)
+			env.Setenv("NO_COLOR", "1")
+			return nil
+		},
+		Condition: func(cond string) (bool, error) {
+			if cond == "corpus" {
+				return corpus != "", nil
+			}
+			return false, fmt.Errorf("unknown condition %q", cond)
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			// corpus FILE DEST copies a reference corpus file into the
+			// work dir, or skips the script when the corpus is absent.
+			"corpus": func(ts *testscript.TestScript, neg bool, args []string) {
+				if len(args) != 2 {
+					ts.Fatalf("usage: corpus FILE DEST")
+				}
+				if corpus == "" {
+					ts.Fatalf("reference corpus ../shared/corpus not present: guard the script with [!corpus] skip")
+				}
+				b, err := os.ReadFile(filepath.Join(corpus, args[0]))
+				ts.Check(err)
+				dst := ts.MkAbs(args[1])
+				ts.Check(os.MkdirAll(filepath.Dir(dst), 0o755))
+				ts.Check(os.WriteFile(dst, b, 0o644))
+			},
+			// copymodel NAME DEST copies a bundled example repository.
+			"copymodel": func(ts *testscript.TestScript, neg bool, args []string) {
+				if len(args) != 2 {
+					ts.Fatalf("usage: copymodel NAME DEST")
+				}
+				src := filepath.Join(models, args[0])
+				dst := ts.MkAbs(args[1])
+				ts.Check(filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+					if err != nil {
+						return err
+					}
+					rel, _ := filepath.Rel(src, p)
+					if d.IsDir() {
+						return os.MkdirAll(filepath.Join(dst, rel), 0o755)
+					}
+					b, err := os.ReadFile(p)
+					if err != nil {
+						return err
+					}
+					return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
+				}))
+			},
+		},
+	})
+}
+
+// fakeHubRepos serves the bundled example models and a small lineage on
+// the fake Hub.
+func fakeHubRepos(models string) ([]fakehub.Repo, error) {
+	var ferr error
+	read := func(name string) map[string][]byte {
+		files := map[string][]byte{}
+		dir := filepath.Join(models, name)
+		err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			b, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			rel, _ := filepath.Rel(dir, p)
+			files[filepath.ToSlash(rel)] = b
+			return nil
+		})
+		if err != nil && ferr == nil {
+			ferr = fmt.Errorf("fake hub fixture %s: %v", name, err)
+		}
+		return files
+	}
+	card := func(front string) []byte { return []byte("---\n" + front + "---\n\n# Model\n") }
+	repos := []fakehub.Repo{
+		{ID: "acme/superchat-8b", Files: read("llama-finetune-mislabelled"),
+			CardData:   map[string]any{"license": "apache-2.0", "base_model": "meta-llama/Llama-3.1-8B-Instruct"},
+			BaseModels: &fakehub.BaseModels{Relation: "finetune", IDs: []string{"meta-llama/Llama-3.1-8B-Instruct"}}},
+		{ID: "acme/tiny-apache", Files: read("apache-model"), CardData: map[string]any{"license": "apache-2.0"}},
+		// A quantization whose card says mit, of a fine-tune that declares
+		// nothing, of Llama 3.1: the lineage must catch it.
+		{ID: "quants/middle-tune-GGUF", Files: map[string][]byte{"README.md": card("license: mit\nbase_model: acme/middle-tune\nbase_model_relation: quantized\n")},
+			CardData:   map[string]any{"license": "mit", "base_model": "acme/middle-tune"},
+			BaseModels: &fakehub.BaseModels{Relation: "quantized", IDs: []string{"acme/middle-tune"}}},
+		{ID: "acme/middle-tune", Files: map[string][]byte{"README.md": card("base_model: meta-llama/Llama-3.1-8B-Instruct\n")},
+			CardData:   map[string]any{"base_model": "meta-llama/Llama-3.1-8B-Instruct"},
+			BaseModels: &fakehub.BaseModels{Relation: "finetune", IDs: []string{"meta-llama/Llama-3.1-8B-Instruct"}}},
+		{ID: "meta-llama/Llama-3.1-8B-Instruct", Gated: "manual", Files: map[string][]byte{"README.md": card("license: llama3.1\n")},
+			CardData: map[string]any{"license": "llama3.1"}},
+		{ID: "acme/cycle-a", Files: map[string][]byte{"README.md": card("license: mit\nbase_model: acme/cycle-b\n")},
+			CardData: map[string]any{"license": "mit", "base_model": "acme/cycle-b"}, BaseModels: &fakehub.BaseModels{Relation: "finetune", IDs: []string{"acme/cycle-b"}}},
+		{ID: "acme/cycle-b", Files: map[string][]byte{"README.md": card("license: mit\nbase_model: acme/cycle-a\n")},
+			CardData: map[string]any{"license": "mit", "base_model": "acme/cycle-a"}, BaseModels: &fakehub.BaseModels{Relation: "finetune", IDs: []string{"acme/cycle-a"}}},
+	}
+	return repos, ferr
+}
+
+// TestExitCodeTable checks the one error→exit-code table.
+func TestExitCodeTable(t *testing.T) {
+	for _, tc := range []struct {
+		err  error
+		want int
+	}{
+		{nil, exitOK},
+		{errPolicyFailed, exitFail},
+		{usagef("bad flag"), exitUsage},
+		{fmt.Errorf("unknown command %q for %q", "x", "carveout"), exitUsage},
+		{fmt.Errorf("some I/O failure"), exitOperational},
+	} {
+		if got := exitCode(tc.err); got != tc.want {
+			t.Errorf("exitCode(%v) = %d, want %d", tc.err, got, tc.want)
+		}
+	}
+}
+
+func TestParseShard(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		k, n int
+		ok   bool
+	}{{"1/1", 1, 1, true}, {"2/8", 2, 8, true}, {"0/8", 0, 0, false}, {"9/8", 0, 0, false}, {"x", 0, 0, false}, {"1/0", 0, 0, false}} {
+		k, n, err := parseShard(tc.in)
+		if (err == nil) != tc.ok || k != tc.k || n != tc.n {
+			t.Errorf("parseShard(%q) = %d, %d, %v", tc.in, k, n, err)
+		}
+	}
+	var ts []target
+	for i := 0; i < 10; i++ {
+		ts = append(ts, target{spec: fmt.Sprint(i)})
+	}
+	seen := map[string]int{}
+	for k := 1; k <= 3; k++ {
+		for _, x := range shardTargets(ts, k, 3) {
+			seen[x.spec]++
+		}
+	}
+	if len(seen) != 10 {
+		t.Fatalf("shards cover %d of 10 targets", len(seen))
+	}
+	for s, n := range seen {
+		if n != 1 {
+			t.Errorf("target %s in %d shards", s, n)
+		}
+	}
+}
