@@ -82,6 +82,9 @@ func Scan(ctx context.Context, src source.Source, opts Options) (*Report, error)
 	s.sourceInfo()
 
 	s.readCard()
+	if s.fatal != nil {
+		return nil, fmt.Errorf("%w %s: %v", ErrTarget, src.Target(), s.fatal)
+	}
 	s.readFiles()
 	s.readWeights()
 	s.serviceMetadata()
@@ -117,6 +120,9 @@ type scan struct {
 	licenseFiles []string
 	// texts holds the card and license texts read, by path.
 	texts map[string]string
+	// fatal is an access error (gated, unauthorized) that makes the whole
+	// target unreadable.
+	fatal error
 }
 
 type baseRef struct {
@@ -136,6 +142,9 @@ func (s *scan) finding(rule string, sev Severity, msg string, ev ...Evidence) {
 func (s *scan) readText(p string, size int64) ([]byte, bool) {
 	limit := s.opts.maxText()
 	rc, err := s.src.Open(s.ctx, p, limit+1)
+	if err != nil && (errors.Is(err, source.ErrGated) || errors.Is(err, source.ErrUnauthorized)) && s.fatal == nil {
+		s.fatal = err
+	}
 	if err != nil {
 		s.finding("unreadable-file", SeverityError, fmt.Sprintf("%s: %v; its license content was not read", p, err), Evidence{Path: p, Source: SourceLicenseFile})
 		return nil, false

@@ -167,7 +167,9 @@ func runScan(ctx context.Context, app *App, o *scanOptions, args []string) error
 		defer mu.Unlock()
 		if err != nil {
 			errs[i] = err
-			app.warnf("%v", err)
+			if len(targets) > 1 {
+				app.warnf("%v", err)
+			}
 		} else {
 			results[i] = r
 		}
@@ -196,6 +198,8 @@ func runScan(ctx context.Context, app *App, o *scanOptions, args []string) error
 			return errs[0]
 		}
 		return fmt.Errorf("%w: none of the %d targets could be read", scanner.ErrTarget, len(targets))
+	case len(targets) == 1 && opErrs == 1:
+		return errs[0]
 	case failed > 0 || opErrs > 0:
 		// A target that could not be read is never reported as compliant.
 		return errPolicyFailed

@@ -116,7 +116,7 @@ func scanOne(ctx context.Context, e *env, t target, opts scanner.Options) (*scan
 		if errors.Is(err, errUsage) {
 			return nil, err
 		}
-		return nil, fmt.Errorf("%w: %v", scanner.ErrTarget, err)
+		return nil, fmt.Errorf("%w %s: %v", scanner.ErrTarget, t.spec, err)
 	}
 	opts.Kind = kind
 	return scanner.Scan(ctx, src, opts)
