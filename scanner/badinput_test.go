@@ -1,0 +1,180 @@
+package scanner
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/carveout/carveout/scanner/source"
+)
+
+func scanMem(t *testing.T, files map[string]string) *Report {
+	t.Helper()
+	m := map[string][]byte{}
+	for k, v := range files {
+		m[k] = []byte(v)
+	}
+	r, err := Scan(context.Background(), source.NewMemory("mem", m, nil), Options{Lineage: TableResolver{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func rules(r *Report) map[string]Severity {
+	out := map[string]Severity{}
+	for _, f := range r.Findings {
+		out[f.Rule] = f.Severity
+	}
+	return out
+}
+
+func licenseIDs(r *Report) []string {
+	var ids []string
+	for _, l := range r.Licenses {
+		ids = append(ids, l.ID)
+	}
+	return ids
+}
+
+func TestFindings(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		files map[string]string
+		want  []string // rules that must be there
+		not   []string // rules that must not
+		ids   []string // license ids that must be there
+	}{
+		{
+			name:  "consistent reference",
+			files: map[string]string{"README.md": "---\nlicense: mit\n---\n", "LICENSE": "Released under the MIT License.\n"},
+			not:   []string{"declared-license-mismatch", "no-license-declared", "no-license-file"},
+			ids:   []string{"MIT"},
+		},
+		{
+			name:  "lfs pointer card",
+			files: map[string]string{"README.md": "version https://git-lfs.github.com/spec/v1\noid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\nsize 12345\n"},
+			want:  []string{"model-card-lfs-pointer", "no-license-declared"},
+		},
+		{
+			name:  "lfs pointer license",
+			files: map[string]string{"README.md": "---\nlicense: mit\n---\n", "LICENSE": "version https://git-lfs.github.com/spec/v1\noid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\nsize 12345\n"},
+			want:  []string{"lfs-pointer"},
+		},
+		{
+			name:  "unterminated front matter",
+			files: map[string]string{"README.md": "---\nlicense: mit\n# Title\n\nbody\n"},
+			want:  []string{"malformed-model-card"},
+		},
+		{
+			name:  "other without name",
+			files: map[string]string{"README.md": "---\nlicense: other\n---\n"},
+			want:  []string{"unidentified-declared-license", "no-license-file"},
+		},
+		{
+			name:  "license link missing",
+			files: map[string]string{"README.md": "---\nlicense: other\nlicense_name: llama3\nlicense_link: LICENSE\n---\n"},
+			want:  []string{"license-link-missing"},
+			ids:   []string{"llama3"},
+		},
+		{
+			name:  "declared llama, reference to another version",
+			files: map[string]string{"README.md": "---\nlicense: llama3\n---\n", "LICENSE": "This model is distributed under the Llama 3.1 Community License.\n"},
+			want:  []string{"declared-license-mismatch"},
+		},
+		{
+			name:  "eu disallowed",
+			files: map[string]string{"README.md": "---\nlicense: llama3.2\nextra_gated_eu_disallowed: true\n---\n"},
+			want:  []string{"gated-eu-disallowed"},
+			ids:   []string{"llama3.2", "llama3.2-aup"},
+		},
+		{
+			name:  "empty license file",
+			files: map[string]string{"README.md": "---\nlicense: mit\n---\n", "LICENSE": "  \n"},
+			want:  []string{"empty-license-file"},
+		},
+		{
+			name:  "broken config",
+			files: map[string]string{"README.md": "---\nlicense: mit\n---\n", "LICENSE": "MIT License\n", "config.json": "{\"model_type\": "},
+			want:  []string{"malformed-config"},
+		},
+		{
+			name:  "apache fine-tune of gemma via adapter",
+			files: map[string]string{"README.md": "---\nlicense: apache-2.0\n---\n", "LICENSE": "Apache License 2.0\n", "adapter_config.json": `{"base_model_name_or_path": "google/gemma-2-9b-it", "peft_type": "LORA"}`},
+			want:  []string{"base-license-conflict"},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := scanMem(t, tc.files)
+			got := rules(r)
+			for _, w := range tc.want {
+				if _, ok := got[w]; !ok {
+					t.Errorf("missing finding %s; got %v", w, got)
+				}
+			}
+			for _, n := range tc.not {
+				if _, ok := got[n]; ok {
+					t.Errorf("unexpected finding %s", n)
+				}
+			}
+			ids := strings.Join(licenseIDs(r), ",")
+			for _, id := range tc.ids {
+				if !strings.Contains(","+ids+",", ","+id+",") {
+					t.Errorf("license %s not reported; got %s", id, ids)
+				}
+			}
+		})
+	}
+}
+
+// TestNothingUnreadIsCompliant: a license file that cannot be read is an
+// error, and a repository with nothing readable fails.
+func TestNothingUnreadIsCompliant(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "README.md"), []byte("---\nlicense: mit\n---\n"), 0o644)
+	// A symlink loop and a link escaping the repository.
+	os.Symlink("LICENSE", filepath.Join(dir, "LICENSE"))
+	os.Symlink("/etc/passwd", filepath.Join(dir, "NOTICE"))
+	src, err := source.NewDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := Scan(context.Background(), src, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := rules(r)
+	if got["unreadable-file"] != SeverityError {
+		t.Fatalf("want an unreadable-file error, got %v", got)
+	}
+	if r.Summary.Status != "fail" {
+		t.Fatalf("status %s, want fail", r.Summary.Status)
+	}
+	for _, f := range r.Findings {
+		if f.Rule == "unreadable-file" && !strings.Contains(f.Message, "LICENSE") && !strings.Contains(f.Message, "NOTICE") {
+			t.Errorf("finding does not name the file: %s", f.Message)
+		}
+	}
+}
+
+func TestMissingTarget(t *testing.T) {
+	if _, err := source.NewDir(filepath.Join(t.TempDir(), "nope")); err == nil {
+		t.Fatal("NewDir of a missing folder succeeded")
+	}
+}
+
+// TestLargeFileTruncated: a license file above the cap is read up to it
+// and says so.
+func TestLargeFileTruncated(t *testing.T) {
+	big := strings.Repeat("Permission is granted to use this model. ", 2000)
+	m := map[string][]byte{"README.md": []byte("---\nlicense: mit\n---\n"), "LICENSE": []byte(big)}
+	r, err := Scan(context.Background(), source.NewMemory("mem", m, nil), Options{MaxTextBytes: 1024})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := rules(r)["file-truncated"]; !ok {
+		t.Fatalf("no file-truncated finding: %v", rules(r))
+	}
+}
