@@ -1,6 +1,12 @@
 package licenses
 
-import "github.com/carveout/carveout/licenses/terms"
+import (
+	"slices"
+	"strings"
+
+	"github.com/carveout/carveout/licenses/internal/shingle"
+	"github.com/carveout/carveout/licenses/terms"
+)
 
 // MatchKind says how a license was found.
 type MatchKind string
@@ -46,4 +52,390 @@ type Identification struct {
 	// Terms are read from the text actually present (and completed from
 	// the catalog for an unmodified known text).
 	Terms []terms.Term
+}
+
+// UnknownID is the id of a text that matches no known license.
+const UnknownID = "unknown"
+
+// Identify identifies every license in a text: catalog licenses by their
+// fingerprints (exact id and version, even between near-clones), SPDX
+// licenses with licensecheck. The best match comes first, then the others
+// in the order found (a license, then the policy appended to it). A text
+// that matches nothing is one Identification with ID "unknown", its
+// terms still extracted. An empty text gives nothing.
+func Identify(text []byte) []Identification {
+	toks := shingle.Tokenize(text)
+	if len(toks) == 0 {
+		return nil
+	}
+	db := loadFingerprints()
+	if db.err != nil {
+		panic(db.err)
+	}
+	lines := shingle.Lines(text)
+	explained := make([]bool, len(toks))
+
+	// Catalog engine.
+	matches := matchCatalog(db, toks)
+	for _, m := range matches {
+		for j, ok := range m.matched {
+			if ok {
+				explained[j] = true
+			}
+		}
+	}
+	type found struct {
+		id          Identification
+		first, last int // token range
+		coverage    float64
+		lc          []terms.Lines // licensecheck ranges confirming it
+	}
+	var fs []*found
+	for _, m := range matches {
+		ref := db.refs[m.ref]
+		var id Identification
+		if l, ok := Lookup(ref.id); ok {
+			id = identFromLicense(l)
+		} else {
+			id = Identification{ID: ref.id, Name: ref.id, Category: Unknown}
+		}
+		id.Kind = MatchText
+		id.Lines = terms.Lines{Start: toks[m.first].Line, End: toks[m.last].Line}
+		fs = append(fs, &found{id: id, first: m.first, last: m.last, coverage: m.coverage})
+	}
+
+	// SPDX engine, on the few builtin licenses the pre-filter allows.
+	lcm := defaultSPDXScanner.scan(text, db.spdxCandidates(toks))
+	for _, m := range lcm {
+		lr := terms.Lines{Start: lineAt(text, m.Start), End: lineAt(text, max(m.Start, m.End-1))}
+		// Mark the tokens licensecheck explains.
+		for j, t := range toks {
+			if t.Line >= lr.Start && t.Line <= lr.End {
+				explained[j] = true
+			}
+		}
+		merged := false
+		for _, f := range fs {
+			if f.id.Lines.End < lr.Start || lr.End < f.id.Lines.Start {
+				continue
+			}
+			merged = true // a catalog match is more specific
+			if sameSPDX(f.id.SPDXID, m.ID) || sameSPDX(f.id.ID, m.ID) {
+				f.lc = append(f.lc, lr)
+			}
+		}
+		if merged {
+			continue
+		}
+		var id Identification
+		if l, ok := Lookup(m.ID); ok {
+			id = identFromLicense(l)
+		} else {
+			name, osi, _ := SPDX(m.ID)
+			if name == "" {
+				name = m.ID
+			}
+			id = Identification{ID: m.ID, Name: name, SPDXID: m.ID, OSI: osi, Category: ClassifySPDX(m.ID)}
+		}
+		id.Kind = MatchText
+		id.Lines = lr
+		first, last := -1, -1
+		for j, t := range toks {
+			if t.Line >= lr.Start && t.Line <= lr.End {
+				if first < 0 {
+					first = j
+				}
+				last = j
+			}
+		}
+		if first < 0 {
+			continue
+		}
+		fs = append(fs, &found{id: id, first: first, last: last, coverage: 1, lc: []terms.Lines{lr}})
+	}
+
+	// Text no match explains: a large block is an unknown license of its
+	// own; small leftovers belong to the single match when there is one.
+	var out []Identification
+	for _, f := range fs {
+		id := &f.id
+		first, last := f.first, f.last
+		if len(fs) == 1 {
+			first, last = 0, len(toks)-1
+		}
+		changed := changedLines(toks, first, last, explained)
+		if len(f.lc) > 0 {
+			changed = subtractLines(changed, f.lc)
+		}
+		id.Changed = changed
+		n := 0
+		for j := first; j <= last; j++ {
+			if explained[j] {
+				n++
+			}
+		}
+		id.Confidence = harmonic(f.coverage, float64(n)/float64(last-first+1))
+		id.Modified = len(changed) > 0 || (f.coverage < 1 && !(len(f.lc) > 0 && f.coverage >= 0.9))
+		for _, c := range changed {
+			id.Lines.Start = min(id.Lines.Start, c.Start)
+			id.Lines.End = max(id.Lines.End, c.End)
+		}
+		id.Terms = regionTerms(lines, id.Lines)
+		if id.Modified {
+			restrictOpenLicense(id, lines)
+		} else if id.License != nil {
+			id.Terms = addCatalogTerms(id.Terms, catalogTerms(id.License), toks, id.Lines)
+		}
+		out = append(out, *id)
+	}
+	if len(fs) != 1 {
+		var regions [][2]int
+		for _, f := range fs {
+			regions = append(regions, [2]int{f.first, f.last})
+		}
+		for _, r := range unexplainedBlocks(toks, explained, regions) {
+			out = append(out, unknownIdent(lines, r))
+		}
+	}
+	return out
+}
+
+// minUnknownTokens is the size of an unexplained block of text reported
+// as an unknown license next to identified ones.
+const minUnknownTokens = 80
+
+// unexplainedBlocks returns the line ranges of runs of at least
+// minUnknownTokens tokens outside every match region (with no match at
+// all, the whole text).
+func unexplainedBlocks(toks []shingle.Token, explained []bool, regions [][2]int) []terms.Lines {
+	if len(regions) == 0 {
+		return []terms.Lines{{Start: toks[0].Line, End: toks[len(toks)-1].Line}}
+	}
+	in := make([]bool, len(toks))
+	for _, r := range regions {
+		for j := r[0]; j <= r[1] && j < len(toks); j++ {
+			in[j] = true
+		}
+	}
+	var out []terms.Lines
+	start := -1
+	flush := func(end int) {
+		if start >= 0 && end-start >= minUnknownTokens {
+			out = append(out, terms.Lines{Start: toks[start].Line, End: toks[end-1].Line})
+		}
+		start = -1
+	}
+	for j := range toks {
+		if in[j] || explained[j] {
+			flush(j)
+			continue
+		}
+		if start < 0 {
+			start = j
+		}
+	}
+	flush(len(toks))
+	return out
+}
+
+func unknownIdent(lines []string, r terms.Lines) Identification {
+	return Identification{
+		ID:       UnknownID,
+		Name:     "Unknown license",
+		Category: Unknown,
+		Kind:     MatchText,
+		Lines:    r,
+		Modified: false,
+		Terms:    regionTerms(lines, r),
+	}
+}
+
+// identFromLicense fills an Identification from a catalog entry (no
+// terms, kind or confidence yet). The id is the SPDX id where SPDX has
+// one, else the catalog id.
+func identFromLicense(l *License) Identification {
+	id := Identification{
+		ID:       l.ID,
+		Name:     l.Name,
+		Category: l.Category,
+		OSI:      l.OSI,
+		License:  l,
+		SPDXID:   l.SPDXID,
+		HFID:     l.HFID,
+	}
+	if e, ok := SPDXLicense(l.SPDXID); ok {
+		id.ID = e.ID
+	}
+	return id
+}
+
+// catalogTerms returns copies of a catalog entry's terms, origin
+// "catalog".
+func catalogTerms(l *License) []terms.Term {
+	ts := make([]terms.Term, len(l.Terms))
+	for i, t := range l.Terms {
+		t.Origin = "catalog"
+		t.Evidence = nil
+		t.Regions = slices.Clone(t.Regions)
+		t.Allowed = slices.Clone(t.Allowed)
+		t.Categories = slices.Clone(t.Categories)
+		ts[i] = t
+	}
+	return ts
+}
+
+func harmonic(a, b float64) float64 {
+	if a+b == 0 {
+		return 0
+	}
+	return 2 * a * b / (a + b)
+}
+
+// lineAt returns the 1-based line of byte offset off (CR, LF and CRLF end
+// a line, as in shingle.Lines).
+func lineAt(text []byte, off int) int {
+	off = min(off, len(text))
+	line := 1
+	for i := 0; i < off; i++ {
+		switch text[i] {
+		case '\n':
+			line++
+		case '\r':
+			if i+1 >= len(text) || text[i+1] != '\n' {
+				line++
+			}
+		}
+	}
+	return line
+}
+
+// subtractLines removes from rs the lines inside any of cut.
+func subtractLines(rs []terms.Lines, cut []terms.Lines) []terms.Lines {
+	var lines []int
+	for _, r := range rs {
+	next:
+		for l := r.Start; l <= r.End; l++ {
+			for _, c := range cut {
+				if l >= c.Start && l <= c.End {
+					continue next
+				}
+			}
+			lines = append(lines, l)
+		}
+	}
+	return mergeLines(lines)
+}
+
+// regionText returns lines r of the text joined with newlines.
+func regionText(lines []string, r terms.Lines) string {
+	s, e := max(r.Start, 1), min(r.End, len(lines))
+	if s > e {
+		return ""
+	}
+	return strings.Join(lines[s-1:e], "\n")
+}
+
+// regionTerms extracts the terms of lines r, with evidence numbered as
+// lines of the whole text.
+func regionTerms(lines []string, r terms.Lines) []terms.Term {
+	ts := terms.Extract(regionText(lines, r))
+	for i := range ts {
+		ts[i].Evidence = offsetLines(ts[i].Evidence, r.Start-1)
+		if ts[i].Origin == "" {
+			ts[i].Origin = "text"
+		}
+	}
+	return ts
+}
+
+func offsetLines(ls []terms.Lines, by int) []terms.Lines {
+	out := make([]terms.Lines, len(ls))
+	for i, l := range ls {
+		out[i] = terms.Lines{Start: l.Start + by, End: l.End + by}
+	}
+	return out
+}
+
+// restrictiveKinds are the term kinds that take a license out of the
+// open categories when they are added to an open license's text.
+var restrictiveKinds = map[terms.Kind]bool{
+	terms.UserThreshold:      true,
+	terms.RevenueThreshold:   true,
+	terms.TerritoryExclusion: true,
+	terms.FieldOfUse:         true,
+	terms.OutputsRestriction: true,
+	terms.HostingRestriction: true,
+	terms.RemoteRestriction:  true,
+}
+
+// restrictOpenLicense reclassifies a modified open license (MIT with a
+// non-commercial sentence, the Commons Clause...) by what its changed
+// lines say: it is no longer OSI-approved nor open.
+func restrictOpenLicense(id *Identification, lines []string) {
+	switch id.Category {
+	case Permissive, Copyleft, OpenNonOSI:
+	default:
+		return
+	}
+	nc, restricted := false, false
+	for _, c := range id.Changed {
+		for _, t := range terms.Extract(regionText(lines, c)) {
+			switch {
+			case t.Kind == terms.NonCommercial:
+				nc = true
+			case restrictiveKinds[t.Kind]:
+				restricted = true
+			}
+		}
+	}
+	switch {
+	case nc:
+		id.Category, id.OSI = NonCommercial, false
+	case restricted:
+		id.Category, id.OSI = CustomRestricted, false
+	}
+}
+
+// addCatalogTerms completes the terms read from an unmodified known text
+// with the catalog's facts of kinds the extractor did not find.
+func addCatalogTerms(ts, catalog []terms.Term, toks []shingle.Token, r terms.Lines) []terms.Term {
+	have := map[terms.Kind]bool{}
+	for _, t := range ts {
+		have[t.Kind] = true
+	}
+	for _, c := range catalog {
+		if have[c.Kind] {
+			continue
+		}
+		c.Origin = "catalog"
+		c.Evidence = nil
+		for _, p := range []string{c.Text, c.Statement, c.Prefix, c.Notice, c.Policy} {
+			if l, ok := findPhrase(toks, shingle.Tokenize([]byte(p)), r); ok {
+				c.Evidence = []terms.Lines{l}
+				break
+			}
+		}
+		ts = append(ts, c)
+	}
+	return ts
+}
+
+// findPhrase finds the normalized phrase in the tokens within lines r.
+func findPhrase(toks, phrase []shingle.Token, r terms.Lines) (terms.Lines, bool) {
+	if len(phrase) == 0 {
+		return terms.Lines{}, false
+	}
+outer:
+	for i := 0; i+len(phrase) <= len(toks); i++ {
+		if toks[i].Line < r.Start || toks[i].Line > r.End {
+			continue
+		}
+		for k, p := range phrase {
+			if toks[i+k].Word != p.Word {
+				continue outer
+			}
+		}
+		return terms.Lines{Start: toks[i].Line, End: toks[i+len(phrase)-1].Line}, true
+	}
+	return terms.Lines{}, false
 }

@@ -76,7 +76,6 @@ func firstDiff(a, b string) string {
 	return ""
 }
 
-
 // TestDeterministic scans the same repository twice and expects the same
 // bytes.
 func TestDeterministic(t *testing.T) {
