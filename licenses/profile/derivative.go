@@ -321,7 +321,8 @@ func words(s string) string {
 // card, USE_POLICY file) refers to every acceptable-use policy incorporated
 // among ts, by URL, catalog id or name.
 func CheckPolicyReference(text string, ts []terms.Term) (ok bool, reason string) {
-	low := strings.ToLower(text)
+	// Compare on words: a reference wrapped across lines still counts.
+	low := strings.ToLower(strings.Join(strings.Fields(text), " "))
 	n := 0
 	for _, t := range ts {
 		if t.Kind != terms.IncorporatedPolicy || strings.TrimSpace(t.Policy) == "" {
@@ -345,7 +346,7 @@ func CheckPolicyReference(text string, ts []terms.Term) (ok bool, reason string)
 
 func mentionsAny(low string, cands []string) bool {
 	for _, c := range cands {
-		c = strings.ToLower(strings.TrimSpace(c))
+		c = strings.ToLower(strings.Join(strings.Fields(c), " "))
 		for _, p := range []string{"https://", "http://", "www."} {
 			c = strings.TrimPrefix(c, p)
 		}
