@@ -41,7 +41,7 @@ func (s *scan) reconcile() {
 	}
 
 	// No license declared.
-	if s.card == nil || len(s.card.License) == 0 && s.card.LicenseName == "" {
+	if s.kind() != "file" && (s.card == nil || len(s.card.License) == 0 && s.card.LicenseName == "") {
 		sev, msg := SeverityWarning, "the model card declares no license"
 		if s.card == nil {
 			msg = "there is no model card (README.md) declaring a license"
