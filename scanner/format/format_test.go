@@ -1,0 +1,116 @@
+package format
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/carveout/carveout/licenses/terms"
+	"github.com/carveout/carveout/scanner"
+	"github.com/carveout/carveout/scanner/source"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+func report(t *testing.T, name string) *scanner.Report {
+	t.Helper()
+	src, err := source.NewDir("../../testdata/models/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := scanner.Scan(context.Background(), src, scanner.Options{Lineage: scanner.TableResolver{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func TestTableGolden(t *testing.T) {
+	for _, name := range []string{"llama-finetune-mislabelled", "custom-license", "no-license"} {
+		t.Run(name, func(t *testing.T) {
+			var buf bytes.Buffer
+			if err := (Table{}).Encode(&buf, report(t, name), Options{}); err != nil {
+				t.Fatal(err)
+			}
+			golden := filepath.Join("testdata", name+".txt")
+			if *update {
+				os.WriteFile(golden, buf.Bytes(), 0o644)
+				return
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (go test ./scanner/format -update creates it)", err)
+			}
+			if buf.String() != string(want) {
+				t.Errorf("table output differs from %s; run go test ./scanner/format -update and review:\n%s", golden, buf.String())
+			}
+			if strings.Contains(buf.String(), "\x1b[") {
+				t.Error("colors without Options.Color")
+			}
+		})
+	}
+}
+
+func TestColor(t *testing.T) {
+	var buf bytes.Buffer
+	(Table{}).Encode(&buf, report(t, "no-license"), Options{Color: true})
+	if !strings.Contains(buf.String(), "\x1b[31m") {
+		t.Error("no color with Options.Color")
+	}
+}
+
+func TestJSONAndLines(t *testing.T) {
+	r := report(t, "apache-model")
+	var a, b bytes.Buffer
+	(JSON{}).Encode(&a, r, Options{})
+	(JSONLines{}).Encode(&b, r, Options{})
+	if strings.Count(strings.TrimSpace(b.String()), "\n") != 0 {
+		t.Error("JSON Lines output spans lines")
+	}
+	var x, y map[string]any
+	if err := json.Unmarshal(a.Bytes(), &x); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b.Bytes(), &y); err != nil {
+		t.Fatal(err)
+	}
+	if x["schema"] != scanner.Schema || y["schema"] != scanner.Schema {
+		t.Errorf("schema %v / %v", x["schema"], y["schema"])
+	}
+	for _, k := range []string{"target", "licenses", "declared", "findings", "summary", "files", "lineage"} {
+		if _, ok := x[k]; !ok {
+			t.Errorf("report lacks %q", k)
+		}
+	}
+}
+
+func TestLookup(t *testing.T) {
+	for _, n := range Names() {
+		if _, err := Lookup(n); err != nil {
+			t.Error(err)
+		}
+	}
+	if _, err := Lookup("xml"); err == nil || !strings.Contains(err.Error(), "table") {
+		t.Errorf("Lookup(xml) = %v", err)
+	}
+}
+
+func TestThousandsAndDescribe(t *testing.T) {
+	for in, want := range map[int64]string{0: "0", 999: "999", 1000: "1,000", 700000000: "700,000,000", -1234567: "-1,234,567"} {
+		if got := Thousands(in); got != want {
+			t.Errorf("Thousands(%d) = %s, want %s", in, got, want)
+		}
+	}
+	d := Describe(terms.Term{Kind: terms.RevenueThreshold, Value: 1000000, Currency: "USD", Period: "annual"})
+	if d != "revenue > 1,000,000 USD; annual" {
+		t.Errorf("Describe = %q", d)
+	}
+	if got := Place(scanner.Evidence{Path: "LICENSE", StartLine: 3, EndLine: 5}); got != "LICENSE:3-5" {
+		t.Errorf("Place = %q", got)
+	}
+}
