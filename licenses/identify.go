@@ -63,7 +63,11 @@ const UnknownID = "unknown"
 // in the order found (a license, then the policy appended to it). A text
 // that matches nothing is one Identification with ID "unknown", its
 // terms still extracted. An empty text gives nothing.
-func Identify(text []byte) []Identification {
+func Identify(text []byte) []Identification { return identify(text, true) }
+
+// identify is Identify; withTerms false skips term extraction (to measure
+// the matchers alone).
+func identify(text []byte, withTerms bool) []Identification {
 	toks := shingle.Tokenize(text)
 	if len(toks) == 0 {
 		return nil
@@ -106,8 +110,15 @@ func Identify(text []byte) []Identification {
 
 	// SPDX engine, on the few builtin licenses the pre-filter allows.
 	lcm := defaultSPDXScanner.scan(text, db.spdxCandidates(toks))
+	var addOns []terms.Lines // restriction add-ons (Commons Clause)
 	for _, m := range lcm {
 		lr := terms.Lines{Start: lineAt(text, m.Start), End: lineAt(text, max(m.Start, m.End-1))}
+		if restrictionAddOns[m.ID] {
+			// Not a license of its own: a restriction on the license it
+			// is attached to, whose text it modifies.
+			addOns = append(addOns, lr)
+			continue
+		}
 		// Mark the tokens licensecheck explains.
 		for j, t := range toks {
 			if t.Line >= lr.Start && t.Line <= lr.End {
@@ -154,8 +165,19 @@ func Identify(text []byte) []Identification {
 		fs = append(fs, &found{id: id, first: first, last: last, coverage: 1, lc: []terms.Lines{lr}})
 	}
 
-	// Text no match explains: a large block is an unknown license of its
-	// own; small leftovers belong to the single match when there is one.
+	// Text no match explains: a large block that reads like license text
+	// (and is no restriction add-on) is an unknown license of its own;
+	// smaller leftovers belong to the single match when there is one.
+	var regions [][2]int
+	for _, f := range fs {
+		regions = append(regions, [2]int{f.first, f.last})
+	}
+	var unknowns []terms.Lines
+	for _, r := range unexplainedBlocks(toks, explained, regions) {
+		if len(fs) == 0 || (licenseVocabulary(toks, r) >= 4 && !overlapsAny(r, addOns)) {
+			unknowns = append(unknowns, r)
+		}
+	}
 	var out []Identification
 	for _, f := range fs {
 		id := &f.id
@@ -164,40 +186,65 @@ func Identify(text []byte) []Identification {
 			first, last = 0, len(toks)-1
 		}
 		changed := changedLines(toks, first, last, explained)
-		if len(f.lc) > 0 {
-			changed = subtractLines(changed, f.lc)
-		}
+		changed = subtractLines(changed, f.lc)
+		changed = subtractLines(changed, unknowns)
 		id.Changed = changed
-		n := 0
+		n, all := 0, 0
 		for j := first; j <= last; j++ {
+			if inRange(toks[j].Line, unknowns) {
+				continue
+			}
+			all++
 			if explained[j] {
 				n++
 			}
 		}
-		id.Confidence = harmonic(f.coverage, float64(n)/float64(last-first+1))
+		id.Confidence = harmonic(f.coverage, float64(n)/float64(max(all, 1)))
 		id.Modified = len(changed) > 0 || (f.coverage < 1 && !(len(f.lc) > 0 && f.coverage >= 0.9))
 		for _, c := range changed {
 			id.Lines.Start = min(id.Lines.Start, c.Start)
 			id.Lines.End = max(id.Lines.End, c.End)
 		}
-		id.Terms = regionTerms(lines, id.Lines)
-		if id.Modified {
-			restrictOpenLicense(id, lines)
-		} else if id.License != nil {
+		if withTerms {
+			id.Terms = regionTerms(lines, id.Lines)
+		}
+		if id.Modified && withTerms {
+			addOn := false
+			for _, a := range addOns {
+				addOn = addOn || len(fs) == 1 || (a.Start <= id.Lines.End+1 && a.End >= id.Lines.Start-1)
+			}
+			restrictOpenLicense(id, lines, addOn)
+		} else if id.License != nil && withTerms {
 			id.Terms = addCatalogTerms(id.Terms, catalogTerms(id.License), toks, id.Lines)
 		}
 		out = append(out, *id)
 	}
-	if len(fs) != 1 {
-		var regions [][2]int
-		for _, f := range fs {
-			regions = append(regions, [2]int{f.first, f.last})
+	for _, r := range unknowns {
+		u := Identification{ID: UnknownID, Name: "Unknown license", Category: Unknown, Kind: MatchText, Lines: r}
+		if withTerms {
+			u.Terms = regionTerms(lines, r)
 		}
-		for _, r := range unexplainedBlocks(toks, explained, regions) {
-			out = append(out, unknownIdent(lines, r))
-		}
+		out = append(out, u)
 	}
 	return out
+}
+
+func inRange(line int, rs []terms.Lines) bool {
+	for _, r := range rs {
+		if line >= r.Start && line <= r.End {
+			return true
+		}
+	}
+	return false
+}
+
+func overlapsAny(r terms.Lines, rs []terms.Lines) bool {
+	for _, o := range rs {
+		if r.Start <= o.End && o.Start <= r.End {
+			return true
+		}
+	}
+	return false
 }
 
 // minUnknownTokens is the size of an unexplained block of text reported
@@ -238,16 +285,25 @@ func unexplainedBlocks(toks []shingle.Token, explained []bool, regions [][2]int)
 	return out
 }
 
-func unknownIdent(lines []string, r terms.Lines) Identification {
-	return Identification{
-		ID:       UnknownID,
-		Name:     "Unknown license",
-		Category: Unknown,
-		Kind:     MatchText,
-		Lines:    r,
-		Modified: false,
-		Terms:    regionTerms(lines, r),
+// legalWords are words of license texts; prose that uses few of them
+// (the rest of a model card) is not an unknown license.
+var legalWords = map[string]bool{
+	"license": true, "licence": true, "licensee": true, "licensor": true, "grant": true,
+	"granted": true, "warranty": true, "warranties": true, "liability": true, "liable": true,
+	"permission": true, "agreement": true, "terminate": true, "termination": true,
+	"indemnify": true, "redistribution": true, "sublicense": true, "royalty": true,
+	"herein": true, "hereby": true, "thereof": true, "notwithstanding": true,
+}
+
+// licenseVocabulary counts the distinct legal words in lines r.
+func licenseVocabulary(toks []shingle.Token, r terms.Lines) int {
+	seen := map[string]bool{}
+	for _, t := range toks {
+		if t.Line >= r.Start && t.Line <= r.End && legalWords[t.Word] {
+			seen[t.Word] = true
+		}
 	}
+	return len(seen)
 }
 
 // identFromLicense fills an Identification from a catalog entry (no
@@ -368,16 +424,21 @@ var restrictiveKinds = map[terms.Kind]bool{
 	terms.RemoteRestriction:  true,
 }
 
+// restrictionAddOns are licensecheck ids of texts that only restrict the
+// license they are attached to.
+var restrictionAddOns = map[string]bool{"CommonsClause": true}
+
 // restrictOpenLicense reclassifies a modified open license (MIT with a
 // non-commercial sentence, the Commons Clause...) by what its changed
-// lines say: it is no longer OSI-approved nor open.
-func restrictOpenLicense(id *Identification, lines []string) {
+// lines say: it is no longer OSI-approved nor open. addOn: a restriction
+// add-on is attached to it.
+func restrictOpenLicense(id *Identification, lines []string, addOn bool) {
 	switch id.Category {
 	case Permissive, Copyleft, OpenNonOSI:
 	default:
 		return
 	}
-	nc, restricted := false, false
+	nc, restricted := false, addOn
 	for _, c := range id.Changed {
 		for _, t := range terms.Extract(regionText(lines, c)) {
 			switch {
