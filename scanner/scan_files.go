@@ -152,7 +152,8 @@ func (s *scan) identifyProse(text string, ev Evidence) {
 		found[id.ID] = true
 		s.addIdentification(id, ev)
 	}
-	for _, id := range licenses.FindReferences([]byte(text)) {
+	// Links name licenses too ("…/Tongyi%20Qianwen%20LICENSE%20AGREEMENT").
+	for _, id := range licenses.FindReferences([]byte(strings.ReplaceAll(text, "%20", " "))) {
 		if found[id.ID] {
 			continue
 		}

@@ -136,6 +136,13 @@ func Compatible(baseLicense *licenses.License, declaredID string) (ok bool, reas
 		return false, fmt.Sprintf("the base license %s is copyleft: the derivative must stay under it, not %s", base.ID, decl.ID)
 	}
 	binds := bindingTerms(base)
+	if base.Licensor != "" && strings.EqualFold(decl.Licensor, base.Licensor) && decl.Category != licenses.Permissive && decl.Category != licenses.OpenNonOSI && decl.Family != base.Family {
+		// The licensor releasing a derivative of its own model under
+		// another of its restricted agreements (MedGemma under the Health
+		// AI Developer Foundations terms) is its right; the declared
+		// agreement's own terms are what bind.
+		return true, fmt.Sprintf("%s and %s come from the same licensor (%s); the derivative's own agreement %s applies", decl.ID, base.ID, base.Licensor, decl.ID)
+	}
 	if decl.Family == base.Family && decl.Family != "" {
 		if isDated(base) && isDated(decl) && decl.Category == base.Category && laterOrSame(decl, base) {
 			return true, fmt.Sprintf("%s is a later revision of the same %s terms as %s", decl.ID, base.Family, base.ID)

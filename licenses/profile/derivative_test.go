@@ -225,3 +225,19 @@ func TestCheckPolicyReference(t *testing.T) {
 		}
 	}
 }
+
+func TestCompatibleSameLicensor(t *testing.T) {
+	base, ok := licenses.Lookup("gemma")
+	if !ok {
+		t.Skip("catalog has no gemma entry")
+	}
+	if _, ok := licenses.Lookup("health-ai-developer-foundations"); !ok {
+		t.Skip("catalog has no health-ai-developer-foundations entry")
+	}
+	if ok, reason := Compatible(base, "health-ai-developer-foundations"); !ok {
+		t.Errorf("same licensor relicensing refused: %s", reason)
+	}
+	if ok, _ := Compatible(base, "apache-2.0"); ok {
+		t.Error("gemma derivative relabelled apache-2.0 accepted")
+	}
+}
