@@ -119,23 +119,27 @@ func identify(text []byte, withTerms bool) []Identification {
 			addOns = append(addOns, lr)
 			continue
 		}
+		overlaps, same := false, false
+		for _, f := range fs {
+			if f.id.Lines.End < lr.Start || lr.End < f.id.Lines.Start {
+				continue
+			}
+			overlaps = true // the catalog match wins: it is more specific
+			if sameSPDX(f.id.SPDXID, m.ID) || sameSPDX(f.id.ID, m.ID) {
+				f.lc = append(f.lc, lr)
+				same = true
+			}
+		}
+		if overlaps && !same {
+			continue
+		}
 		// Mark the tokens licensecheck explains.
 		for j, t := range toks {
 			if t.Line >= lr.Start && t.Line <= lr.End {
 				explained[j] = true
 			}
 		}
-		merged := false
-		for _, f := range fs {
-			if f.id.Lines.End < lr.Start || lr.End < f.id.Lines.Start {
-				continue
-			}
-			merged = true // a catalog match is more specific
-			if sameSPDX(f.id.SPDXID, m.ID) || sameSPDX(f.id.ID, m.ID) {
-				f.lc = append(f.lc, lr)
-			}
-		}
-		if merged {
+		if overlaps {
 			continue
 		}
 		var id Identification

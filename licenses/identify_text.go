@@ -1,0 +1,252 @@
+package licenses
+
+import (
+	"slices"
+	"sort"
+
+	"github.com/carveout/carveout/licenses/internal/shingle"
+	"github.com/carveout/carveout/licenses/terms"
+)
+
+// Thresholds of the catalog matcher.
+const (
+	// minCoverage is the share of a reference's shingles a text must hold
+	// to be reported as that license (a text truncated to half passes).
+	minCoverage = 0.30
+	// minShared is the least number of shingles shared with a reference
+	// (fewer for references shorter than twice that).
+	minShared = 12
+	// maxMatches bounds the licenses reported for one text.
+	maxMatches = 8
+	// clusterGap is the run of unmatched tokens that separates two parts
+	// of a match; parts much smaller than the largest are strays (a phrase
+	// the policy shares with the license it follows).
+	clusterGap = 48
+)
+
+// textMatch is one catalog reference found in a text.
+type textMatch struct {
+	ref      int // index in fpDB.refs
+	coverage float64
+	first    int // first token of the region
+	last     int // last token of the region
+	matched  []bool
+}
+
+// matchCatalog finds the catalog references present in the tokens, best
+// first; after each match the shingles it explains are set aside and the
+// rest is searched again (a license with its policy appended).
+func matchCatalog(db *fpDB, toks []shingle.Token) []textMatch {
+	sh := shingle.Shingles(toks)
+	if len(sh) == 0 || len(db.refs) == 0 {
+		return nil
+	}
+	// Distinct input shingles and their posting ranges.
+	type uniq struct {
+		lo, hi  int
+		removed bool
+	}
+	idx := make(map[uint32]int, len(sh))
+	var us []uniq
+	for _, h := range sh {
+		if _, ok := idx[h]; ok {
+			continue
+		}
+		lo, hi := db.postings(h)
+		idx[h] = len(us)
+		us = append(us, uniq{lo: lo, hi: hi})
+	}
+	full := make([]int, len(db.refs))
+	for _, u := range us {
+		for p := u.lo; p < u.hi; p++ {
+			full[int(uint32(db.post[p]))]++
+		}
+	}
+	rem := make([]int, len(db.refs))
+	var out []textMatch
+	used := make([]bool, len(db.refs))
+	for len(out) < maxMatches {
+		clear(rem)
+		for _, u := range us {
+			if u.removed {
+				continue
+			}
+			for p := u.lo; p < u.hi; p++ {
+				rem[int(uint32(db.post[p]))]++
+			}
+		}
+		best, bestScore := -1, 0.0
+		for r, n := range rem {
+			size := len(db.refs[r].set)
+			if used[r] || n == 0 || size == 0 {
+				continue
+			}
+			need := min(minShared, (size+1)/2)
+			cov := float64(full[r]) / float64(size)
+			if n < need || cov < minCoverage || float64(n)/float64(size) < minCoverage*0.8 {
+				continue
+			}
+			// Both containments: shared²/(|ref|·|text|), the text's
+			// size being the same for every candidate. A license with its
+			// policy appended beats the policy alone, and a reference
+			// that is itself license+policy does not beat the license.
+			score := float64(n) * float64(n) / float64(size)
+			if score > bestScore {
+				best, bestScore = r, score
+			}
+		}
+		if best < 0 {
+			break
+		}
+		used[best] = true
+		for i := range us {
+			if !us[i].removed {
+				for p := us[i].lo; p < us[i].hi; p++ {
+					if int(uint32(db.post[p])) == best {
+						us[i].removed = true
+						break
+					}
+				}
+			}
+		}
+		m := textMatch{ref: best, coverage: float64(full[best]) / float64(len(db.refs[best].set))}
+		if !m.locate(db, toks, sh) {
+			continue
+		}
+		out = append(out, m)
+	}
+	resolveOverlaps(out)
+	return out
+}
+
+// resolveOverlaps trims regions that overlap partially (a license whose
+// last lines share a phrase with the policy that follows it): the match
+// with fewer explained tokens in the overlap gives it up.
+func resolveOverlaps(ms []textMatch) {
+	for i := range ms {
+		for j := range ms {
+			a, b := &ms[i], &ms[j]
+			if i == j || a.first >= b.first || a.last < b.first || a.last >= b.last {
+				continue // not a partial overlap with a before b
+			}
+			na, nb := 0, 0
+			for k := b.first; k <= a.last; k++ {
+				if a.matched[k] {
+					na++
+				}
+				if b.matched[k] {
+					nb++
+				}
+			}
+			if na < nb {
+				a.trim(a.first, b.first-1)
+			} else {
+				b.trim(a.last+1, b.last)
+			}
+		}
+	}
+}
+
+// trim shrinks the region to the matched tokens within [first, last].
+func (m *textMatch) trim(first, last int) {
+	nf, nl := -1, -1
+	for k := range m.matched {
+		if k < first || k > last {
+			m.matched[k] = false
+			continue
+		}
+		if m.matched[k] {
+			if nf < 0 {
+				nf = k
+			}
+			nl = k
+		}
+	}
+	if nf >= 0 {
+		m.first, m.last = nf, nl
+	}
+}
+
+// locate finds the region of the match and which of its tokens the
+// reference explains.
+func (m *textMatch) locate(db *fpDB, toks []shingle.Token, sh []uint32) bool {
+	var pos []int
+	for i, h := range sh {
+		if db.has(m.ref, h) {
+			pos = append(pos, i)
+		}
+	}
+	if len(pos) == 0 {
+		return false
+	}
+	// Split into clusters at long gaps; keep the clusters that are not
+	// strays compared with the largest.
+	type cl struct{ a, b, n int }
+	var cls []cl
+	c := cl{pos[0], pos[0], 1}
+	for _, p := range pos[1:] {
+		if p-c.b > clusterGap+shingle.K {
+			cls = append(cls, c)
+			c = cl{p, p, 0}
+		}
+		c.b = p
+		c.n++
+	}
+	cls = append(cls, c)
+	maxN := 0
+	for _, c := range cls {
+		maxN = max(maxN, c.n)
+	}
+	m.first, m.last = -1, -1
+	for _, c := range cls {
+		if c.n*10 < maxN || (c.n < 8 && c.n < maxN) {
+			continue
+		}
+		if m.first < 0 || c.a < m.first {
+			m.first = c.a
+		}
+		m.last = max(m.last, c.b+shingle.K-1)
+	}
+	m.matched = make([]bool, len(toks))
+	for _, p := range pos {
+		if p < m.first || p > m.last {
+			continue
+		}
+		for j := p; j < p+shingle.K; j++ {
+			m.matched[j] = true
+		}
+	}
+	return true
+}
+
+// changedLines returns the line ranges of tokens in [first,last] that no
+// match explains.
+func changedLines(toks []shingle.Token, first, last int, explained []bool) []terms.Lines {
+	var lines []int
+	for j := first; j <= last && j < len(toks); j++ {
+		if !explained[j] {
+			lines = append(lines, toks[j].Line)
+		}
+	}
+	return mergeLines(lines)
+}
+
+// mergeLines turns line numbers into sorted inclusive ranges.
+func mergeLines(lines []int) []terms.Lines {
+	if len(lines) == 0 {
+		return nil
+	}
+	sort.Ints(lines)
+	lines = slices.Compact(lines)
+	var out []terms.Lines
+	cur := terms.Lines{Start: lines[0], End: lines[0]}
+	for _, l := range lines[1:] {
+		if l == cur.End+1 {
+			cur.End = l
+			continue
+		}
+		out = append(out, cur)
+		cur = terms.Lines{Start: l, End: l}
+	}
+	return append(out, cur)
+}

@@ -1,0 +1,276 @@
+// Package shingle is the text normalizer and fingerprint codec shared by
+// the licenses package and its fingerprint generator (licenses/internal/genfp).
+//
+// Normalization turns a text into lower-case word tokens, each with the
+// 1-based line it came from, ignoring formatting: CRLF, BOM, markdown
+// headings, emphasis, link targets, list markers and tables, rewrapping,
+// smart quotes, dashes, HTML entities and list numbering. Numbers and
+// version markers ("3.1", "700", "1,000,000" -> "1000000") stay tokens.
+//
+// A fingerprint is the set of hashes of every run of K consecutive tokens
+// (a shingle). Changing the tokenizer or the hash changes every
+// fingerprint: bump Version and regenerate.
+package shingle
+
+import (
+	"encoding/binary"
+	"errors"
+	"html"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Version identifies the tokenizer, shingle size and hash; it is written
+// into the generated fingerprint file and checked when loading it.
+const Version = "tok2-k5-fnv1a32"
+
+// K is the number of tokens in a shingle.
+const K = 5
+
+// Token is one normalized word and the 1-based line it starts on.
+type Token struct {
+	Word string
+	Line int
+}
+
+// Tokenize normalizes text into word tokens.
+func Tokenize(text []byte) []Token {
+	s := string(text)
+	s = strings.TrimPrefix(s, "\ufeff")
+	var toks []Token
+	line := 0
+	for len(s) > 0 || line == 0 {
+		line++
+		var l string
+		if i := strings.IndexAny(s, "\r\n"); i >= 0 {
+			l = s[:i]
+			if s[i] == '\r' && i+1 < len(s) && s[i+1] == '\n' {
+				s = s[i+2:]
+			} else {
+				s = s[i+1:]
+			}
+		} else {
+			l, s = s, ""
+		}
+		toks = tokenizeLine(toks, l, line)
+		if s == "" {
+			break
+		}
+	}
+	return toks
+}
+
+// Lines splits text into lines the way Tokenize numbers them (BOM
+// removed, CR, LF and CRLF all end a line). Lines(text)[n-1] is line n.
+func Lines(text []byte) []string {
+	s := strings.TrimPrefix(string(text), "\ufeff")
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	s = strings.ReplaceAll(s, "\r", "\n")
+	return strings.Split(s, "\n")
+}
+
+func isApos(r rune) bool { return r == '\'' || r == '\u2019' || r == '\u2018' || r == '\u02bc' }
+
+func tokenizeLine(toks []Token, l string, line int) []Token {
+	if strings.IndexByte(l, '&') >= 0 {
+		l = html.UnescapeString(l)
+	}
+	// Markdown link targets: [text](url) -> [text].
+	for {
+		i := strings.Index(l, "](")
+		if i < 0 {
+			break
+		}
+		j := strings.IndexByte(l[i+2:], ')')
+		if j < 0 {
+			break
+		}
+		l = l[:i+1] + l[i+2+j+1:]
+	}
+	var b strings.Builder
+	prevSig := rune(0) // previous non-space rune before the current word (0 = line start)
+	i := 0
+	for i < len(l) {
+		r, n := utf8.DecodeRuneInString(l[i:])
+		if !isWordRune(r) {
+			if !unicode.IsSpace(r) {
+				prevSig = r
+			}
+			i += n
+			continue
+		}
+		if isCJK(r) {
+			// Scripts written without spaces: one token per character.
+			i += n
+			prevSig = 'a'
+			toks = append(toks, Token{Word: string(r), Line: line})
+			continue
+		}
+		// A word: letters and digits, joined by apostrophes between
+		// letters, '.' and ',' between digits.
+		b.Reset()
+		start := i
+		allDigits := true
+		for i < len(l) {
+			r, n := utf8.DecodeRuneInString(l[i:])
+			if isWordRune(r) && !isCJK(r) {
+				if !unicode.IsDigit(r) {
+					allDigits = false
+				}
+				b.WriteRune(unicode.ToLower(r))
+				i += n
+				continue
+			}
+			if i+n < len(l) && i > start {
+				next, _ := utf8.DecodeRuneInString(l[i+n:])
+				prev, _ := utf8.DecodeLastRuneInString(l[:i])
+				if isApos(r) && unicode.IsLetter(prev) && unicode.IsLetter(next) {
+					i += n
+					continue
+				}
+				if (r == '.' || r == ',') && unicode.IsDigit(prev) && unicode.IsDigit(next) {
+					if r == '.' {
+						b.WriteByte('.')
+					}
+					i += n
+					continue
+				}
+			}
+			break
+		}
+		w := b.String()
+		if isMarker(w, allDigits, prevSig, l[i:]) {
+			prevSig = ')'
+			continue
+		}
+		prevSig = 'a'
+		toks = append(toks, Token{Word: w, Line: line})
+	}
+	return toks
+}
+
+func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+
+// isMarker reports whether w is a list marker ("1.", "a)", "(iv)", "2)")
+// that renumbering, rewrapping or markdown could change or move. Markers
+// are dropped wherever they sit (the same way in reference and input), so
+// "Section 2." loses its "2" too: harmless, as both sides lose it.
+func isMarker(w string, allDigits bool, prevSig rune, rest string) bool {
+	short := (allDigits && len(w) <= 2) || (len(w) == 1 && w[0] >= 'a' && w[0] <= 'z') || isRoman(w)
+	if !short || rest == "" {
+		return false
+	}
+	after := rest[0]
+	if prevSig == '(' && after == ')' {
+		return true
+	}
+	if after != '.' && after != ')' {
+		return false
+	}
+	if len(rest) > 1 {
+		switch r, _ := utf8.DecodeRuneInString(rest[1:]); {
+		case unicode.IsSpace(r), r == '*', r == '_', r == ')', r == ']', r == '|':
+		default:
+			return false // "e.g", "1.x"
+		}
+	}
+	return true
+}
+
+// isCJK reports whether r belongs to a script written without spaces.
+func isCJK(r rune) bool {
+	return r >= 0x2e80 && (unicode.Is(unicode.Han, r) || unicode.Is(unicode.Hiragana, r) ||
+		unicode.Is(unicode.Katakana, r) || unicode.Is(unicode.Hangul, r))
+}
+
+func isRoman(w string) bool {
+	if len(w) == 0 || len(w) > 5 {
+		return false
+	}
+	for i := 0; i < len(w); i++ {
+		switch w[i] {
+		case 'i', 'v', 'x':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// WordHash is the 32-bit FNV-1a hash of one word.
+func WordHash(w string) uint32 {
+	h := uint32(2166136261)
+	for i := 0; i < len(w); i++ {
+		h ^= uint32(w[i])
+		h *= 16777619
+	}
+	return h
+}
+
+// Shingles returns the hash of every K-token run: element i covers
+// tokens i..i+K-1. A text of fewer than K tokens has no shingles.
+func Shingles(toks []Token) []uint32 {
+	if len(toks) < K {
+		return nil
+	}
+	out := make([]uint32, len(toks)-K+1)
+	for i := range out {
+		h := uint32(2166136261)
+		for j := i; j < i+K; j++ {
+			w := toks[j].Word
+			for k := 0; k < len(w); k++ {
+				h ^= uint32(w[k])
+				h *= 16777619
+			}
+			h ^= ' '
+			h *= 16777619
+		}
+		out[i] = h
+	}
+	return out
+}
+
+// Set returns the sorted distinct values of hs.
+func Set(hs []uint32) []uint32 {
+	s := slices.Clone(hs)
+	slices.Sort(s)
+	return slices.Compact(s)
+}
+
+// AppendSet appends the encoding of a sorted set (count, then deltas, as
+// uvarints) to dst.
+func AppendSet(dst []byte, set []uint32) []byte {
+	dst = binary.AppendUvarint(dst, uint64(len(set)))
+	prev := uint32(0)
+	for _, v := range set {
+		dst = binary.AppendUvarint(dst, uint64(v-prev))
+		prev = v
+	}
+	return dst
+}
+
+// ReadSet decodes a set written by AppendSet and returns the rest of b.
+func ReadSet(b []byte) ([]uint32, []byte, error) {
+	n, k := binary.Uvarint(b)
+	if k <= 0 || n > uint64(len(b)) {
+		return nil, nil, errors.New("shingle: bad set length")
+	}
+	b = b[k:]
+	set := make([]uint32, n)
+	prev := uint64(0)
+	for i := range set {
+		d, k := binary.Uvarint(b)
+		if k <= 0 {
+			return nil, nil, errors.New("shingle: truncated set")
+		}
+		b = b[k:]
+		prev += d
+		if prev > 0xffffffff {
+			return nil, nil, errors.New("shingle: bad delta")
+		}
+		set[i] = uint32(prev)
+	}
+	return set, b, nil
+}

@@ -1,0 +1,147 @@
+package licenses
+
+import (
+	"strings"
+	"sync"
+
+	"github.com/carveout/carveout/licenses/internal/shingle"
+	"github.com/google/licensecheck"
+)
+
+// spdxMatch is one licensecheck match, in carveout's terms (licensecheck
+// types never leave this file).
+type spdxMatch struct {
+	ID         string
+	Start, End int // byte offsets in the scanned text
+	// Share is the fraction of the text's words this match covers.
+	Share float64
+}
+
+// spdxScanner matches SPDX license texts with google/licensecheck, but
+// only against the few built-in licenses a cheap word pre-filter allows:
+// compiling all of them costs about a second.
+type spdxScanner struct {
+	mu       sync.Mutex
+	builtins map[string]licensecheck.License
+	cache    map[string]*licensecheck.Scanner
+}
+
+var defaultSPDXScanner = &spdxScanner{}
+
+// maxScannerCache bounds the compiled scanners kept per candidate set.
+const maxScannerCache = 256
+
+// candidates returns the builtin ids whose distinctive words nearly all
+// occur in the text.
+func (db *fpDB) spdxCandidates(toks []shingle.Token) []string {
+	words := make(map[uint32]struct{}, len(toks)/2)
+	for _, t := range toks {
+		words[shingle.WordHash(t.Word)] = struct{}{}
+	}
+	var ids []string
+	for _, a := range db.builtin {
+		if len(a.words) == 0 {
+			continue
+		}
+		n := 0
+		for _, w := range a.words {
+			if _, ok := words[w]; ok {
+				n++
+			}
+		}
+		need := (len(a.words)*3 + 3) / 4
+		if a.half {
+			need = (len(a.words) + 1) / 2
+		}
+		if n >= need && n >= min(len(a.words), 3) {
+			ids = append(ids, a.id)
+		}
+	}
+	return ids
+}
+
+// scan runs licensecheck over text with the given candidate licenses.
+func (s *spdxScanner) scan(text []byte, ids []string) []spdxMatch {
+	if len(ids) == 0 {
+		return nil
+	}
+	sc := s.scanner(ids)
+	if sc == nil {
+		return nil
+	}
+	cov := sc.Scan(text)
+	var out []spdxMatch
+	total := 0
+	for _, m := range cov.Match {
+		if !m.IsURL {
+			total += m.End - m.Start
+		}
+	}
+	for _, m := range cov.Match {
+		if m.IsURL {
+			continue
+		}
+		share := cov.Percent / 100
+		if total > 0 {
+			share *= float64(m.End-m.Start) / float64(total)
+		}
+		out = append(out, spdxMatch{ID: m.ID, Start: m.Start, End: m.End, Share: share})
+	}
+	return out
+}
+
+func (s *spdxScanner) scanner(ids []string) *licensecheck.Scanner {
+	key := strings.Join(ids, "\x00")
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if sc, ok := s.cache[key]; ok {
+		return sc
+	}
+	if s.builtins == nil {
+		s.builtins = map[string]licensecheck.License{}
+		for _, l := range licensecheck.BuiltinLicenses() {
+			if l.LRE != "" {
+				s.builtins[l.ID] = l
+			}
+		}
+		s.cache = map[string]*licensecheck.Scanner{}
+	}
+	var list []licensecheck.License
+	for _, id := range ids {
+		if l, ok := s.builtins[id]; ok {
+			list = append(list, l)
+		}
+	}
+	if len(list) == 0 {
+		return nil
+	}
+	sc, err := licensecheck.NewScanner(list)
+	if err != nil {
+		return nil
+	}
+	if len(s.cache) >= maxScannerCache {
+		for k := range s.cache {
+			delete(s.cache, k)
+			break
+		}
+	}
+	s.cache[key] = sc
+	return sc
+}
+
+// sameSPDX reports whether two SPDX ids name the same license text
+// (licensecheck reports "GPL-3.0" for what the catalog calls
+// "GPL-3.0-only" or "GPL-3.0-or-later").
+func sameSPDX(a, b string) bool {
+	if strings.EqualFold(a, b) {
+		return true
+	}
+	trim := func(s string) string {
+		s = strings.ToLower(s)
+		for _, suf := range []string{"-only", "-or-later", "+"} {
+			s = strings.TrimSuffix(s, suf)
+		}
+		return s
+	}
+	return trim(a) == trim(b)
+}
