@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/url"
 	"path"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -152,8 +153,10 @@ func (s *scan) identifyProse(text string, ev Evidence) {
 		found[id.ID] = true
 		s.addIdentification(id, ev)
 	}
-	// Links name licenses too ("…/Tongyi%20Qianwen%20LICENSE%20AGREEMENT").
-	for _, id := range licenses.FindReferences([]byte(strings.ReplaceAll(text, "%20", " "))) {
+	refs := licenses.FindReferences([]byte(text))
+	// Link targets name licenses too ("…/Tongyi%20Qianwen%20LICENSE%20AGREEMENT").
+	refs = append(refs, licenses.FindReferences([]byte(linkTargets(text)))...)
+	for _, id := range refs {
 		if found[id.ID] {
 			continue
 		}
@@ -326,4 +329,25 @@ func hasRestriction(id licenses.Identification) bool {
 		}
 	}
 	return false
+}
+
+var urlRE = regexp.MustCompile(`https?://[^\s)\]>"']+`)
+
+// linkTargets returns text with each line replaced by the words of the URLs
+// on it (decoded, with path separators as spaces), so references inside
+// links are found on the right line.
+func linkTargets(text string) string {
+	lines := strings.Split(text, "\n")
+	for i, l := range lines {
+		var words []string
+		for _, u := range urlRE.FindAllString(l, -1) {
+			if d, err := url.PathUnescape(u); err == nil {
+				u = d
+			}
+			u = strings.NewReplacer("/", " ", "_", " ", "-", " ", ".", " ", "#", " ", "?", " ", "=", " ", "&", " ").Replace(u)
+			words = append(words, u)
+		}
+		lines[i] = strings.Join(words, " ")
+	}
+	return strings.Join(lines, "\n")
 }

@@ -140,6 +140,12 @@ func tokenizeLine(toks []Token, l string, line int) []Token {
 			}
 			break
 		}
+		// "RAIL++" names another license than "RAIL": keep the "++".
+		if strings.HasPrefix(l[i:], "++") {
+			b.WriteString("++")
+			i += 2
+			allDigits = false
+		}
 		w := b.String()
 		if isMarker(w, allDigits, prevSig, l[i:]) {
 			prevSig = ')'
