@@ -95,8 +95,12 @@ func (Table) Encode(w io.Writer, r *scanner.Report, o Options) error {
 		}
 		tw.Flush()
 	}
+	obligations := map[string][]scanner.Obligation{}
+	for _, o := range r.Obligations {
+		obligations[o.License] = append(obligations[o.License], o)
+	}
 	for _, l := range r.Licenses {
-		if len(l.Terms) == 0 {
+		if len(l.Terms) == 0 && len(obligations[l.ID]) == 0 {
 			continue
 		}
 		p.line("")
@@ -125,6 +129,12 @@ func (Table) Encode(w io.Writer, r *scanner.Report, o Options) error {
 			}
 		}
 		tw.Flush()
+		if obl := obligations[l.ID]; len(obl) > 0 {
+			p.line("  what you must do:")
+			for _, o := range obl {
+				p.line("    [ ] %s: %s %s", o.Kind, o.Action, evidenceList(o.Evidence, 1))
+			}
+		}
 	}
 	if len(r.Lineage) > 0 {
 		p.line("")
@@ -143,13 +153,6 @@ func (Table) Encode(w io.Writer, r *scanner.Report, o Options) error {
 			fmt.Fprintf(tw, "  %s%s\t%s\t%s\t%s\t%s\n", strings.Repeat("  ", l.Depth-1), l.Base, rel, lic, l.Source, note)
 		}
 		tw.Flush()
-	}
-	if len(r.Obligations) > 0 {
-		p.line("")
-		p.line("%s", p.c(bold, "OBLIGATIONS (what you must do)"))
-		for _, o := range r.Obligations {
-			p.line("  [ ] %s %s: %s %s", o.License, o.Kind, o.Action, evidenceList(o.Evidence, 1))
-		}
 	}
 	p.line("")
 	p.line("%s", p.c(bold, "FINDINGS"))
