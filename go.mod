@@ -1,18 +1,21 @@
 module github.com/carveout/carveout
 
-go 1.26.8
+go 1.26.0
 
 require (
-	github.com/github/go-spdx/v2 v2.8.0 // indirect
-	github.com/google/go-github/v62 v62.0.0 // indirect
+	github.com/github/go-spdx/v2 v2.8.0
+	github.com/google/go-github/v62 v62.0.0
+	github.com/google/licensecheck v0.3.1
+	github.com/rogpeppe/go-internal v1.16.0
+	github.com/spf13/cobra v1.10.2
+	go.yaml.in/yaml/v3 v3.0.6
+	golang.org/x/term v0.48.0
+)
+
+require (
 	github.com/google/go-querystring v1.1.0 // indirect
-	github.com/google/licensecheck v0.3.1 // indirect
 	github.com/inconshreveable/mousetrap v1.1.0 // indirect
-	github.com/rogpeppe/go-internal v1.16.0 // indirect
-	github.com/spf13/cobra v1.10.2 // indirect
 	github.com/spf13/pflag v1.0.9 // indirect
-	go.yaml.in/yaml/v3 v3.0.6 // indirect
 	golang.org/x/sys v0.50.0 // indirect
-	golang.org/x/term v0.48.0 // indirect
 	golang.org/x/tools v0.26.0 // indirect
 )

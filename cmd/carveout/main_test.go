@@ -6,10 +6,13 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/carveout/carveout/scanner/source/fakegithub"
 	"github.com/carveout/carveout/scanner/source/fakehub"
 )
 
@@ -49,7 +52,12 @@ func TestScripts(t *testing.T) {
 			env.Setenv("HF_ENDPOINT", hub.Endpoint())
 			env.Setenv("HF_HOME", filepath.Join(env.WorkDir, ".hf"))
 			env.Setenv("HF_TOKEN", "")
-			env.Setenv("GITHUB_API_URL", "http://127.0.0.1:1/not-configured")
+			gh := fakegithub.New(fakeGitHubRepos(models)...)
+			gh.Inject("acme/ratelimited", fakegithub.KindRepo, fakegithub.Fault{RateLimited: true, ResetIn: time.Hour})
+			env.Defer(gh.Close)
+			env.Setenv("GITHUB_API_URL", strings.TrimSuffix(gh.APIURL(), "/"))
+			env.Setenv("GITHUB_TOKEN", "")
+			env.Setenv("GH_TOKEN", "")
 			env.Setenv("MODELS", models)
 			env.Setenv("CORPUS", corpus)
 			env.Setenv("NO_COLOR", "1")
@@ -197,5 +205,32 @@ func TestParseShard(t *testing.T) {
 		if n != 1 {
 			t.Errorf("target %s in %d shards", s, n)
 		}
+	}
+}
+
+// fakeGitHubRepos serves an organization with a few model repositories.
+func fakeGitHubRepos(models string) []fakegithub.Repo {
+	read := func(name string) map[string][]byte {
+		files := map[string][]byte{}
+		dir := filepath.Join(models, name)
+		filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			b, err := os.ReadFile(p)
+			if err == nil {
+				rel, _ := filepath.Rel(dir, p)
+				files[filepath.ToSlash(rel)] = b
+			}
+			return err
+		})
+		return files
+	}
+	return []fakegithub.Repo{
+		// GitHub's own detection says MIT for a repository whose weights
+		// are a Llama 3.1 fine-tune.
+		{Owner: "acme", Name: "superchat", Files: read("llama-finetune-mislabelled"), LicenseSPDX: "MIT", LicensePath: "LICENSE.txt"},
+		{Owner: "acme", Name: "tiny", Files: read("apache-model"), LicenseSPDX: "Apache-2.0", LicensePath: "LICENSE"},
+		{Owner: "acme", Name: "ratelimited", Files: read("apache-model")},
 	}
 }

@@ -43,7 +43,7 @@ func newEnv(app *App, o *scanOptions) *env {
 	if tok == "" {
 		tok = g("GH_TOKEN")
 	}
-	e.github = source.GitHubConfig{BaseURL: g("GITHUB_API_URL"), Token: tok, Client: app.HTTPClient}
+	e.github = source.GitHubConfig{BaseURL: githubBase(g("GITHUB_API_URL")), Token: tok, Client: app.HTTPClient, Offline: offline, UserAgent: "carveout/" + version}
 	return e
 }
 
@@ -152,4 +152,13 @@ func githubOrgTargets(ctx context.Context, app *App, o *scanOptions) ([]target, 
 		ts = append(ts, target{spec: "gh:" + r})
 	}
 	return ts, nil
+}
+
+// githubBase turns GITHUB_API_URL (as GitHub Actions sets it, without a
+// trailing slash) into the base URL go-github wants.
+func githubBase(u string) string {
+	if u == "" || strings.HasSuffix(u, "/") {
+		return u
+	}
+	return u + "/"
 }
