@@ -126,17 +126,7 @@ func firstPathOf(es []Evidence) string {
 	return ""
 }
 
-func placeOf(e Evidence) string {
-	switch {
-	case e.Path == "":
-		return e.Source
-	case e.StartLine == 0:
-		return e.Path
-	case e.EndLine == 0 || e.EndLine == e.StartLine:
-		return fmt.Sprintf("%s:%d", e.Path, e.StartLine)
-	}
-	return fmt.Sprintf("%s:%d-%d", e.Path, e.StartLine, e.EndLine)
-}
+func placeOf(e Evidence) string { return e.Place() }
 
 func termLocation(t Term) string {
 	if len(t.Evidence) == 0 {

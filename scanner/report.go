@@ -1,6 +1,8 @@
 package scanner
 
 import (
+	"fmt"
+
 	"github.com/carveout/carveout/licenses/terms"
 )
 
@@ -51,6 +53,20 @@ type Evidence struct {
 	Source    string `json:"source"`
 	// Detail is an optional short note (the key read, the value seen).
 	Detail string `json:"detail,omitempty"`
+}
+
+// Place renders the evidence as path, path:line or path:start-end (the
+// source name when there is no path).
+func (e Evidence) Place() string {
+	switch {
+	case e.Path == "":
+		return e.Source
+	case e.StartLine == 0:
+		return e.Path
+	case e.EndLine == 0 || e.EndLine == e.StartLine:
+		return fmt.Sprintf("%s:%d", e.Path, e.StartLine)
+	}
+	return fmt.Sprintf("%s:%d-%d", e.Path, e.StartLine, e.EndLine)
 }
 
 // Report is the result of scanning one target. Its JSON form is the

@@ -157,8 +157,8 @@ func lineRange(l terms.Lines) string {
 	return strconv.Itoa(l.Start)
 }
 
-// group formats n with thousands separators: 820,000,000.
-func group(n int64) string {
+// Thousands formats n with thousands separators: 820,000,000.
+func Thousands(n int64) string {
 	s := strconv.FormatInt(n, 10)
 	neg := strings.HasPrefix(s, "-")
 	s = strings.TrimPrefix(s, "-")
@@ -182,13 +182,13 @@ func groupAmount(f float64) string {
 	}
 	w := math.Trunc(f)
 	if f == w {
-		return group(int64(w))
+		return Thousands(int64(w))
 	}
 	cents := int64(math.Round((f - w) * 100))
 	if cents == 100 {
-		return group(int64(w)+1) + ".00"
+		return Thousands(int64(w)+1) + ".00"
 	}
-	return fmt.Sprintf("%s.%02d", group(int64(w)), cents)
+	return fmt.Sprintf("%s.%02d", Thousands(int64(w)), cents)
 }
 
 func money(amount float64, cur string) string { return cur + " " + groupAmount(amount) }
@@ -292,31 +292,31 @@ func evalUsers(ref string, t terms.Term, p *Profile) Evaluation {
 		if v := m.exact.value(p); v != nil {
 			if trips(*v) {
 				return Evaluation{Verdict: Applies, Reason: fmt.Sprintf("your %s %s %s the %s threshold of %s%s%s",
-					group(*v), m.exact.abbrev, verb(*v), group(t.Value), ref, measured, eff)}
+					Thousands(*v), m.exact.abbrev, verb(*v), Thousands(t.Value), ref, measured, eff)}
 			}
 			return Evaluation{Verdict: DoesNotApply, Reason: fmt.Sprintf(
 				"your %s %s are within the %s threshold of %s%s (counted in %s, not revenue)",
-				group(*v), m.exact.abbrev, group(t.Value), ref, measured, m.long)}
+				Thousands(*v), m.exact.abbrev, Thousands(t.Value), ref, measured, m.long)}
 		}
 	}
 	for _, b := range m.lower {
 		if v := b.value(p); v != nil && trips(*v) {
 			return Evaluation{Verdict: Applies, Reason: fmt.Sprintf(
 				"your %s %s %s the %s threshold of %s%s, which counts %s (at least as many as %s)%s",
-				group(*v), b.abbrev, verb(*v), group(t.Value), ref, measured, m.long, b.long, eff)}
+				Thousands(*v), b.abbrev, verb(*v), Thousands(t.Value), ref, measured, m.long, b.long, eff)}
 		}
 	}
 	for _, b := range m.upper {
 		if v := b.value(p); v != nil && !trips(*v) {
 			return Evaluation{Verdict: DoesNotApply, Reason: fmt.Sprintf(
 				"your %s %s are within the %s threshold of %s%s, which counts %s (never more than %s)",
-				group(*v), b.abbrev, group(t.Value), ref, measured, m.long, b.long)}
+				Thousands(*v), b.abbrev, Thousands(t.Value), ref, measured, m.long, b.long)}
 		}
 	}
 	if m.exact != nil {
 		return Evaluation{Verdict: Undetermined, Missing: []string{m.exact.key}, Reason: fmt.Sprintf(
 			"the %s %s threshold of %s cannot be checked: set %s in the profile (users are never compared with revenue)",
-			group(t.Value), m.long, ref, m.exact.key)}
+			Thousands(t.Value), m.long, ref, m.exact.key)}
 	}
 	var missing []string
 	for _, b := range append(append([]userMetric{}, m.lower...), m.upper...) {
@@ -326,7 +326,7 @@ func evalUsers(ref string, t terms.Term, p *Profile) Evaluation {
 	}
 	return Evaluation{Verdict: Undetermined, Missing: missing, Reason: fmt.Sprintf(
 		"the %s threshold of %s counts %s, which the profile's counts do not settle; check the number by hand",
-		group(t.Value), ref, m.long)}
+		Thousands(t.Value), ref, m.long)}
 }
 
 func evalRevenue(ref string, t terms.Term, p *Profile, rates Rates) Evaluation {

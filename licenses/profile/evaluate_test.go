@@ -315,8 +315,8 @@ func TestEveryKindIsEvaluated(t *testing.T) {
 
 func TestGroup(t *testing.T) {
 	for in, want := range map[int64]string{0: "0", 7: "7", 999: "999", 1000: "1,000", 700000000: "700,000,000", -1234567: "-1,234,567"} {
-		if got := group(in); got != want {
-			t.Errorf("group(%d) = %q, want %q", in, got, want)
+		if got := Thousands(in); got != want {
+			t.Errorf("Thousands(%d) = %q, want %q", in, got, want)
 		}
 	}
 	for in, want := range map[float64]string{2e6: "2,000,000", 1234.5: "1,234.50", 0.999: "1.00", 1e19: "1e+19"} {

@@ -3,10 +3,10 @@ package format
 import (
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 	"text/tabwriter"
 
+	"github.com/carveout/carveout/licenses/profile"
 	"github.com/carveout/carveout/licenses/terms"
 	"github.com/carveout/carveout/scanner"
 )
@@ -236,17 +236,7 @@ func evidenceList(es []scanner.Evidence, max int) string {
 }
 
 // Place renders one evidence place as path:line or path:start-end.
-func Place(e scanner.Evidence) string {
-	switch {
-	case e.Path == "":
-		return e.Source
-	case e.StartLine == 0:
-		return e.Path
-	case e.EndLine == 0 || e.EndLine == e.StartLine:
-		return fmt.Sprintf("%s:%d", e.Path, e.StartLine)
-	}
-	return fmt.Sprintf("%s:%d-%d", e.Path, e.StartLine, e.EndLine)
-}
+func Place(e scanner.Evidence) string { return e.Place() }
 
 // Describe renders a term's parameters in a few words.
 func Describe(t terms.Term) string {
@@ -308,21 +298,4 @@ func clip(s string, n int) string {
 }
 
 // Thousands formats n with comma separators.
-func Thousands(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	if neg {
-		s = s[1:]
-	}
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
-}
+func Thousands(n int64) string { return profile.Thousands(n) }
