@@ -312,11 +312,23 @@ func (s *scan) kind() string {
 // finish sorts everything and computes the summary.
 func (s *scan) finish() {
 	r := &s.rep
+	// Licenses read from texts come first, then metadata, references and
+	// declarations; acceptable-use policies after the licenses that
+	// incorporate them; then by id.
 	ids := make([]string, 0, len(s.lics))
 	for id := range s.lics {
 		ids = append(ids, id)
 	}
-	sort.Strings(ids)
+	sort.Slice(ids, func(i, j int) bool {
+		a, b := s.lics[ids[i]], s.lics[ids[j]]
+		if ra, rb := matchRank(a.Match.Kind), matchRank(b.Match.Kind); ra != rb {
+			return ra > rb
+		}
+		if pa, pb := a.Category == string(licenses.UsagePolicy), b.Category == string(licenses.UsagePolicy); pa != pb {
+			return pb
+		}
+		return ids[i] < ids[j]
+	})
 	r.Licenses = []License{}
 	for _, id := range ids {
 		l := s.lics[id]
