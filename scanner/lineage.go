@@ -138,6 +138,29 @@ func (s *scan) lineage() {
 		return a.Base < b.Base
 	})
 	s.checkInherited()
+	s.addInherited()
+}
+
+// addInherited lists the licenses inherited from base models among the
+// report's licenses, so their terms are evaluated too: a quantization of a
+// Llama fine-tune is bound by the Llama terms whatever its card says.
+func (s *scan) addInherited() {
+	for _, l := range s.rep.Lineage {
+		for _, id := range l.Licenses {
+			if id == string(licenses.Unknown) {
+				continue
+			}
+			ident, ok := licenses.FromID(id)
+			if !ok {
+				continue
+			}
+			if _, have := s.lics[ident.ID]; have && s.lics[ident.ID].Match.Kind != string(licenses.MatchDeclared) {
+				continue
+			}
+			ident.Kind = licenses.MatchDeclared
+			s.addIdentification(ident, Evidence{Path: l.Base, Source: SourceLineage, Detail: "inherited from base model " + l.Base})
+		}
+	}
 }
 
 // Inherited returns the identified licenses of the target's ancestors,

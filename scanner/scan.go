@@ -312,20 +312,20 @@ func (s *scan) kind() string {
 // finish sorts everything and computes the summary.
 func (s *scan) finish() {
 	r := &s.rep
-	// Licenses read from texts come first, then metadata, references and
-	// declarations; acceptable-use policies after the licenses that
-	// incorporate them; then by id.
+	// Licenses before acceptable-use policies; within each, those read
+	// from texts first, then metadata, references and declarations; then
+	// by id.
 	ids := make([]string, 0, len(s.lics))
 	for id := range s.lics {
 		ids = append(ids, id)
 	}
 	sort.Slice(ids, func(i, j int) bool {
 		a, b := s.lics[ids[i]], s.lics[ids[j]]
-		if ra, rb := matchRank(a.Match.Kind), matchRank(b.Match.Kind); ra != rb {
-			return ra > rb
-		}
 		if pa, pb := a.Category == string(licenses.UsagePolicy), b.Category == string(licenses.UsagePolicy); pa != pb {
 			return pb
+		}
+		if ra, rb := matchRank(a.Match.Kind), matchRank(b.Match.Kind); ra != rb {
+			return ra > rb
 		}
 		return ids[i] < ids[j]
 	})
