@@ -3,6 +3,7 @@ package scanner
 import (
 	"context"
 	"encoding/binary"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -111,5 +112,49 @@ func TestSparseHeaderBound(t *testing.T) {
 	}
 	if !found {
 		t.Fatalf("GGUF license metadata not reported: %+v", r.Files)
+	}
+}
+
+// BenchmarkScanHFCache500 scans a generated Hugging Face cache of 500
+// models (card, license reference, config and a 10 GiB sparse safetensors
+// shard each) with 4 workers, as `carveout scan --hf-cache` does.
+func BenchmarkScanHFCache500(b *testing.B) {
+	cache := b.TempDir()
+	hdr := []byte(`{"__metadata__":{"format":"pt"},"w":{"dtype":"BF16","shape":[1],"data_offsets":[0,2]}}`)
+	for i := 0; i < 500; i++ {
+		sha := fmt.Sprintf("%040x", i+1)
+		snap := filepath.Join(cache, fmt.Sprintf("models--org%d--model%d", i%17, i), "snapshots", sha)
+		if err := os.MkdirAll(snap, 0o755); err != nil {
+			b.Fatal(err)
+		}
+		lic := []string{"mit", "apache-2.0", "llama3.1", "gemma", "cc-by-nc-4.0"}[i%5]
+		os.WriteFile(filepath.Join(snap, "README.md"), []byte("---\nlicense: "+lic+"\nbase_model: meta-llama/Llama-3.1-8B\n---\n# Model\n"), 0o644)
+		os.WriteFile(filepath.Join(snap, "LICENSE"), []byte("This model is released under the MIT License.\n"), 0o644)
+		os.WriteFile(filepath.Join(snap, "config.json"), []byte(`{"model_type":"llama"}`), 0o644)
+		f, err := os.Create(filepath.Join(snap, "model.safetensors"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		var n [8]byte
+		binary.LittleEndian.PutUint64(n[:], uint64(len(hdr)))
+		f.Write(n[:])
+		f.Write(hdr)
+		f.Truncate(10 << 30)
+		f.Close()
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		srcs, err := source.NewHFCache(cache)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(srcs) != 500 {
+			b.Fatalf("%d snapshots, want 500", len(srcs))
+		}
+		Each(context.Background(), len(srcs), 4, func(ctx context.Context, j int) {
+			if _, err := Scan(ctx, srcs[j], Options{Lineage: TableResolver{}, Kind: "hf-cache"}); err != nil {
+				b.Error(err)
+			}
+		})
 	}
 }
