@@ -83,3 +83,184 @@ func leadingLiterals(re *syntax.Regexp) (lits []string, fold bool, ok bool) {
 	}
 	return nil, false, false
 }
+
+// lit is a string that a match must contain; fold means the regexp matches
+// it case-insensitively, so it is lower-case and looked up in lower-cased
+// text.
+type lit struct {
+	s    string
+	fold bool
+}
+
+// guard is a regexp with a necessary condition checked before it runs: every
+// match contains one of lits (nil lits: no condition). A guard on a
+// top-level alternation also keeps its alternatives, each with its own
+// condition, so that MatchString only runs those that can match.
+type guard struct {
+	*regexp.Regexp
+	lits []lit
+	fold bool     // some lits are case-folded
+	alts []*guard // alternatives for MatchString, or nil
+}
+
+// mustGuard compiles expr (Go regexp syntax) with its literal condition.
+func mustGuard(expr string) *guard {
+	g := &guard{Regexp: regexp.MustCompile(expr)}
+	p, err := syntax.Parse(expr, syntax.Perl)
+	if err != nil {
+		return g
+	}
+	g.setLits(p)
+	if p.Op == syntax.OpAlternate {
+		for _, sub := range p.Sub {
+			a := &guard{Regexp: regexp.MustCompile(sub.String())}
+			a.setLits(sub)
+			g.alts = append(g.alts, a)
+		}
+	}
+	return g
+}
+
+func (g *guard) setLits(p *syntax.Regexp) {
+	if lits, ok := requiredLits(p); ok {
+		g.lits = lits
+		for _, l := range lits {
+			g.fold = g.fold || l.fold
+		}
+	}
+}
+
+// possible reports whether the regexp may match s.
+func (g *guard) possible(s string) bool {
+	if g.lits == nil {
+		return true
+	}
+	var lower string
+	if g.fold {
+		// (?i)s also matches U+017F, which lower-casing keeps.
+		if strings.Contains(s, "\u017f") {
+			return true
+		}
+		lower = strings.ToLower(s)
+	}
+	for _, l := range g.lits {
+		hay := s
+		if l.fold {
+			hay = lower
+		}
+		if strings.Contains(hay, l.s) {
+			return true
+		}
+	}
+	return false
+}
+
+func (g *guard) MatchString(s string) bool {
+	if !g.possible(s) {
+		return false
+	}
+	if g.alts != nil {
+		for _, a := range g.alts {
+			if a.possible(s) && a.Regexp.MatchString(s) {
+				return true
+			}
+		}
+		return false
+	}
+	return g.Regexp.MatchString(s)
+}
+
+func (g *guard) FindStringIndex(s string) []int {
+	if !g.possible(s) {
+		return nil
+	}
+	return g.Regexp.FindStringIndex(s)
+}
+
+func (g *guard) FindString(s string) string {
+	if !g.possible(s) {
+		return ""
+	}
+	return g.Regexp.FindString(s)
+}
+
+func (g *guard) FindStringSubmatch(s string) []string {
+	if !g.possible(s) {
+		return nil
+	}
+	return g.Regexp.FindStringSubmatch(s)
+}
+
+func (g *guard) FindAllStringIndex(s string, n int) [][]int {
+	if !g.possible(s) {
+		return nil
+	}
+	return g.Regexp.FindAllStringIndex(s, n)
+}
+
+func (g *guard) FindAllStringSubmatch(s string, n int) [][]string {
+	if !g.possible(s) {
+		return nil
+	}
+	return g.Regexp.FindAllStringSubmatch(s, n)
+}
+
+func (g *guard) FindAllStringSubmatchIndex(s string, n int) [][]int {
+	if !g.possible(s) {
+		return nil
+	}
+	return g.Regexp.FindAllStringSubmatchIndex(s, n)
+}
+
+// requiredLits lists literals one of which every match of re contains
+// (anywhere in the match). ok is false when no such list is known.
+func requiredLits(re *syntax.Regexp) (lits []lit, ok bool) {
+	switch re.Op {
+	case syntax.OpLiteral:
+		s := string(re.Rune)
+		if re.Flags&syntax.FoldCase != 0 {
+			return []lit{{strings.ToLower(s), true}}, true
+		}
+		return []lit{{s, false}}, true
+	case syntax.OpCapture, syntax.OpPlus:
+		return requiredLits(re.Sub[0])
+	case syntax.OpRepeat:
+		if re.Min >= 1 {
+			return requiredLits(re.Sub[0])
+		}
+	case syntax.OpAlternate:
+		for _, s := range re.Sub {
+			l, ok := requiredLits(s)
+			if !ok {
+				return nil, false
+			}
+			lits = append(lits, l...)
+		}
+		return lits, true
+	case syntax.OpConcat:
+		best := -1
+		for _, s := range re.Sub {
+			l, ok := requiredLits(s)
+			if !ok {
+				continue
+			}
+			if q := litsQuality(l); q > best {
+				best, lits = q, l
+			}
+		}
+		return lits, best >= 0
+	}
+	return nil, false
+}
+
+// litsQuality rates a list of literals as a filter: the length of the
+// shortest, less a little for each extra literal.
+func litsQuality(ls []lit) int {
+	min := 1 << 20
+	for _, l := range ls {
+		if len(l.s) < min {
+			min = len(l.s)
+		}
+	}
+	return min*4 - len(ls)
+}
