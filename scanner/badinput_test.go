@@ -91,6 +91,12 @@ func TestFindings(t *testing.T) {
 			ids:   []string{"llama3.2", "llama3.2-aup"},
 		},
 		{
+			name:  "notice file with attributions only",
+			files: map[string]string{"README.md": "---\nlicense: mit\n---\n", "LICENSE": "MIT License\n", "NOTICE": "This product includes software developed by Example Labs (https://example.com/).\n"},
+			not:   []string{"unknown-license-text"},
+			ids:   []string{"MIT"},
+		},
+		{
 			name:  "empty license file",
 			files: map[string]string{"README.md": "---\nlicense: mit\n---\n", "LICENSE": "  \n"},
 			want:  []string{"empty-license-file"},

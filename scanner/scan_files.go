@@ -240,7 +240,11 @@ func (s *scan) readLicenseFile(p string, size int64) {
 		// the Llama 3.1 Community License") is a reference, not an
 		// unknown text. A longer text stays unknown beside its references.
 		refs := licenses.FindReferences(data)
-		if len(refs) > 0 && len(strings.Fields(string(data))) <= shortReferenceWords && !hasRestriction(ids[0]) {
+		// A NOTICE file carries attribution notices, not license terms:
+		// unidentified text there is not an unknown license unless it
+		// restricts something.
+		notice := strings.HasPrefix(strings.ToUpper(path.Base(p)), "NOTICE")
+		if (notice || len(refs) > 0 && len(strings.Fields(string(data))) <= shortReferenceWords) && !hasRestriction(ids[0]) {
 			for _, id := range refs {
 				s.addIdentification(id, Evidence{Path: p, StartLine: id.Lines.Start, EndLine: id.Lines.End, Source: SourceLicenseFile})
 			}

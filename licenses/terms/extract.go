@@ -146,9 +146,9 @@ const cmpPat = `(?:more than|greater than|higher than|larger than|in excess of|e
 const metricPat = `((?:monthly|daily|weekly|annual|yearly)\s+(?:active\s+)?(?:end\s+)?(?:users|visitors|visits|subscribers)|active\s+(?:end\s+)?users|mau|dau|end\s+users|users|visits(?:\s+per\s+month|\s+a\s+month|\s+monthly)?|visitors|subscribers)`
 
 var (
-	userFwdRe = regexp.MustCompile(`\b` + cmpPat + `\s+(?:a\s+total\s+of\s+|approximately\s+)?` + numPat + `(?:\s+or\s+more)?\s*-?\s*(?:of\s+)?(?:registered\s+)?` + metricPat + `\b`)
-	userRevRe = regexp.MustCompile(`\b` + metricPat + `\b[^.;]{0,80}?\b` + cmpPat + `\s+` + numPat + `(?:\s+(?:monthly\s+)?(?:active\s+)?(?:users|visits|visitors))?`)
-	userCapRe = regexp.MustCompile(`\b` + numPat + `[\s-]*(?:monthly\s+active\s+)?(?:user|mau|dau|visit)s?\s*(?:cap|limit|threshold|ceiling)\b`)
+	userFwdRe = mustGuard(`\b` + cmpPat + `\s+(?:a\s+total\s+of\s+|approximately\s+)?` + numPat + `(?:\s+or\s+more)?\s*-?\s*(?:of\s+)?(?:registered\s+)?` + metricPat + `\b`)
+	userRevRe = mustGuard(`\b` + metricPat + `\b[^.;]{0,80}?\b` + cmpPat + `\s+` + numPat + `(?:\s+(?:monthly\s+)?(?:active\s+)?(?:users|visits|visitors))?`)
+	userCapRe = mustGuard(`\b` + numPat + `[\s-]*(?:monthly\s+active\s+)?(?:user|mau|dau|visit)s?\s*(?:cap|limit|threshold|ceiling)\b`)
 )
 
 func metricOf(m, lower string) string {
@@ -200,8 +200,8 @@ func measuredOf(lower string) string {
 }
 
 var (
-	effTerminateRe = regexp.MustCompile(`\bterminat|\bshall cease\b|\bwill cease\b|\bno longer (?:be )?(?:licensed|valid|apply|granted)|automatically end`)
-	effLicenseRe   = regexp.MustCompile(`request a licen|obtain a (?:separate |commercial |new )?licen|separate (?:commercial )?(?:licen|agreement)|commercial licen|enterprise licen|must (?:contact|apply|request|obtain|seek)|shall (?:contact|apply|request|obtain|seek)|written (?:permission|consent|authori[sz]ation)|express authori[sz]ation|prior (?:written )?(?:permission|approval|consent)|not (?:authorized|permitted) to exercise|cannot exercise`)
+	effTerminateRe = mustGuard(`\bterminat|\bshall cease\b|\bwill cease\b|\bno longer (?:be )?(?:licensed|valid|apply|granted)|automatically end`)
+	effLicenseRe   = mustGuard(`request a licen|obtain a (?:separate |commercial |new )?licen|separate (?:commercial )?(?:licen|agreement)|commercial licen|enterprise licen|must (?:contact|apply|request|obtain|seek)|shall (?:contact|apply|request|obtain|seek)|written (?:permission|consent|authori[sz]ation)|express authori[sz]ation|prior (?:written )?(?:permission|approval|consent)|not (?:authorized|permitted) to exercise|cannot exercise`)
 )
 
 func effectOf(lower string) string {
@@ -253,16 +253,16 @@ func extractUsers(c *collector, s *sentence) {
 }
 
 var (
-	revenueWordRe = regexp.MustCompile(`\b(?:revenues?|turnover|gross (?:income|receipts|sales)|annual (?:income|sales)|sales|annual recurring|arr|earnings|income)\b`)
-	liabilityRe   = regexp.MustCompile(`\bliab|\bdamages\b|\bindemn|\bfees? paid\b|\bfine\b|\bpenalt`)
+	revenueWordRe = mustGuard(`\b(?:revenues?|turnover|gross (?:income|receipts|sales)|annual (?:income|sales)|sales|annual recurring|arr|earnings|income)\b`)
+	liabilityRe   = mustGuard(`\bliab|\bdamages\b|\bindemn|\bfees? paid\b|\bfine\b|\bpenalt`)
 )
 
 var (
-	annualRe  = regexp.MustCompile(`\bannual|\bper (?:year|annum)\b|\byearly\b|\bfiscal year|\bfinancial year|\bcalendar year|\b(?:12|twelve)[- ]months?\b|\beach year\b|\ba year\b`)
-	monthlyRe = regexp.MustCompile(`\bper month\b|\bmonthly\b|\ba month\b`)
-	peopleRe  = regexp.MustCompile(`located|domiciled|resid|based|established|place of business|citizen|headquarter|incorporated in|organized in`)
+	annualRe  = mustGuard(`\bannual|\bper (?:year|annum)\b|\byearly\b|\bfiscal year|\bfinancial year|\bcalendar year|\b(?:12|twelve)[- ]months?\b|\beach year\b|\ba year\b`)
+	monthlyRe = mustGuard(`\bper month\b|\bmonthly\b|\ba month\b`)
+	peopleRe  = mustGuard(`located|domiciled|resid|based|established|place of business|citizen|headquarter|incorporated in|organized in`)
 	defRe     = regexp.MustCompile(`^"?[^"]{0,80}"?\s+(?:means|shall mean|refers to)\b`)
-	hostEffRe = regexp.MustCompile(`separate licen|apply to|request|permission|obtain|written consent`)
+	hostEffRe = mustGuard(`separate licen|apply to|request|permission|obtain|written consent`)
 )
 
 func periodOf(lower string) string {
@@ -370,10 +370,10 @@ var regions = []region{
 }
 
 var (
-	withheldRe  = regexp.MustCompile(`\bnot (?:being |be )?granted\b|\b(?:does not apply|shall not apply|is void|is not valid|not valid|is not effective) (?:in|within)\b|\bnone of\b[^.;]{0,80}?\b(?:is|are|shall be|will be|is being|are being) (?:granted|licensed|available|extended)\b|\bnot licensed\b|\bno (?:rights?|licen[cs]es?)(?: \w+){0,3} (?:is|are|shall be|will be)?\s*granted|\b(?:is|are|shall be|will be) not (?:permitted|allowed|available|authori[sz]ed|licensed)\b|\bnot (?:available|permitted|allowed|authori[sz]ed) (?:in|to|for|within)\b|\b(?:may|shall|must|will|can) not (?:be )?(?:use|used|access|accessed|deploy|deployed|distribute|distributed|offer|offered|provide|provided|download|downloaded)\b|\bcannot (?:be )?(?:use|used|access|deploy|distribute|offer|provide|download)|\bprohibited (?:in|from|for)\b|\bexcluded\b|\bdoes not (?:extend|apply) to\b|\bwithheld\b|\b(?:restricted|barred) from\b`)
-	lawClauseRe = regexp.MustCompile(`\bgoverned by\b|\blaws? of\b|\bcourts? (?:of|in|located)\b|\bjurisdiction\b|\barbitrat|\bvenue\b|\bconflicts? of law`)
-	scopeRe     = regexp.MustCompile(`with respect to (?:any |all |the )?((?:[a-z0-9-]+ ){0,3}?models?)\b`)
-	exemptRe    = regexp.MustCompile(`(?i)\b(?:does|shall|will) not apply to ([^.;]{3,160})`)
+	withheldRe  = mustGuard(`\bnot (?:being |be )?granted\b|\b(?:does not apply|shall not apply|is void|is not valid|not valid|is not effective) (?:in|within)\b|\bnone of\b[^.;]{0,80}?\b(?:is|are|shall be|will be|is being|are being) (?:granted|licensed|available|extended)\b|\bnot licensed\b|\bno (?:rights?|licen[cs]es?)(?: \w+){0,3} (?:is|are|shall be|will be)?\s*granted|\b(?:is|are|shall be|will be) not (?:permitted|allowed|available|authori[sz]ed|licensed)\b|\bnot (?:available|permitted|allowed|authori[sz]ed) (?:in|to|for|within)\b|\b(?:may|shall|must|will|can) not (?:be )?(?:use|used|access|accessed|deploy|deployed|distribute|distributed|offer|offered|provide|provided|download|downloaded)\b|\bcannot (?:be )?(?:use|used|access|deploy|distribute|offer|provide|download)|\bprohibited (?:in|from|for)\b|\bexcluded\b|\bdoes not (?:extend|apply) to\b|\bwithheld\b|\b(?:restricted|barred) from\b`)
+	lawClauseRe = mustGuard(`\bgoverned by\b|\blaws? of\b|\bcourts? (?:of|in|located)\b|\bjurisdiction\b|\barbitrat|\bvenue\b|\bconflicts? of law`)
+	scopeRe     = mustGuard(`with respect to (?:any |all |the )?((?:[a-z0-9-]+ ){0,3}?models?)\b`)
+	exemptRe    = mustGuard(`(?i)\b(?:does|shall|will) not apply to ([^.;]{3,160})`)
 )
 
 var adjectiveRe = regexp.MustCompile(`(?i)^\.?\s*(?:or local |and local |and foreign )?(?:export|laws?|legal|trade|government|governmental|department|copyright|federal|dollars?|patents?|courts?|regulations?|regulatory|sanctions|jurisdiction|persons? (?:who|that)|entity list|office)\b`)
@@ -450,8 +450,8 @@ func extractTerritory(c *collector, ss []sentence, i int) {
 // Outputs, naming, attribution, notice
 
 var (
-	outputsRe  = regexp.MustCompile(`\b(?:not|never|cannot|prohibited from|refrain from)\b[^.;]{0,120}?\b(?:outputs?|results|generated (?:data|content)|generations)\b[^.;]{0,160}?\b(?:train|improve|develop|distill|create|build|fine-?tune|enhance|pre-?train)[^.;]{0,160}?\b(?:models?|llms?|ai|systems?)\b`)
-	outputs2Re = regexp.MustCompile(`\b(?:outputs?|results|generated (?:data|content))\b[^.;]{0,120}?\b(?:may|shall|must|will|can) not be used\b[^.;]{0,80}?\b(?:train|improve|develop|distill|create|build|fine-?tune)[^.;]{0,120}?\b(?:models?|llms?|ai|systems?)\b`)
+	outputsRe  = mustGuard(`\b(?:not|never|cannot|prohibited from|refrain from)\b[^.;]{0,120}?\b(?:outputs?|results|generated (?:data|content)|generations)\b[^.;]{0,160}?\b(?:train|improve|develop|distill|create|build|fine-?tune|enhance|pre-?train)[^.;]{0,160}?\b(?:models?|llms?|ai|systems?)\b`)
+	outputs2Re = mustGuard(`\b(?:outputs?|results|generated (?:data|content))\b[^.;]{0,120}?\b(?:may|shall|must|will|can) not be used\b[^.;]{0,80}?\b(?:train|improve|develop|distill|create|build|fine-?tune)[^.;]{0,120}?\b(?:models?|llms?|ai|systems?)\b`)
 )
 
 func extractOutputs(c *collector, s *sentence) {
@@ -465,17 +465,17 @@ func extractOutputs(c *collector, s *sentence) {
 }
 
 var (
-	naming1Re = regexp.MustCompile(`(?i)\b(?:include|add|put|place|prefix|prepend|insert|use)\s+(?:the\s+(?:word|name|term|string)\s+)?"([^"]{1,60})"[^.;"]{0,40}?\b(?:at|to|in)\s+the\s+(?:beginning|start|front|head)\s+of\b[^.;"]{0,60}?\bnames?\b`)
-	naming2Re = regexp.MustCompile(`(?i)\bnames?\b[^.;"]{0,80}?\b(?:begin|start|be prefixed|commence)s?\s+with\s+(?:the\s+(?:word|name|term)\s+)?"([^"]{1,60})"`)
-	naming4Re = regexp.MustCompile(`(?i)\bnames?\b[^.;"]{0,80}?\b(?:the\s+)?prefix\s+"([^"]{1,60})"|\bprefix\s+"([^"]{1,60})"[^.;"]{0,80}?\bnames?\b`)
-	naming3Re = regexp.MustCompile(`(?i)\bnames?\b[^.;"]{0,80}?\b(?:include|contain)s?\s+(?:the\s+(?:word|name|term)\s+)?"([^"]{1,60})"\s+(?:at|as)\s+(?:the\s+)?(?:beginning|start|prefix)`)
+	naming1Re = mustGuard(`(?i)\b(?:include|add|put|place|prefix|prepend|insert|use)\s+(?:the\s+(?:word|name|term|string)\s+)?"([^"]{1,60})"[^.;"]{0,40}?\b(?:at|to|in)\s+the\s+(?:beginning|start|front|head)\s+of\b[^.;"]{0,60}?\bnames?\b`)
+	naming2Re = mustGuard(`(?i)\bnames?\b[^.;"]{0,80}?\b(?:begin|start|be prefixed|commence)s?\s+with\s+(?:the\s+(?:word|name|term)\s+)?"([^"]{1,60})"`)
+	naming4Re = mustGuard(`(?i)\bnames?\b[^.;"]{0,80}?\b(?:the\s+)?prefix\s+"([^"]{1,60})"|\bprefix\s+"([^"]{1,60})"[^.;"]{0,80}?\bnames?\b`)
+	naming3Re = mustGuard(`(?i)\bnames?\b[^.;"]{0,80}?\b(?:include|contain)s?\s+(?:the\s+(?:word|name|term)\s+)?"([^"]{1,60})"\s+(?:at|as)\s+(?:the\s+)?(?:beginning|start|prefix)`)
 )
 
 func extractNaming(c *collector, s *sentence) {
 	if !strings.Contains(s.lower, "name") {
 		return
 	}
-	for _, re := range []*regexp.Regexp{naming1Re, naming2Re, naming3Re, naming4Re} {
+	for _, re := range []*guard{naming1Re, naming2Re, naming3Re, naming4Re} {
 		for _, m := range re.FindAllStringSubmatch(s.text, -1) {
 			p := strings.TrimSpace(strings.Join(m[1:], ""))
 			if p == "" {
@@ -487,9 +487,9 @@ func extractNaming(c *collector, s *sentence) {
 }
 
 var (
-	attrDisplayRe = regexp.MustCompile(`(?i)\b(?:display|show|state|mark|label|indicate|include|present|feature)s?\b`)
-	attrBuiltRe   = regexp.MustCompile(`(?i)"((?:built|powered|made|created|developed|improved|trained|enhanced|fine-tuned)\s+(?:with|by|using|on|from)\s+[^"]{1,60})"`)
-	attrStmtRe    = regexp.MustCompile(`(?i)\bprominently\s+(?:display|show|state|mark)s?\s+(?:the\s+(?:following\s+)?(?:statement|text|phrase|words|notice)\s*:?\s*)?"([^"]{2,100})"`)
+	attrDisplayRe = mustGuard(`(?i)\b(?:display|show|state|mark|label|indicate|include|present|feature)s?\b`)
+	attrBuiltRe   = mustGuard(`(?i)"((?:built|powered|made|created|developed|improved|trained|enhanced|fine-tuned)\s+(?:with|by|using|on|from)\s+[^"]{1,60})"`)
+	attrStmtRe    = mustGuard(`(?i)\bprominently\s+(?:display|show|state|mark)s?\s+(?:the\s+(?:following\s+)?(?:statement|text|phrase|words|notice)\s*:?\s*)?"([^"]{2,100})"`)
 )
 
 func extractAttribution(c *collector, s *sentence) {
@@ -512,9 +512,9 @@ func extractAttribution(c *collector, s *sentence) {
 }
 
 var (
-	noticeFileRe = regexp.MustCompile(`(?i)"?\bnotice"?\s+(?:text\s+)?file\b|\bnotice\.(?:txt|md)\b`)
-	noticeDutyRe = regexp.MustCompile(`(?i)\b(?:must|shall|are required to|is required to|agree to)\b|\bretain\b|\baccompanied by\b`)
-	noticeTextRe = regexp.MustCompile(`(?i)\b(?:notices?|statement|text|copies|file)\b[^":]{0,80}:\s*"([^"]{5,400})"?`)
+	noticeFileRe = mustGuard(`(?i)"?\bnotice"?\s+(?:text\s+)?file\b|\bnotice\.(?:txt|md)\b`)
+	noticeDutyRe = mustGuard(`(?i)\b(?:must|shall|are required to|is required to|agree to)\b|\bretain\b|\baccompanied by\b`)
+	noticeTextRe = mustGuard(`(?i)\b(?:notices?|statement|text|copies|file)\b[^":]{0,80}:\s*"([^"]{5,400})"?`)
 )
 
 func extractNotice(c *collector, s *sentence) {
@@ -531,7 +531,7 @@ func extractNotice(c *collector, s *sentence) {
 // ---------------------------------------------------------------------------
 // Pass-through, policies, hosting, updates, remote restriction, copies
 
-var passRe = regexp.MustCompile(`restrictions?[^.;]{0,200}?\b(?:included|include|incorporated)\b[^.;]{0,40}?\bas (?:an? )?enforceable provisions?` +
+var passRe = mustGuard(`restrictions?[^.;]{0,200}?\b(?:included|include|incorporated)\b[^.;]{0,40}?\bas (?:an? )?enforceable provisions?` +
 	`|\binclude\b[^.;]{0,200}?\brestrictions?\b[^.;]{0,120}?\benforceable provisions?` +
 	`|\benforceable provisions?\b[^.;]{0,120}?\brestrictions?` +
 	`|\bsame (?:use-based |use |usage )?restrictions\b` +
@@ -553,10 +553,10 @@ func extractPassThrough(c *collector, s *sentence) {
 }
 
 var (
-	policyNameRe = regexp.MustCompile(`\b((?:[A-Z][\w'.-]*\s+){0,3}?(?i:(?:acceptable|prohibited|responsible|fair|permitted|allowed)[ -]use\s+polic(?:y|ies)|usage\s+polic(?:y|ies)|use\s+polic(?:y|ies)))\b|\bAUP\b`)
-	policyBindRe = regexp.MustCompile(`incorporat|\bcomply with\b|\bcompliance with\b|\badhere to\b|\babide by\b|\bconditioned (?:up)?on\b|\bin accordance with\b|\bsubject to\b|\bset forth in\b|\bbound by\b|\bconsistent with\b`)
-	urlRe        = regexp.MustCompile(`(?i)\bhttps?://[^\s"'<>()\[\]]+|(?:^|[^@\w.])(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|ai|dev|org|net|io|ae|cn|co|tech|app)(?:/[^\s"'<>()\[\]]*)?`)
-	thisPolicyRe = regexp.MustCompile(`\bthis (?:acceptable |prohibited |responsible |fair |usage |use )*(?:use )?polic`)
+	policyNameRe = mustGuard(`\b((?:[A-Z][\w'.-]*\s+){0,3}?(?i:(?:acceptable|prohibited|responsible|fair|permitted|allowed)[ -]use\s+polic(?:y|ies)|usage\s+polic(?:y|ies)|use\s+polic(?:y|ies)))\b|\bAUP\b`)
+	policyBindRe = mustGuard(`incorporat|\bcomply with\b|\bcompliance with\b|\badhere to\b|\babide by\b|\bconditioned (?:up)?on\b|\bin accordance with\b|\bsubject to\b|\bset forth in\b|\bbound by\b|\bconsistent with\b`)
+	urlRe        = mustGuard(`(?i)\bhttps?://[^\s"'<>()\[\]]+|(?:^|[^@\w.])(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|ai|dev|org|net|io|ae|cn|co|tech|app)(?:/[^\s"'<>()\[\]]*)?`)
+	thisPolicyRe = mustGuard(`\bthis (?:acceptable |prohibited |responsible |fair |usage |use )*(?:use )?polic`)
 )
 
 func cleanURL(u string) string {
@@ -652,11 +652,11 @@ func canonicalPolicyName(n string) string {
 
 // carveBackRe is a sentence saying something is NOT within a restricted
 // category ("shall not be considered Hosting Use").
-var carveBackRe = regexp.MustCompile(`\bnot (?:be )?(?:considered|deemed|treated as|regarded as)\b|\bdoes not (?:include|constitute)\b|\bshall not constitute\b`)
+var carveBackRe = mustGuard(`\bnot (?:be )?(?:considered|deemed|treated as|regarded as)\b|\bdoes not (?:include|constitute)\b|\bshall not constitute\b`)
 
 var (
-	hostNegRe = regexp.MustCompile(`\b(?:not licensed|not permitted|not allowed|may not|shall not|must not|cannot|can not|will not|prohibited|no right)\b[^.;]{0,240}?\b(?:hosting use|hosted (?:service|solution|offering|api)|as a (?:hosted |managed |cloud |web )?service|(?:via|through) (?:an? |your |our )?(?:public )?apis?\b|software[- ]as[- ]a[- ]service|saas|managed services?|shared instances)`)
-	hostReqRe = regexp.MustCompile(`\b(?:hosting use|hosted (?:service|solution|offering)|as a (?:hosted |managed |cloud )?service|software[- ]as[- ]a[- ]service|saas)\b[^.;]{0,200}?\b(?:requires?|must (?:apply|obtain|request)|separate licen|permission|not (?:licensed|permitted))`)
+	hostNegRe = mustGuard(`\b(?:not licensed|not permitted|not allowed|may not|shall not|must not|cannot|can not|will not|prohibited|no right)\b[^.;]{0,240}?\b(?:hosting use|hosted (?:service|solution|offering|api)|as a (?:hosted |managed |cloud |web )?service|(?:via|through) (?:an? |your |our )?(?:public )?apis?\b|software[- ]as[- ]a[- ]service|saas|managed services?|shared instances)`)
+	hostReqRe = mustGuard(`\b(?:hosting use|hosted (?:service|solution|offering)|as a (?:hosted |managed |cloud )?service|software[- ]as[- ]a[- ]service|saas)\b[^.;]{0,200}?\b(?:requires?|must (?:apply|obtain|request)|separate licen|permission|not (?:licensed|permitted))`)
 )
 
 func extractHosting(c *collector, s *sentence) {
@@ -673,11 +673,11 @@ func extractHosting(c *collector, s *sentence) {
 }
 
 var (
-	updateRe = regexp.MustCompile(`\b(?:may|can|will|reserves? the right to)\s+(?:\w+\s+){0,2}?(?:update|modify|amend|change|revise|supplement)\b[^.;]{0,160}?\b(?:from time to time|at any time|periodically|in (?:its|our) (?:sole )?discretion)` +
+	updateRe = mustGuard(`\b(?:may|can|will|reserves? the right to)\s+(?:\w+\s+){0,2}?(?:update|modify|amend|change|revise|supplement)\b[^.;]{0,160}?\b(?:from time to time|at any time|periodically|in (?:its|our) (?:sole )?discretion)` +
 		`|\bmay be (?:updated|modified|amended|changed|revised)\b[^.;]{0,60}?\b(?:from time to time|at any time|periodically)` +
 		`|\b(?:from time to time|at any time)\b[^.;]{0,40}?\b(?:update|modify|amend|revise)s?\b[^.;]{0,40}?\b(?:this|these|the)\b`)
-	remoteRe = regexp.MustCompile(`\b(?:restrict|disable|limit|suspend|terminate|revoke)\b[^.;]{0,20}?\(?\s*remotely\b|\bremotely\s+(?:restrict|disable|limit|suspend|deactivate)|\bremote (?:kill|disable|deactivat|restrict)`)
-	copyRe   = regexp.MustCompile(`\b(?:provide|give|include|make available|furnish|deliver|accompan\w*|supply)\b[^.;]{0,100}?\ba (?:full |complete )?copy of (?:this|the|these) (?:agreement|licen[cs]e|terms)`)
+	remoteRe = mustGuard(`\b(?:restrict|disable|limit|suspend|terminate|revoke)\b[^.;]{0,20}?\(?\s*remotely\b|\bremotely\s+(?:restrict|disable|limit|suspend|deactivate)|\bremote (?:kill|disable|deactivat|restrict)`)
+	copyRe   = mustGuard(`\b(?:provide|give|include|make available|furnish|deliver|accompan\w*|supply)\b[^.;]{0,100}?\ba (?:full |complete )?copy of (?:this|the|these) (?:agreement|licen[cs]e|terms)`)
 )
 
 func extractSimple(c *collector, s *sentence) {

@@ -71,7 +71,7 @@ const curSuffixPat = `(us dollars?|u\.s\. dollars?|dollars?|usd|euros?|eur|gbp|p
 
 // moneyRe matches "USD $1,000,000", "US$1M", "$1 million", "RMB 1 billion",
 // "€10 million", "10 million euros".
-var moneyRe = regexp.MustCompile(`(?i)(?:` + curPrefixPat + `\s*(?:` + curPrefixPat + `\s*)?` + numPat + `(?:\s+` + curSuffixPat + `)?|\b` + numPat + `\s*` + curSuffixPat + `)`)
+var moneyRe = mustGuard(`(?i)(?:` + curPrefixPat + `\s*(?:` + curPrefixPat + `\s*)?` + numPat + `(?:\s+` + curSuffixPat + `)?|\b` + numPat + `\s*` + curSuffixPat + `)`)
 
 // Money is an amount in an ISO 4217 currency.
 type Money struct {

@@ -13,6 +13,10 @@ type filtered struct {
 	re   *regexp.Regexp
 	lits []string
 	fold bool // lits are lower-case and must be looked up in lower-cased text
+	// need is a second, finer condition: every match contains one of need
+	// (see requiredLits); nil when unknown.
+	need     []lit
+	needFold bool
 }
 
 func newFiltered(expr string) filtered {
@@ -20,6 +24,12 @@ func newFiltered(expr string) filtered {
 	if p, err := syntax.Parse(expr, syntax.Perl); err == nil {
 		if lits, fold, ok := leadingLiterals(p); ok {
 			f.lits, f.fold = lits, fold
+		}
+		if need, ok := requiredLits(p); ok {
+			f.need = need
+			for _, l := range need {
+				f.needFold = f.needFold || l.fold
+			}
 		}
 	}
 	return f
@@ -40,6 +50,23 @@ func (f *filtered) find(text, lower string) [][]int {
 		hit := false
 		for _, l := range f.lits {
 			if strings.Contains(hay, l) {
+				hit = true
+				break
+			}
+		}
+		if !hit {
+			return nil
+		}
+	}
+	// (?i)s also matches U+017F, which lower-casing keeps.
+	if f.need != nil && !(f.needFold && strings.Contains(text, "\u017f")) {
+		hit := false
+		for _, l := range f.need {
+			hay := text
+			if l.fold {
+				hay = lower
+			}
+			if strings.Contains(hay, l.s) {
 				hit = true
 				break
 			}

@@ -11,7 +11,7 @@ import (
 
 // useTriggerRe finds the sentence that opens a list of banned uses (or is
 // a ban on its own).
-var useTriggerRe = regexp.MustCompile(`\bagrees? (?:that )?(?:you )?(?:will |shall )?not (?:to )?(?:use|utili[sz]e|deploy)\b` +
+var useTriggerRe = mustGuard(`\bagrees? (?:that )?(?:you )?(?:will |shall )?not (?:to )?(?:use|utili[sz]e|deploy)\b` +
 	`|\b(?:you|licensee|user|users)\b[^.;]{0,30}?\b(?:will|shall|must|may|can|agree to) not (?:\w+ ){0,2}?(?:use|utili[sz]e|deploy|permit|allow)\b[^.;]{0,200}?\b(?:to|for|in)\b` +
 	`|\bnot (?:be )?used (?:for|to|in)\b|\b(?:do not|don't|never) (?:use|utili[sz]e|deploy)\b` +
 	`|\buse[- ]based restrictions\b|\buse restrictions\b|\brestricted uses?\b|\bprohibited uses?\b|\bprohibited (?:activities|purposes)\b` +
@@ -133,7 +133,7 @@ func extractFieldOfUse(c *collector, ss []sentence) {
 // ncGrantRe matches a grant or use clause limited to non-commercial,
 // research, evaluation or personal purposes (lower-cased text, with
 // "non-commercial" spellings folded to "noncommercial").
-var ncGrantRe = regexp.MustCompile(`\bfor (?:your |their |its )?(?:own )?[a-z,/&\- ]{0,60}?\b(?:noncommercial|research|evaluation|personal|academic|non-production|testing)\b[a-z,/&\- ]{0,60}?\b(?:purposes?|uses?|activities|use cases?)\b(?: only\b|,? and (?:for )?no other purpose)` +
+var ncGrantRe = mustGuard(`\bfor (?:your |their |its )?(?:own )?[a-z,/&\- ]{0,60}?\b(?:noncommercial|research|evaluation|personal|academic|non-production|testing)\b[a-z,/&\- ]{0,60}?\b(?:purposes?|uses?|activities|use cases?)\b(?: only\b|,? and (?:for )?no other purpose)` +
 	`|\b(?:solely|exclusively|only|strictly)\s+for\s+(?:your |their |its )?(?:own )?[a-z,/&\- ]{0,40}?\b(?:noncommercial|research|evaluation|personal|academic)\b` +
 	`|\b(?:only|solely|exclusively)\s+(?:use|access|copy|reproduce|run|deploy)\b[^.;]{0,160}?\bfor\s+(?:your |their )?[a-z,/&\- ]{0,60}?\b(?:noncommercial|research|evaluation|personal|academic)\b` +
 	`|\bmay only (?:\w+[, ]+){0,8}?[^.;]{0,120}?\bfor (?:your )?(?:noncommercial|research|evaluation|personal|academic)\b` +
@@ -150,7 +150,7 @@ var ncDefinitionRe = regexp.MustCompile(`^"?[^".]{0,80}"?\s+(?:means|shall mean|
 
 // commercialGrantRe is a grant of commercial rights; its presence means a
 // non-commercial clause elsewhere is one option among others.
-var commercialGrantRe = regexp.MustCompile(`\bgrants?\b[^.;]{0,400}?\bfor (?:any |a |your )?commercial (?:purposes?|uses?)\b` +
+var commercialGrantRe = mustGuard(`\bgrants?\b[^.;]{0,400}?\bfor (?:any |a |your )?commercial (?:purposes?|uses?)\b` +
 	`|\bfor commercial (?:use|purposes)[, ]+(?:solely |only )?(?:if|provided|subject to)\b` +
 	`|\bcommercial use licen[cs]e\b|\bcommercially usable\b` +
 	`|\b(?:may|can|are free to|permitted to) use [^.;]{0,60}?\bfor commercial (?:activities|purposes|use)\b[^.;]{0,30}?\bfree of charge\b` +
