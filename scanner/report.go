@@ -48,8 +48,8 @@ const (
 // Evidence points at the place something was read from.
 type Evidence struct {
 	Path      string `json:"path"`
-	StartLine int    `json:"start_line,omitempty"`
-	EndLine   int    `json:"end_line,omitempty"`
+	StartLine int    `json:"start_line"`
+	EndLine   int    `json:"end_line"`
 	Source    string `json:"source"`
 	// Detail is an optional short note (the key read, the value seen).
 	Detail string `json:"detail,omitempty"`
