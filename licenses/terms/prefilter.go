@@ -249,6 +249,22 @@ func requiredLits(re *syntax.Regexp) (lits []lit, ok bool) {
 			return []lit{{strings.ToLower(s), true}}, true
 		}
 		return []lit{{s, false}}, true
+	case syntax.OpCharClass:
+		// A small class is a choice of exact runes (case folding, if any,
+		// is already expanded into the class).
+		n := 0
+		for i := 0; i+1 < len(re.Rune); i += 2 {
+			n += int(re.Rune[i+1]-re.Rune[i]) + 1
+		}
+		if n == 0 || n > 16 {
+			return nil, false
+		}
+		for i := 0; i+1 < len(re.Rune); i += 2 {
+			for r := re.Rune[i]; r <= re.Rune[i+1]; r++ {
+				lits = append(lits, lit{string(r), false})
+			}
+		}
+		return lits, true
 	case syntax.OpCapture, syntax.OpPlus:
 		return requiredLits(re.Sub[0])
 	case syntax.OpRepeat:
@@ -265,29 +281,32 @@ func requiredLits(re *syntax.Regexp) (lits []lit, ok bool) {
 		}
 		return lits, true
 	case syntax.OpConcat:
-		best := -1
+		found, best := false, 0
 		for _, s := range re.Sub {
 			l, ok := requiredLits(s)
 			if !ok {
 				continue
 			}
-			if q := litsQuality(l); q > best {
-				best, lits = q, l
+			if q := litsQuality(l); !found || q > best {
+				found, best, lits = true, q, l
 			}
 		}
-		return lits, best >= 0
+		return lits, found
 	}
 	return nil, false
 }
 
-// litsQuality rates a list of literals as a filter: the length of the
-// shortest, less a little for each extra literal.
+// litsQuality rates a list of literals as a filter (higher is better): a
+// literal of n bytes counts as if it occurred with a chance of 2^-n, up to
+// 8 bytes, and the chances of the list add up.
 func litsQuality(ls []lit) int {
-	min := 1 << 20
+	cost := 0
 	for _, l := range ls {
-		if len(l.s) < min {
-			min = len(l.s)
+		n := len(l.s)
+		if n > 8 {
+			n = 8
 		}
+		cost += 1 << (8 - n)
 	}
-	return min*4 - len(ls)
+	return -cost
 }
