@@ -216,23 +216,23 @@ func effectOf(lower string) string {
 
 func extractUsers(c *collector, s *sentence) {
 	l := s.lower
-	if !strings.Contains(l, "user") && !strings.Contains(l, "visit") && !strings.Contains(l, "mau") && !strings.Contains(l, "dau") && !strings.Contains(l, "subscriber") {
+	if !s.has("user") && !s.has("visit") && !s.has("mau") && !s.has("dau") && !s.has("subscriber") {
 		return
 	}
 	type hit struct {
 		digits, scale, metric string
 	}
 	var hits []hit
-	for _, m := range userFwdRe.FindAllStringSubmatch(l, -1) {
+	for _, m := range userFwdRe.findAllSubmatchL(s) {
 		hits = append(hits, hit{m[1], m[2], m[3]})
 	}
 	if len(hits) == 0 {
-		for _, m := range userRevRe.FindAllStringSubmatch(l, -1) {
+		for _, m := range userRevRe.findAllSubmatchL(s) {
 			hits = append(hits, hit{m[2], m[3], m[1]})
 		}
 	}
 	if len(hits) == 0 {
-		for _, m := range userCapRe.FindAllStringSubmatch(l, -1) {
+		for _, m := range userCapRe.findAllSubmatchL(s) {
 			hits = append(hits, hit{m[1], m[2], m[0]})
 		}
 	}
@@ -279,9 +279,9 @@ func periodOf(lower string) string {
 
 func extractRevenue(c *collector, s *sentence) {
 	l := s.lower
-	rw := revenueWordRe.FindAllStringIndex(l, -1)
-	if len(rw) == 0 || liabilityRe.MatchString(l) {
-		return
+	rw := revenueWordRe.findAllIndexL(s)
+	if len(rw) == 0 || liabilityRe.matchL(s) || !moneyRe.possibleT(s) {
+		return // (findMoney would find nothing)
 	}
 	if len(l) != len(s.text) {
 		// lowerFold changed lengths; use plain lower-casing for offsets.
@@ -378,13 +378,13 @@ var (
 
 var adjectiveRe = regexp.MustCompile(`(?i)^\.?\s*(?:or local |and local |and foreign )?(?:export|laws?|legal|trade|government|governmental|department|copyright|federal|dollars?|patents?|courts?|regulations?|regulatory|sanctions|jurisdiction|persons? (?:who|that)|entity list|office)\b`)
 
-func regionsIn(text string) []string {
+// lower must be strings.ToLower(text) and g its bigrams.
+func regionsIn(text, lower string, g *grams) []string {
 	seen := map[string]bool{}
 	var out []string
-	lower := strings.ToLower(text)
 	for _, r := range regions {
 		found := false
-		for _, m := range r.re.find(text, lower) {
+		for _, m := range r.re.findGrams(text, lower, g) {
 			// "U.S. export laws", "EU law": the region is an adjective.
 			if !adjectiveRe.MatchString(text[m[1]:]) {
 				found = true
@@ -407,28 +407,28 @@ func regionsIn(text string) []string {
 func extractTerritory(c *collector, ss []sentence, i int) {
 	s := &ss[i]
 	l := s.lower
-	regs := regionsIn(s.text)
-	if len(regs) == 0 || lawClauseRe.MatchString(l) {
+	regs := regionsIn(s.text, s.plain, s.pgrams)
+	if len(regs) == 0 || lawClauseRe.matchL(s) {
 		return
 	}
-	loc := withheldRe.FindStringIndex(l)
+	loc := withheldRe.findIndexL(s)
 	if loc == nil {
 		return
 	}
 	// A "does not apply to" clause naming a region is an exemption only
 	// when it speaks about people located somewhere, not a carve-back.
-	if (strings.HasPrefix(l[loc[0]:], "does not extend to") || strings.HasPrefix(l[loc[0]:], "does not apply to")) && !peopleRe.MatchString(l) {
+	if (strings.HasPrefix(l[loc[0]:], "does not extend to") || strings.HasPrefix(l[loc[0]:], "does not apply to")) && !peopleRe.matchL(s) {
 		return
 	}
 	t := Term{Kind: TerritoryExclusion, Regions: regs, Text: s.text}
 	if m := scopeRe.FindStringSubmatch(l); m != nil {
 		t.Scope = strings.TrimSpace(m[1])
-	} else if strings.Contains(l, "multimodal") {
+	} else if s.has("multimodal") {
 		t.Scope = "multimodal models"
 	}
 	ev := []Lines{lines(s)}
 	for j := i; j < len(ss) && j <= i+1; j++ {
-		if j > i && len(regionsIn(ss[j].text)) > 0 {
+		if j > i && len(regionsIn(ss[j].text, ss[j].plain, ss[j].pgrams)) > 0 {
 			break
 		}
 		if m := exemptRe.FindStringSubmatch(ss[j].text); m != nil && (j > i || m[0] != "") {
@@ -455,11 +455,10 @@ var (
 )
 
 func extractOutputs(c *collector, s *sentence) {
-	l := s.lower
-	if !strings.Contains(l, "output") && !strings.Contains(l, "result") && !strings.Contains(l, "generat") {
+	if !s.has("output") && !s.has("result") && !s.has("generat") {
 		return
 	}
-	if outputsRe.MatchString(l) || outputs2Re.MatchString(l) {
+	if outputsRe.matchL(s) || outputs2Re.matchL(s) {
 		c.add(Term{Kind: OutputsRestriction, Categories: []string{"train-other-models"}, Text: s.text}, lines(s))
 	}
 }
@@ -472,11 +471,11 @@ var (
 )
 
 func extractNaming(c *collector, s *sentence) {
-	if !strings.Contains(s.lower, "name") {
+	if !s.has("name") {
 		return
 	}
 	for _, re := range []*guard{naming1Re, naming2Re, naming3Re, naming4Re} {
-		for _, m := range re.FindAllStringSubmatch(s.text, -1) {
+		for _, m := range re.findAllSubmatchT(s) {
 			p := strings.TrimSpace(strings.Join(m[1:], ""))
 			if p == "" {
 				continue
@@ -493,16 +492,16 @@ var (
 )
 
 func extractAttribution(c *collector, s *sentence) {
-	if !strings.Contains(s.text, `"`) || !attrDisplayRe.MatchString(s.text) {
+	if !strings.Contains(s.text, `"`) || !attrDisplayRe.matchT(s) {
 		return
 	}
 	seen := map[string]bool{}
-	for _, m := range attrBuiltRe.FindAllStringSubmatch(s.text, -1) {
+	for _, m := range attrBuiltRe.findAllSubmatchT(s) {
 		st := strings.TrimSpace(m[1])
 		seen[st] = true
 		c.add(Term{Kind: AttributionRequirement, Statement: st, Text: s.text}, lines(s))
 	}
-	for _, m := range attrStmtRe.FindAllStringSubmatch(s.text, -1) {
+	for _, m := range attrStmtRe.findAllSubmatchT(s) {
 		st := strings.TrimSpace(m[1])
 		if seen[st] {
 			continue
@@ -518,7 +517,7 @@ var (
 )
 
 func extractNotice(c *collector, s *sentence) {
-	if !strings.Contains(s.lower, "notice") || !noticeFileRe.MatchString(s.text) || !noticeDutyRe.MatchString(s.text) {
+	if !s.has("notice") || !noticeFileRe.matchT(s) || !noticeDutyRe.matchT(s) {
 		return
 	}
 	t := Term{Kind: NoticeRequirement, Text: s.text}
@@ -543,11 +542,10 @@ var passRe = mustGuard(`restrictions?[^.;]{0,200}?\b(?:included|include|incorpor
 	`|\bsubsequent users\b[^.;]{0,160}?\bsubject to\b[^.;]{0,60}?\brestrictions?`)
 
 func extractPassThrough(c *collector, s *sentence) {
-	l := s.lower
-	if !strings.Contains(l, "restrict") && !strings.Contains(l, "polic") && !strings.Contains(l, "flow") {
+	if !s.has("restrict") && !s.has("polic") && !s.has("flow") {
 		return
 	}
-	if passRe.MatchString(l) {
+	if passRe.matchL(s) {
 		c.add(Term{Kind: PassThrough, Text: s.text}, lines(s))
 	}
 }
@@ -606,16 +604,16 @@ func policyURL(ss []sentence, name string) string {
 func extractPolicy(c *collector, ss []sentence, i int) {
 	s := &ss[i]
 	l := s.lower
-	if !strings.Contains(l, "polic") && !strings.Contains(l, "aup") {
+	if !s.has("polic") && !s.has("aup") {
 		return
 	}
-	nm := policyNameRe.FindStringSubmatch(s.text)
-	if nm == nil || !policyBindRe.MatchString(l) {
+	nm := policyNameRe.findSubmatchT(s)
+	if nm == nil || !policyBindRe.matchL(s) {
 		return
 	}
 	// A policy talking about itself ("you agree to this Policy") is not an
 	// incorporation into a license.
-	if thisPolicyRe.MatchString(l) && !strings.Contains(l, "incorporat") {
+	if thisPolicyRe.matchL(s) && !s.has("incorporat") {
 		return
 	}
 	// Definitions alone do not incorporate anything.
@@ -660,14 +658,13 @@ var (
 )
 
 func extractHosting(c *collector, s *sentence) {
-	l := s.lower
-	if !strings.Contains(l, "host") && !strings.Contains(l, "service") && !strings.Contains(l, "api") && !strings.Contains(l, "saas") {
+	if !s.has("host") && !s.has("service") && !s.has("api") && !s.has("saas") {
 		return
 	}
-	if strings.Contains(l, " means ") && !strings.Contains(l, " not ") || carveBackRe.MatchString(l) {
+	if s.has(" means ") && !s.has(" not ") || carveBackRe.matchL(s) {
 		return
 	}
-	if hostNegRe.MatchString(l) || hostReqRe.MatchString(l) {
+	if hostNegRe.matchL(s) || hostReqRe.matchL(s) {
 		c.add(Term{Kind: HostingRestriction, Text: s.text}, lines(s))
 	}
 }
@@ -681,14 +678,13 @@ var (
 )
 
 func extractSimple(c *collector, s *sentence) {
-	l := s.lower
-	if updateRe.MatchString(l) && !strings.Contains(l, "warrant") {
+	if !s.has("warrant") && updateRe.matchL(s) {
 		c.add(Term{Kind: LicensorMayUpdate, Text: s.text}, lines(s))
 	}
-	if strings.Contains(l, "remote") && remoteRe.MatchString(l) {
+	if s.has("remote") && remoteRe.matchL(s) {
 		c.add(Term{Kind: RemoteRestriction, Text: s.text}, lines(s))
 	}
-	if strings.Contains(l, "copy of") && copyRe.MatchString(l) {
+	if s.has("copy of") && copyRe.matchL(s) {
 		c.add(Term{Kind: CopyOfLicenseRequired, Text: s.text}, lines(s))
 	}
 }

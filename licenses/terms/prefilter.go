@@ -3,77 +3,59 @@ package terms
 import (
 	"regexp"
 	"regexp/syntax"
+	"sort"
 	"strings"
 )
 
 // filtered is a regexp with a cheap necessary condition: every match starts
 // (after zero-width assertions) with one of lits. When lits is nil the
-// regexp is always run.
+// regexp is always run. A guard adds finer conditions (see requiredCNF).
 type filtered struct {
 	re   *regexp.Regexp
 	lits []string
 	fold bool // lits are lower-case and must be looked up in lower-cased text
-	// need is a second, finer condition: every match contains one of need
-	// (see requiredLits); nil when unknown.
-	need     []lit
-	needFold bool
+	g    *guard
 }
 
 func newFiltered(expr string) filtered {
-	f := filtered{re: regexp.MustCompile(expr)}
+	f := filtered{g: mustGuard(expr)}
+	f.re = f.g.Regexp
 	if p, err := syntax.Parse(expr, syntax.Perl); err == nil {
 		if lits, fold, ok := leadingLiterals(p); ok {
 			f.lits, f.fold = lits, fold
-		}
-		if need, ok := requiredLits(p); ok {
-			f.need = need
-			for _, l := range need {
-				f.needFold = f.needFold || l.fold
-			}
 		}
 	}
 	return f
 }
 
-// match reports whether the regexp matches text; lower is text lower-cased.
-func (f *filtered) match(text, lower string) bool {
-	return f.find(text, lower) != nil
-}
-
-// find returns all match spans in text (nil when none).
-func (f *filtered) find(text, lower string) [][]int {
-	if f.lits != nil {
-		hay := text
-		if f.fold {
-			hay = lower
-		}
-		hit := false
-		for _, l := range f.lits {
-			if strings.Contains(hay, l) {
-				hit = true
-				break
-			}
-		}
-		if !hit {
-			return nil
+// leading reports whether the text holds one of lits.
+func (f *filtered) leading(text, lower string) bool {
+	if f.lits == nil {
+		return true
+	}
+	hay := text
+	if f.fold {
+		hay = lower
+	}
+	for _, l := range f.lits {
+		if strings.Contains(hay, l) {
+			return true
 		}
 	}
-	// (?i)s also matches U+017F, which lower-casing keeps.
-	if f.need != nil && !(f.needFold && strings.Contains(text, "\u017f")) {
-		hit := false
-		for _, l := range f.need {
-			hay := text
-			if l.fold {
-				hay = lower
-			}
-			if strings.Contains(hay, l.s) {
-				hit = true
-				break
-			}
-		}
-		if !hit {
-			return nil
-		}
+	return false
+}
+
+// matchGrams reports whether the regexp matches text. lower is text
+// lower-cased (strings.ToLower) and g, when not nil, its bigrams.
+func (f *filtered) matchGrams(text, lower string, g *grams) bool {
+	return f.g.possibleGrams(text, lower, g) && f.leading(text, lower) && f.g.matchGrams(text, lower, g)
+}
+
+// findGrams returns all match spans in text (nil when none); the arguments
+// are those of matchGrams.
+func (f *filtered) findGrams(text, lower string, g *grams) [][]int {
+	if !f.g.possibleGrams(text, lower, g) || !f.leading(text, lower) {
+		return nil
 	}
 	return f.re.FindAllStringIndex(text, -1)
 }
@@ -115,63 +97,56 @@ func leadingLiterals(re *syntax.Regexp) (lits []string, fold bool, ok bool) {
 // it case-insensitively, so it is lower-case and looked up in lower-cased
 // text.
 type lit struct {
-	s    string
-	fold bool
+	s     string
+	fold  bool
+	grams []uint16 // bigram hashes of strings.ToLower(s)
 }
 
-// guard is a regexp with a necessary condition checked before it runs: every
-// match contains one of lits (nil lits: no condition). A guard on a
-// top-level alternation also keeps its alternatives, each with its own
-// condition, so that MatchString only runs those that can match.
-type guard struct {
-	*regexp.Regexp
-	lits []lit
-	fold bool     // some lits are case-folded
-	alts []*guard // alternatives for MatchString, or nil
-}
-
-// mustGuard compiles expr (Go regexp syntax) with its literal condition.
-func mustGuard(expr string) *guard {
-	g := &guard{Regexp: regexp.MustCompile(expr)}
-	p, err := syntax.Parse(expr, syntax.Perl)
-	if err != nil {
-		return g
+func mkLit(s string, fold bool) lit {
+	l := lit{s: s, fold: fold}
+	low := strings.ToLower(s)
+	for i := 0; i+1 < len(low); i++ {
+		l.grams = append(l.grams, gramHash(low[i], low[i+1]))
 	}
-	g.setLits(p)
-	if p.Op == syntax.OpAlternate {
-		for _, sub := range p.Sub {
-			a := &guard{Regexp: regexp.MustCompile(sub.String())}
-			a.setLits(sub)
-			g.alts = append(g.alts, a)
-		}
+	return l
+}
+
+// grams is a set of hashed byte bigrams of a text: a string whose bigrams
+// are not all in it cannot occur in the text.
+type grams [64]uint64
+
+func gramHash(a, b byte) uint16 { return (uint16(a)*131 + uint16(b)) & 4095 }
+
+// gramsOf returns the bigrams of s.
+func gramsOf(s string) *grams {
+	g := new(grams)
+	for i := 0; i+1 < len(s); i++ {
+		h := gramHash(s[i], s[i+1])
+		g[h>>6] |= 1 << (h & 63)
 	}
 	return g
 }
 
-func (g *guard) setLits(p *syntax.Regexp) {
-	if lits, ok := requiredLits(p); ok {
-		g.lits = lits
-		for _, l := range lits {
-			g.fold = g.fold || l.fold
+// mayHold reports whether the text of g may contain l.
+func (g *grams) mayHold(l *lit) bool {
+	for _, h := range l.grams {
+		if g[h>>6]&(1<<(h&63)) == 0 {
+			return false
 		}
 	}
+	return true
 }
 
-// possible reports whether the regexp may match s.
-func (g *guard) possible(s string) bool {
-	if g.lits == nil {
-		return true
-	}
-	var lower string
-	if g.fold {
-		// (?i)s also matches U+017F, which lower-casing keeps.
-		if strings.Contains(s, "\u017f") {
-			return true
+// anyLit reports whether one of ls occurs in text (in lower, the text
+// lower-cased, for folded literals). g, when not nil, holds the bigrams of
+// lower, which must then be strings.ToLower(text).
+func anyLit(ls []lit, text, lower string, g *grams) bool {
+	for i := range ls {
+		l := &ls[i]
+		if g != nil && !g.mayHold(l) {
+			continue
 		}
-		lower = strings.ToLower(s)
-	}
-	for _, l := range g.lits {
-		hay := s
+		hay := text
 		if l.fold {
 			hay = lower
 		}
@@ -182,13 +157,82 @@ func (g *guard) possible(s string) bool {
 	return false
 }
 
-func (g *guard) MatchString(s string) bool {
-	if !g.possible(s) {
+// guard is a regexp with a necessary condition checked before it runs:
+// every match contains, for each clause of need, one of its literals. A
+// guard on a top-level alternation also keeps its alternatives, each with
+// its own condition, so that MatchString only runs those that can match.
+type guard struct {
+	*regexp.Regexp
+	need [][]lit
+	fold bool     // some literals are case-folded
+	alts []*guard // alternatives for MatchString, or nil
+}
+
+// allGuards lists every guard made by mustGuard (for tests).
+var allGuards []*guard
+
+// mustGuard compiles expr (Go regexp syntax) with its literal condition.
+func mustGuard(expr string) *guard {
+	p, err := syntax.Parse(expr, syntax.Perl)
+	if err != nil {
+		return &guard{Regexp: regexp.MustCompile(expr)}
+	}
+	g := newGuard(regexp.MustCompile(expr), p)
+	if p.Op == syntax.OpAlternate {
+		for _, sub := range p.Sub {
+			g.alts = append(g.alts, newGuard(regexp.MustCompile(sub.String()), sub))
+		}
+	}
+	allGuards = append(allGuards, g)
+	return g
+}
+
+func newGuard(re *regexp.Regexp, p *syntax.Regexp) *guard {
+	g := &guard{Regexp: re, need: requiredCNF(p)}
+	for _, c := range g.need {
+		for _, l := range c {
+			g.fold = g.fold || l.fold
+		}
+	}
+	return g
+}
+
+// possible reports whether the regexp may match s.
+func (g *guard) possible(s string) bool {
+	return g.possibleGrams(s, "", nil)
+}
+
+// possibleGrams is possible with lower, when not "", strings.ToLower(s) and
+// gr, when not nil, the bigrams of lower.
+func (g *guard) possibleGrams(s, lower string, gr *grams) bool {
+	if g.need == nil {
+		return true
+	}
+	if g.fold {
+		// (?i)s also matches U+017F, which lower-casing keeps.
+		if strings.Contains(s, "\u017f") {
+			return true
+		}
+		if lower == "" {
+			lower = strings.ToLower(s)
+		}
+	}
+	for _, c := range g.need {
+		if !anyLit(c, s, lower, gr) {
+			return false
+		}
+	}
+	return true
+}
+
+// matchGrams is MatchString with the arguments of possibleGrams.
+func (g *guard) matchGrams(s, lower string, gr *grams) bool {
+	if !g.possibleGrams(s, lower, gr) {
 		return false
 	}
 	if g.alts != nil {
 		for _, a := range g.alts {
-			if a.possible(s) && a.Regexp.MatchString(s) {
+			if a.possibleGrams(s, lower, gr) && a.Regexp.MatchString(s) {
 				return true
 			}
 		}
@@ -196,6 +240,8 @@ func (g *guard) MatchString(s string) bool {
 	}
 	return g.Regexp.MatchString(s)
 }
+
+func (g *guard) MatchString(s string) bool { return g.matchGrams(s, "", nil) }
 
 func (g *guard) FindStringIndex(s string) []int {
 	if !g.possible(s) {
@@ -239,6 +285,77 @@ func (g *guard) FindAllStringSubmatchIndex(s string, n int) [][]int {
 	return g.Regexp.FindAllStringSubmatchIndex(s, n)
 }
 
+// requiredCNF lists clauses of literals such that every match of re
+// contains one literal of each clause, the most selective clause first.
+// Clauses with one-byte literals are left out (they test little) unless
+// there are no others.
+func requiredCNF(re *syntax.Regexp) [][]lit {
+	var out [][]lit
+	var walk func(re *syntax.Regexp)
+	walk = func(re *syntax.Regexp) {
+		switch re.Op {
+		case syntax.OpCapture, syntax.OpPlus:
+			walk(re.Sub[0])
+			return
+		case syntax.OpRepeat:
+			if re.Min >= 1 {
+				walk(re.Sub[0])
+			}
+			return
+		case syntax.OpConcat:
+			for _, s := range re.Sub {
+				walk(s)
+			}
+			// Runs of pieces that match few strings, joined.
+			for i := 0; i < len(re.Sub); {
+				set, fold, ok := exactSet(re.Sub[i])
+				if !ok {
+					i++
+					continue
+				}
+				j := i + 1
+				for ; j < len(re.Sub); j++ {
+					next, f, ok := exactSet(re.Sub[j])
+					if !ok {
+						break
+					}
+					set, fold, ok = crossSets(set, fold, next, f)
+					if !ok {
+						break
+					}
+				}
+				if l, ok := setLits(set, fold); ok {
+					out = append(out, l)
+				}
+				i = j
+			}
+			return
+		}
+		if l, ok := requiredLits(re); ok {
+			out = append(out, l)
+		}
+	}
+	walk(re)
+	kept := out[:0]
+	for _, c := range out {
+		short := false
+		for _, l := range c {
+			short = short || len(l.s) < 2
+		}
+		if !short {
+			kept = append(kept, c)
+		}
+	}
+	if len(kept) > 0 {
+		out = kept
+	}
+	sort.SliceStable(out, func(i, j int) bool { return litsQuality(out[i]) > litsQuality(out[j]) })
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
 // requiredLits lists literals one of which every match of re contains
 // (anywhere in the match). ok is false when no such list is known.
 func requiredLits(re *syntax.Regexp) (lits []lit, ok bool) {
@@ -246,9 +363,9 @@ func requiredLits(re *syntax.Regexp) (lits []lit, ok bool) {
 	case syntax.OpLiteral:
 		s := string(re.Rune)
 		if re.Flags&syntax.FoldCase != 0 {
-			return []lit{{strings.ToLower(s), true}}, true
+			return []lit{mkLit(strings.ToLower(s), true)}, true
 		}
-		return []lit{{s, false}}, true
+		return []lit{mkLit(s, false)}, true
 	case syntax.OpCharClass:
 		// A small class is a choice of exact runes (case folding, if any,
 		// is already expanded into the class).
@@ -261,7 +378,7 @@ func requiredLits(re *syntax.Regexp) (lits []lit, ok bool) {
 		}
 		for i := 0; i+1 < len(re.Rune); i += 2 {
 			for r := re.Rune[i]; r <= re.Rune[i+1]; r++ {
-				lits = append(lits, lit{string(r), false})
+				lits = append(lits, mkLit(string(r), false))
 			}
 		}
 		return lits, true
@@ -282,14 +399,38 @@ func requiredLits(re *syntax.Regexp) (lits []lit, ok bool) {
 		return lits, true
 	case syntax.OpConcat:
 		found, best := false, 0
-		for _, s := range re.Sub {
-			l, ok := requiredLits(s)
-			if !ok {
-				continue
-			}
+		consider := func(l []lit) {
 			if q := litsQuality(l); !found || q > best {
 				found, best, lits = true, q, l
 			}
+		}
+		for _, s := range re.Sub {
+			if l, ok := requiredLits(s); ok {
+				consider(l)
+			}
+		}
+		// Runs of pieces that match few strings, joined.
+		for i := 0; i < len(re.Sub); {
+			set, fold, ok := exactSet(re.Sub[i])
+			if !ok {
+				i++
+				continue
+			}
+			j := i + 1
+			for ; j < len(re.Sub); j++ {
+				next, f, ok := exactSet(re.Sub[j])
+				if !ok {
+					break
+				}
+				set, fold, ok = crossSets(set, fold, next, f)
+				if !ok {
+					break
+				}
+			}
+			if l, ok := setLits(set, fold); ok {
+				consider(l)
+			}
+			i = j
 		}
 		return lits, found
 	}
@@ -309,4 +450,148 @@ func litsQuality(ls []lit) int {
 		cost += 1 << (8 - n)
 	}
 	return -cost
+}
+
+// maxExact bounds the size of the sets of exactSet.
+const maxExact = 64
+
+// exactSet lists every string re matches when they are few (lower-cased
+// when fold: some of them match case-insensitively).
+func exactSet(re *syntax.Regexp) (set []string, fold bool, ok bool) {
+	switch re.Op {
+	case syntax.OpEmptyMatch, syntax.OpWordBoundary, syntax.OpNoWordBoundary,
+		syntax.OpBeginText, syntax.OpEndText, syntax.OpBeginLine, syntax.OpEndLine:
+		return []string{""}, false, true
+	case syntax.OpLiteral:
+		s := string(re.Rune)
+		if re.Flags&syntax.FoldCase != 0 {
+			return []string{strings.ToLower(s)}, true, true
+		}
+		return []string{s}, false, true
+	case syntax.OpCharClass:
+		l, ok := requiredLits(re)
+		if !ok {
+			return nil, false, false
+		}
+		for _, x := range l {
+			set = append(set, x.s)
+		}
+		return set, false, true
+	case syntax.OpCapture:
+		return exactSet(re.Sub[0])
+	case syntax.OpQuest:
+		set, fold, ok = exactSet(re.Sub[0])
+		if !ok || len(set) >= maxExact {
+			return nil, false, false
+		}
+		return append(set, ""), fold, true
+	case syntax.OpAlternate:
+		for _, s := range re.Sub {
+			x, f, ok := exactSet(s)
+			if !ok || len(set)+len(x) > maxExact {
+				return nil, false, false
+			}
+			set = append(set, x...)
+			fold = fold || f
+		}
+		return set, fold, true
+	case syntax.OpConcat:
+		set = []string{""}
+		for _, s := range re.Sub {
+			x, f, ok := exactSet(s)
+			if !ok {
+				return nil, false, false
+			}
+			if set, fold, ok = crossSets(set, fold, x, f); !ok {
+				return nil, false, false
+			}
+		}
+		return set, fold, true
+	}
+	return nil, false, false
+}
+
+// crossSets joins every string of a with every string of b.
+func crossSets(a []string, af bool, b []string, bf bool) ([]string, bool, bool) {
+	if len(a)*len(b) > maxExact {
+		return nil, false, false
+	}
+	fold := af || bf
+	out := make([]string, 0, len(a)*len(b))
+	for _, x := range a {
+		for _, y := range b {
+			s := x + y
+			if fold {
+				// Lower-casing a case-sensitive part only weakens the test.
+				s = strings.ToLower(s)
+			}
+			out = append(out, s)
+		}
+	}
+	return out, fold, true
+}
+
+// setLits turns an exact set into required literals; no literal can be
+// required when the set holds the empty string.
+func setLits(set []string, fold bool) ([]lit, bool) {
+	var out []lit
+	for _, s := range set {
+		if s == "" {
+			return nil, false
+		}
+		out = append(out, mkLit(s, fold))
+	}
+	return out, len(out) > 0
+}
+
+// matchL is MatchString(s.lower) using the bigrams of the sentence.
+func (g *guard) matchL(s *sentence) bool { return g.matchGrams(s.lower, s.lower, s.lgrams) }
+
+// matchT is MatchString(s.text) using the bigrams of the sentence.
+func (g *guard) matchT(s *sentence) bool { return g.matchGrams(s.text, s.plain, s.pgrams) }
+
+// possibleL reports whether the regexp may match s.lower.
+func (g *guard) possibleL(s *sentence) bool { return g.possibleGrams(s.lower, s.lower, s.lgrams) }
+
+// possibleT reports whether the regexp may match s.text.
+func (g *guard) possibleT(s *sentence) bool { return g.possibleGrams(s.text, s.plain, s.pgrams) }
+
+// findAllSubmatchL is FindAllStringSubmatch(s.lower, -1).
+func (g *guard) findAllSubmatchL(s *sentence) [][]string {
+	if !g.possibleL(s) {
+		return nil
+	}
+	return g.Regexp.FindAllStringSubmatch(s.lower, -1)
+}
+
+// findAllSubmatchT is FindAllStringSubmatch(s.text, -1).
+func (g *guard) findAllSubmatchT(s *sentence) [][]string {
+	if !g.possibleT(s) {
+		return nil
+	}
+	return g.Regexp.FindAllStringSubmatch(s.text, -1)
+}
+
+// findSubmatchT is FindStringSubmatch(s.text).
+func (g *guard) findSubmatchT(s *sentence) []string {
+	if !g.possibleT(s) {
+		return nil
+	}
+	return g.Regexp.FindStringSubmatch(s.text)
+}
+
+// findAllIndexL is FindAllStringIndex(s.lower, -1).
+func (g *guard) findAllIndexL(s *sentence) [][]int {
+	if !g.possibleL(s) {
+		return nil
+	}
+	return g.Regexp.FindAllStringIndex(s.lower, -1)
+}
+
+// findIndexL is FindStringIndex(s.lower).
+func (g *guard) findIndexL(s *sentence) []int {
+	if !g.possibleL(s) {
+		return nil
+	}
+	return g.Regexp.FindStringIndex(s.lower)
 }

@@ -17,6 +17,22 @@ type sentence struct {
 	lower string // lower-cased text with "non-commercial" spellings unified
 	start int    // first line (1-based)
 	end   int    // last line (1-based)
+
+	plain  string // strings.ToLower(text) (== lower when lowerFold changed nothing)
+	lgrams *grams // bigrams of lower
+	pgrams *grams // bigrams of plain
+}
+
+// newSentence fills in the derived fields of a sentence.
+func newSentence(text string, start, end int) sentence {
+	s := sentence{text: text, start: start, end: end}
+	s.plain, s.lower = lowerFold2(text)
+	s.lgrams = gramsOf(s.lower)
+	s.pgrams = s.lgrams
+	if s.plain != s.lower {
+		s.pgrams = gramsOf(s.plain)
+	}
+	return s
 }
 
 // charReplacer folds typographic punctuation to ASCII so that patterns can
@@ -79,15 +95,23 @@ func splitSentences(text string) []sentence {
 	}
 	for i, raw := range lines {
 		ln := i + 1
-		l := charReplacer.Replace(raw)
+		l := raw
+		if needsCharReplace(raw) {
+			l = charReplacer.Replace(raw)
+		}
 		l = strings.TrimSpace(l)
 		if l == "" || ruleRe.MatchString(l) {
 			emit("\n", ln)
 			continue
 		}
-		l = mdReplacer.Replace(l)
+		if strings.ContainsAny(l, "*_`\\]") {
+			l = mdReplacer.Replace(l)
+		}
 		broke := false
 		for k := 0; k < 3; k++ {
+			if !mayLead(l) {
+				break
+			}
 			loc := leadRe.FindStringIndex(l)
 			if loc == nil || loc[1] == 0 {
 				break
@@ -135,7 +159,7 @@ func splitSentences(text string) []sentence {
 		if from < to {
 			st, en = lineOf[from], lineOf[to-1]
 		}
-		out = append(out, sentence{text: s, lower: lowerFold(s), start: int(st), end: int(en)})
+		out = append(out, newSentence(s, int(st), int(en)))
 	}
 	start, quotes := 0, 0
 	for i := 0; i < len(norm); {
@@ -240,36 +264,101 @@ func endsSentence(norm string, start, i, quotes int) bool {
 }
 
 func collapseSpaces(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
+	b := make([]byte, 0, len(s))
 	space := false
-	for _, r := range s {
-		if r == ' ' || r == '\n' || unicode.IsSpace(r) {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			i++
+			// The ASCII white space of unicode.IsSpace.
+			if c == ' ' || c == '\n' || c == '\t' || c == '\v' || c == '\f' || c == '\r' {
+				space = true
+				continue
+			}
+			if space && len(b) > 0 {
+				b = append(b, ' ')
+			}
+			space = false
+			b = append(b, c)
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		i += n
+		if unicode.IsSpace(r) {
 			space = true
 			continue
 		}
-		if space && b.Len() > 0 {
-			b.WriteByte(' ')
+		if space && len(b) > 0 {
+			b = append(b, ' ')
 		}
 		space = false
-		b.WriteRune(r)
+		b = utf8.AppendRune(b, r)
 	}
-	return b.String()
+	return string(b)
 }
 
 var ncFold = regexp.MustCompile(`\bnon[- ]?commercial`)
 
-// lowerFold lower-cases s and unifies spellings that patterns care about.
-func lowerFold(s string) string {
-	l := strings.ToLower(s)
+// lowerFold2 returns strings.ToLower(s) and s lower-cased with spellings
+// that patterns care about unified.
+func lowerFold2(s string) (plain, l string) {
+	plain = strings.ToLower(s)
+	l = plain
 	if strings.Contains(l, "commercial") {
 		l = ncFold.ReplaceAllString(l, "noncommercial")
 	}
 	if strings.Contains(l, "not limited") {
 		// "including but not limited to" carries no negation.
-		l = notLimitedRe.ReplaceAllString(l, "including")
+		l = replaceNotLimited(l)
 	}
-	return l
+	return plain, l
+}
+
+// notLimitedCore is in every match of notLimitedRe in the collapsed,
+// lower-cased text of a sentence (single spaces only), and no match starts
+// more than notLimitedLead bytes before it.
+const (
+	notLimitedCore = "not limited to"
+	notLimitedLead = 24
+)
+
+// replaceNotLimited is notLimitedRe.ReplaceAllString(l, "including") for
+// text whose only white space is single ' ' (as made by collapseSpaces).
+// It runs the regexp only near occurrences of notLimitedCore; the regexp
+// has no assertions, so its matches do not depend on text outside.
+func replaceNotLimited(l string) string {
+	if strings.ContainsAny(l, "\t\n\v\f\r") || strings.Contains(l, "  ") {
+		return notLimitedRe.ReplaceAllString(l, "including")
+	}
+	var b strings.Builder
+	pos := 0
+	for {
+		k := strings.Index(l[pos:], notLimitedCore)
+		if k < 0 {
+			break
+		}
+		k += pos
+		ws := k - notLimitedLead
+		if ws < pos {
+			ws = pos
+		}
+		loc := notLimitedRe.FindStringIndex(l[ws:])
+		if loc == nil || loc[1] == loc[0] {
+			// Cannot happen (the core alone matches); be safe.
+			return notLimitedRe.ReplaceAllString(l, "including")
+		}
+		if b.Cap() == 0 {
+			b.Grow(len(l))
+		}
+		b.WriteString(l[pos : ws+loc[0]])
+		b.WriteString("including")
+		pos = ws + loc[1]
+	}
+	if pos == 0 {
+		return l
+	}
+	b.WriteString(l[pos:])
+	return b.String()
 }
 
 var notLimitedRe = regexp.MustCompile(`(?:including|include|includes)?,?\s*(?:-\s*)?(?:but\s+)?(?:is\s+|are\s+)?not\s+limited\s+to(?:\s*-)?`)
@@ -287,4 +376,45 @@ func cut(s string, n int) string {
 		i--
 	}
 	return strings.TrimSpace(s[:i]) + "…"
+}
+
+// has reports whether s.lower contains w, testing its bigrams first.
+func (s *sentence) has(w string) bool {
+	if s.lgrams != nil {
+		for i := 0; i+1 < len(w); i++ {
+			h := gramHash(w[i], w[i+1])
+			if s.lgrams[h>>6]&(1<<(h&63)) == 0 {
+				return false
+			}
+		}
+	}
+	return strings.Contains(s.lower, w)
+}
+
+// needsCharReplace reports whether charReplacer may change s: all its old
+// strings start with a tab, a carriage return or a non-ASCII byte.
+func needsCharReplace(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= utf8.RuneSelf || c == '\t' || c == '\r' {
+			return true
+		}
+	}
+	return false
+}
+
+// mayLead reports whether leadRe may match l: a line that starts with an
+// ASCII letter matches only with '.' or ')' among its next six bytes.
+func mayLead(l string) bool {
+	if l == "" {
+		return true
+	}
+	if c := l[0] | 0x20; c < 'a' || c > 'z' {
+		return true
+	}
+	for i := 1; i < len(l) && i <= 6; i++ {
+		if l[i] == '.' || l[i] == ')' {
+			return true
+		}
+	}
+	return false
 }

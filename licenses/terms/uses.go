@@ -46,10 +46,10 @@ var useCategories = []useCategory{
 	{"spam", newFiltered(`\bspam\b`)},
 }
 
-func categoriesIn(l string) []string {
+func categoriesIn(s *sentence) []string {
 	var out []string
 	for _, c := range useCategories {
-		if c.re.match(l, l) {
+		if c.re.matchGrams(s.lower, s.lower, s.lgrams) {
 			out = append(out, c.name)
 		}
 	}
@@ -68,7 +68,7 @@ func extractFieldOfUse(c *collector, ss []sentence) {
 	done := make([]bool, len(ss))
 	catsOf := func(i int) []string {
 		if !done[i] {
-			memo[i], done[i] = categoriesIn(ss[i].lower), true
+			memo[i], done[i] = categoriesIn(&ss[i]), true
 		}
 		return memo[i]
 	}
@@ -77,11 +77,10 @@ func extractFieldOfUse(c *collector, ss []sentence) {
 		if i <= covered {
 			continue
 		}
-		l := ss[i].lower
-		if !strings.Contains(l, "not") && !strings.Contains(l, "n't") && !strings.Contains(l, "never") && !strings.Contains(l, "restrict") && !strings.Contains(l, "prohibit") && !strings.Contains(l, "attachment a") {
+		if !ss[i].has("not") && !ss[i].has("n't") && !ss[i].has("never") && !ss[i].has("restrict") && !ss[i].has("prohibit") && !ss[i].has("attachment a") {
 			continue
 		}
-		if !useTriggerRe.MatchString(l) {
+		if !useTriggerRe.matchL(&ss[i]) {
 			continue
 		}
 		// Non-commercial clauses are handled elsewhere; a sentence that only
@@ -160,16 +159,16 @@ func extractNonCommercial(c *collector, ss []sentence) {
 	var hits []int
 	for i := range ss {
 		l := ss[i].lower
-		if commercialGrantRe.MatchString(l) {
+		if commercialGrantRe.matchL(&ss[i]) {
 			return
 		}
-		if !strings.Contains(l, "commercial") && !strings.Contains(l, "research") && !strings.Contains(l, "evaluation") && !strings.Contains(l, "personal") && !strings.Contains(l, "academic") && !strings.Contains(l, "production") {
+		if !ss[i].has("commercial") && !ss[i].has("research") && !ss[i].has("evaluation") && !ss[i].has("personal") && !ss[i].has("academic") && !ss[i].has("production") {
 			continue
 		}
 		if ncDefinitionRe.MatchString(l) {
 			continue
 		}
-		if ncGrantRe.MatchString(l) {
+		if ncGrantRe.matchL(&ss[i]) {
 			hits = append(hits, i)
 		}
 	}

@@ -1,0 +1,61 @@
+package terms
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestGuardsSound checks on many texts that no guard rejects a text its
+// regexp matches and that matching by alternatives agrees with the regexp.
+func TestGuardsSound(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow: runs every guarded regexp on many corpus sentences")
+	}
+	var texts []string
+	for _, in := range goldenInputs(t) {
+		if strings.HasPrefix(in.name, "corpus:") || strings.HasPrefix(in.name, "example:") {
+			texts = append(texts, in.text)
+		}
+	}
+	// Every 4th sentence keeps the test quick; the golden test covers the
+	// rest end to end.
+	var ss []sentence
+	k := 0
+	for _, tx := range texts {
+		for _, s := range splitSentences(tx) {
+			if k%4 == 0 {
+				ss = append(ss, s)
+			}
+			k++
+		}
+	}
+	for _, tx := range []string{"Ruſſia", "RUSSIA", "T\u00dcRKIYE", "\u212aorea", "U.S. Dollars", "US$ 5", "NOTICE\tfile"} {
+		ss = append(ss, splitSentences(tx)...)
+	}
+	if len(allGuards) < 30 {
+		t.Fatalf("only %d guards registered", len(allGuards))
+	}
+	for gi, g := range allGuards {
+		for i := range ss {
+			s := &ss[i]
+			for _, v := range []struct {
+				text, lower string
+				gr          *grams
+			}{{s.lower, s.lower, s.lgrams}, {s.text, s.plain, s.pgrams}} {
+				want := g.Regexp.MatchString(v.text)
+				if want && !g.possibleGrams(v.text, v.lower, v.gr) {
+					t.Fatalf("guard %d (%s) rejects %q", gi, g.Regexp, v.text)
+				}
+				if want && !g.possible(v.text) {
+					t.Fatalf("guard %d (%s) rejects %q without bigrams", gi, g.Regexp, v.text)
+				}
+				if g.alts == nil {
+					continue // matchGrams is possibleGrams && MatchString
+				}
+				if got := g.matchGrams(v.text, v.lower, v.gr); got != want {
+					t.Fatalf("guard %d (%s) on %q: match %v, regexp %v", gi, g.Regexp, v.text, got, want)
+				}
+			}
+		}
+	}
+}
