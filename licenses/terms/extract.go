@@ -466,7 +466,7 @@ func extractOutputs(c *collector, s *sentence) {
 var (
 	naming1Re = mustGuard(`(?i)\b(?:include|add|put|place|prefix|prepend|insert|use)\s+(?:the\s+(?:word|name|term|string)\s+)?"([^"]{1,60})"[^.;"]{0,40}?\b(?:at|to|in)\s+the\s+(?:beginning|start|front|head)\s+of\b[^.;"]{0,60}?\bnames?\b`)
 	naming2Re = mustGuard(`(?i)\bnames?\b[^.;"]{0,80}?\b(?:begin|start|be prefixed|commence)s?\s+with\s+(?:the\s+(?:word|name|term)\s+)?"([^"]{1,60})"`)
-	naming4Re = mustGuard(`(?i)\bnames?\b[^.;"]{0,80}?\b(?:the\s+)?prefix\s+"([^"]{1,60})"|\bprefix\s+"([^"]{1,60})"[^.;"]{0,80}?\bnames?\b`)
+	naming4Re = mustGuard(`(?i)\bname[sd]?\b[^.;"]{0,80}?\b(?:the\s+)?prefix\s+"([^"]{1,60})"|\bprefix\s+"([^"]{1,60})"[^.;"]{0,80}?\bnames?\b`)
 	naming3Re = mustGuard(`(?i)\bnames?\b[^.;"]{0,80}?\b(?:include|contain)s?\s+(?:the\s+(?:word|name|term)\s+)?"([^"]{1,60})"\s+(?:at|as)\s+(?:the\s+)?(?:beginning|start|prefix)`)
 )
 
@@ -536,6 +536,7 @@ var passRe = mustGuard(`restrictions?[^.;]{0,200}?\b(?:included|include|incorpor
 	`|\bsame (?:use-based |use |usage )?restrictions\b` +
 	`|\bpass (?:on|through|along)\b[^.;]{0,160}?\b(?:restrictions?|polic(?:y|ies)|terms|conditions)` +
 	`|\b(?:restrictions?|polic(?:y|ies))\b[^.;]{0,120}?\bpass(?:ed)? (?:on|through|along)\b` +
+	`|\bpass(?:es|ed)?\b[^.;]{0,60}?\b(?:restrictions?|polic(?:y|ies)|terms|conditions)\s+(?:on|along|down|through)\s+to\b` +
 	`|\bflow[- ]?down\b` +
 	`|\b(?:require|ensure|procure|oblige|bind)\b[^.;]{0,120}?\b(?:third part(?:y|ies)|recipients?|downstream|licensees|sublicensees|end users|subsequent users|users)\b[^.;]{0,120}?\b(?:comply|abide|be bound|adhere|agree)\b[^.;]{0,80}?\b(?:restrictions?|polic(?:y|ies)|section|paragraph|terms|attachment)` +
 	`|\blicen[cs]e\b[^.;]{0,80}?\bdoes not (?:contradict|conflict with)\b[^.;]{0,60}?\brestrictions?` +

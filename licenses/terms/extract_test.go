@@ -469,3 +469,27 @@ func itoa(i int) string {
 	}
 	return string(b)
 }
+
+// TestUnseenPhrasings: wordings of naming and pass-through duties that no
+// corpus text uses.
+func TestUnseenPhrasings(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		kind Kind
+		want string
+	}{
+		{`Any derivative model must be named with the prefix "Foobar".`, NamingRequirement, "Foobar"},
+		{`You must pass these restrictions on to any downstream recipient of the models or derivatives.`, PassThrough, ""},
+		{`Licensees shall pass the usage policy along to every sublicensee.`, PassThrough, ""},
+	} {
+		var found bool
+		for _, term := range Extract(tc.text) {
+			if term.Kind == tc.kind && (tc.want == "" || term.Prefix == tc.want) {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("%q: no %s term (want %q); got %+v", tc.text, tc.kind, tc.want, Extract(tc.text))
+		}
+	}
+}
