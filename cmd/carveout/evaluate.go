@@ -17,6 +17,7 @@ import (
 type evaluation struct {
 	profile *profile.Profile
 	policy  *profile.Policy
+	rates   profile.Rates
 }
 
 // loadEvaluation reads --profile (or $CARVEOUT_PROFILE) and --policy.
@@ -49,12 +50,23 @@ func loadEvaluation(app *App, o *scanOptions) (*evaluation, error) {
 		}
 		e.policy = p
 	}
+	if o.rates != "" {
+		b, err := os.ReadFile(o.rates)
+		if err != nil {
+			return nil, usagef("rates: %v", err)
+		}
+		r, err := profile.ParseRates(o.rates, b)
+		if err != nil {
+			return nil, usageErr(err)
+		}
+		e.rates = r
+	}
 	return e, nil
 }
 
 // apply evaluates a report against the profile and policy.
 func (e *evaluation) apply(r *scanner.Report, failOn scanner.Severity, now time.Time) error {
-	scanner.Evaluate(r, scanner.Evaluation{Profile: e.profile, Policy: e.policy, FailOn: failOn, Now: now})
+	scanner.Evaluate(r, scanner.Evaluation{Profile: e.profile, Rates: e.rates, Policy: e.policy, FailOn: failOn, Now: now})
 	return nil
 }
 

@@ -20,6 +20,7 @@ type scanOptions struct {
 	failOn       string
 	profile      string
 	policy       string
+	rates        string
 	hfCache      string
 	from         string
 	shard        string
@@ -40,6 +41,7 @@ func (o *scanOptions) addFlags(cmd *cobra.Command) {
 	f.StringVar(&o.failOn, "fail-on", "error", "exit 1 when a finding has this severity or worse: error, warning, info, never")
 	f.StringVar(&o.profile, "profile", "", "organization profile YAML (default $CARVEOUT_PROFILE); see 'carveout profile init'")
 	f.StringVar(&o.policy, "policy", "", "policy YAML: allowed/denied licenses, failing verdicts, waivers")
+	f.StringVar(&o.rates, "rates", "", "exchange rates YAML (USD per unit, e.g. 'EUR: 1.08'); override the profile's exchange_rates")
 	f.StringVar(&o.hfCache, "hf-cache", "", "scan every model snapshot in the Hugging Face cache (default $HF_HUB_CACHE, $HF_HOME/hub, ~/.cache/huggingface/hub)")
 	f.Lookup("hf-cache").NoOptDefVal = "auto"
 	f.StringVar(&o.from, "from", "", "read targets from FILE, one per line ('-' for stdin; '#' starts a comment)")
