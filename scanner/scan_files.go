@@ -80,7 +80,6 @@ func (s *scan) readCard() {
 		id, ok := s.resolveDeclared(v, c.LicenseName)
 		if !ok {
 			d.Canonical = append(d.Canonical, string(licenses.Unknown))
-			detail := fmt.Sprintf("license: %s", v)
 			if strings.EqualFold(v, "other") {
 				if c.LicenseName == "" {
 					s.finding("unidentified-declared-license", SeverityWarning, fmt.Sprintf("%s:%d: the card declares license \"other\" without a license_name; the license must be identified from its text", p, licLine), ev)
@@ -90,7 +89,6 @@ func (s *scan) readCard() {
 			} else {
 				s.finding("unidentified-declared-license", SeverityWarning, fmt.Sprintf("%s:%d: license id %q is not a Hugging Face or SPDX license id carveout knows", p, licLine, v), ev)
 			}
-			_ = detail
 			continue
 		}
 		d.Canonical = append(d.Canonical, id.ID)
