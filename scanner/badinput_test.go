@@ -74,6 +74,11 @@ func TestFindings(t *testing.T) {
 			want:  []string{"unidentified-declared-license", "no-license-file"},
 		},
 		{
+			name:  "other without name or text is unknown",
+			files: map[string]string{"README.md": "---\nlicense: other\n---\n"},
+			ids:   []string{"unknown"},
+		},
+		{
 			name:  "license link missing",
 			files: map[string]string{"README.md": "---\nlicense: other\nlicense_name: llama3\nlicense_link: LICENSE\n---\n"},
 			want:  []string{"license-link-missing"},

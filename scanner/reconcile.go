@@ -27,6 +27,21 @@ func (s *scan) reconcile() {
 		cardEv.StartLine, cardEv.EndLine = l, l
 	}
 
+	// A declared license that is not identified, with no license text or
+	// reference to identify it, is an unknown license: never assumed to
+	// be fine.
+	if len(s.unresolved) > 0 {
+		identified := false
+		for _, l := range s.lics {
+			identified = identified || l.Match.Kind != string(licenses.MatchDeclared) && l.Category != string(licenses.UsagePolicy)
+		}
+		if !identified {
+			for _, ev := range s.unresolved {
+				s.addIdentification(licenses.Identification{ID: string(licenses.Unknown), Name: "Unknown license", Category: licenses.Unknown, Kind: licenses.MatchDeclared}, ev)
+			}
+		}
+	}
+
 	// Licenses found in texts (files, pasted texts, weight metadata).
 	var textIDs []string
 	for id, l := range s.lics {

@@ -120,6 +120,8 @@ type scan struct {
 	licenseFiles []string
 	// texts holds the card and license texts read, by path.
 	texts map[string]string
+	// unresolved are the places of declared licenses not identified.
+	unresolved []Evidence
 	// fatal is an access error (gated, unauthorized) that makes the whole
 	// target unreadable.
 	fatal error

@@ -80,6 +80,7 @@ func (s *scan) readCard() {
 		id, ok := s.resolveDeclared(v, c.LicenseName)
 		if !ok {
 			d.Canonical = append(d.Canonical, string(licenses.Unknown))
+			s.unresolved = append(s.unresolved, ev)
 			if strings.EqualFold(v, "other") {
 				if c.LicenseName == "" {
 					s.finding("unidentified-declared-license", SeverityWarning, fmt.Sprintf("%s:%d: the card declares license \"other\" without a license_name; the license must be identified from its text", p, licLine), ev)
