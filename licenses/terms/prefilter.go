@@ -5,13 +5,13 @@ import (
 	"regexp/syntax"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // filtered is a regexp with a cheap necessary condition: every match starts
 // (after zero-width assertions) with one of lits. When lits is nil the
 // regexp is always run. A guard adds finer conditions (see requiredCNF).
 type filtered struct {
-	re   *regexp.Regexp
 	lits []string
 	fold bool // lits are lower-case and must be looked up in lower-cased text
 	g    *guard
@@ -19,7 +19,6 @@ type filtered struct {
 
 func newFiltered(expr string) filtered {
 	f := filtered{g: mustGuard(expr)}
-	f.re = f.g.Regexp
 	if p, err := syntax.Parse(expr, syntax.Perl); err == nil {
 		if lits, fold, ok := leadingLiterals(p); ok {
 			f.lits, f.fold = lits, fold
@@ -57,7 +56,7 @@ func (f *filtered) findGrams(text, lower string, g *grams) [][]int {
 	if !f.g.possibleGrams(text, lower, g) || !f.leading(text, lower) {
 		return nil
 	}
-	return f.re.FindAllStringIndex(text, -1)
+	return f.g.FindAllStringIndex(text, -1)
 }
 
 // leadingLiterals lists literals one of which every match must start with.
@@ -166,25 +165,47 @@ type guard struct {
 	need [][]lit
 	fold bool     // some literals are case-folded
 	alts []*guard // alternatives for MatchString, or nil
+
+	// expr is compiled on first use (load), so that starting the program
+	// costs nothing for the extractor's regexps.
+	expr string
+	once sync.Once
 }
 
 // allGuards lists every guard made by mustGuard (for tests).
 var allGuards []*guard
 
-// mustGuard compiles expr (Go regexp syntax) with its literal condition.
+// mustGuard returns a guard for expr (Go regexp syntax); it is compiled,
+// with its literal condition, on first use. An invalid expr panics then.
 func mustGuard(expr string) *guard {
-	p, err := syntax.Parse(expr, syntax.Perl)
-	if err != nil {
-		return &guard{Regexp: regexp.MustCompile(expr)}
-	}
-	g := newGuard(regexp.MustCompile(expr), p)
-	if p.Op == syntax.OpAlternate {
-		for _, sub := range p.Sub {
-			g.alts = append(g.alts, newGuard(regexp.MustCompile(sub.String()), sub))
-		}
-	}
+	g := &guard{expr: expr}
 	allGuards = append(allGuards, g)
 	return g
+}
+
+// load compiles the guard once.
+func (g *guard) load() {
+	g.once.Do(func() {
+		p, err := syntax.Parse(g.expr, syntax.Perl)
+		if err != nil {
+			g.Regexp = regexp.MustCompile(g.expr)
+			return
+		}
+		g.Regexp = regexp.MustCompile(g.expr)
+		g.need, g.fold = requiredCNF(p), false
+		for _, c := range g.need {
+			for _, l := range c {
+				g.fold = g.fold || l.fold
+			}
+		}
+		if p.Op == syntax.OpAlternate {
+			for _, sub := range p.Sub {
+				a := newGuard(regexp.MustCompile(sub.String()), sub)
+				a.once.Do(func() {})
+				g.alts = append(g.alts, a)
+			}
+		}
+	})
 }
 
 func newGuard(re *regexp.Regexp, p *syntax.Regexp) *guard {
@@ -199,12 +220,14 @@ func newGuard(re *regexp.Regexp, p *syntax.Regexp) *guard {
 
 // possible reports whether the regexp may match s.
 func (g *guard) possible(s string) bool {
+	g.load()
 	return g.possibleGrams(s, "", nil)
 }
 
 // possibleGrams is possible with lower, when not "", strings.ToLower(s) and
 // gr, when not nil, the bigrams of lower.
 func (g *guard) possibleGrams(s, lower string, gr *grams) bool {
+	g.load()
 	if g.need == nil {
 		return true
 	}
@@ -227,6 +250,7 @@ func (g *guard) possibleGrams(s, lower string, gr *grams) bool {
 
 // matchGrams is MatchString with the arguments of possibleGrams.
 func (g *guard) matchGrams(s, lower string, gr *grams) bool {
+	g.load()
 	if !g.possibleGrams(s, lower, gr) {
 		return false
 	}
@@ -241,9 +265,13 @@ func (g *guard) matchGrams(s, lower string, gr *grams) bool {
 	return g.Regexp.MatchString(s)
 }
 
-func (g *guard) MatchString(s string) bool { return g.matchGrams(s, "", nil) }
+func (g *guard) MatchString(s string) bool {
+	g.load()
+	return g.matchGrams(s, "", nil)
+}
 
 func (g *guard) FindStringIndex(s string) []int {
+	g.load()
 	if !g.possible(s) {
 		return nil
 	}
@@ -251,6 +279,7 @@ func (g *guard) FindStringIndex(s string) []int {
 }
 
 func (g *guard) FindString(s string) string {
+	g.load()
 	if !g.possible(s) {
 		return ""
 	}
@@ -258,6 +287,7 @@ func (g *guard) FindString(s string) string {
 }
 
 func (g *guard) FindStringSubmatch(s string) []string {
+	g.load()
 	if !g.possible(s) {
 		return nil
 	}
@@ -265,6 +295,7 @@ func (g *guard) FindStringSubmatch(s string) []string {
 }
 
 func (g *guard) FindAllStringIndex(s string, n int) [][]int {
+	g.load()
 	if !g.possible(s) {
 		return nil
 	}
@@ -272,6 +303,7 @@ func (g *guard) FindAllStringIndex(s string, n int) [][]int {
 }
 
 func (g *guard) FindAllStringSubmatch(s string, n int) [][]string {
+	g.load()
 	if !g.possible(s) {
 		return nil
 	}
@@ -279,6 +311,7 @@ func (g *guard) FindAllStringSubmatch(s string, n int) [][]string {
 }
 
 func (g *guard) FindAllStringSubmatchIndex(s string, n int) [][]int {
+	g.load()
 	if !g.possible(s) {
 		return nil
 	}
@@ -545,19 +578,32 @@ func setLits(set []string, fold bool) ([]lit, bool) {
 }
 
 // matchL is MatchString(s.lower) using the bigrams of the sentence.
-func (g *guard) matchL(s *sentence) bool { return g.matchGrams(s.lower, s.lower, s.lgrams) }
+func (g *guard) matchL(s *sentence) bool {
+	g.load()
+	return g.matchGrams(s.lower, s.lower, s.lgrams)
+}
 
 // matchT is MatchString(s.text) using the bigrams of the sentence.
-func (g *guard) matchT(s *sentence) bool { return g.matchGrams(s.text, s.plain, s.pgrams) }
+func (g *guard) matchT(s *sentence) bool {
+	g.load()
+	return g.matchGrams(s.text, s.plain, s.pgrams)
+}
 
 // possibleL reports whether the regexp may match s.lower.
-func (g *guard) possibleL(s *sentence) bool { return g.possibleGrams(s.lower, s.lower, s.lgrams) }
+func (g *guard) possibleL(s *sentence) bool {
+	g.load()
+	return g.possibleGrams(s.lower, s.lower, s.lgrams)
+}
 
 // possibleT reports whether the regexp may match s.text.
-func (g *guard) possibleT(s *sentence) bool { return g.possibleGrams(s.text, s.plain, s.pgrams) }
+func (g *guard) possibleT(s *sentence) bool {
+	g.load()
+	return g.possibleGrams(s.text, s.plain, s.pgrams)
+}
 
 // findAllSubmatchL is FindAllStringSubmatch(s.lower, -1).
 func (g *guard) findAllSubmatchL(s *sentence) [][]string {
+	g.load()
 	if !g.possibleL(s) {
 		return nil
 	}
@@ -566,6 +612,7 @@ func (g *guard) findAllSubmatchL(s *sentence) [][]string {
 
 // findAllSubmatchT is FindAllStringSubmatch(s.text, -1).
 func (g *guard) findAllSubmatchT(s *sentence) [][]string {
+	g.load()
 	if !g.possibleT(s) {
 		return nil
 	}
@@ -574,6 +621,7 @@ func (g *guard) findAllSubmatchT(s *sentence) [][]string {
 
 // findSubmatchT is FindStringSubmatch(s.text).
 func (g *guard) findSubmatchT(s *sentence) []string {
+	g.load()
 	if !g.possibleT(s) {
 		return nil
 	}
@@ -582,6 +630,7 @@ func (g *guard) findSubmatchT(s *sentence) []string {
 
 // findAllIndexL is FindAllStringIndex(s.lower, -1).
 func (g *guard) findAllIndexL(s *sentence) [][]int {
+	g.load()
 	if !g.possibleL(s) {
 		return nil
 	}
@@ -590,6 +639,7 @@ func (g *guard) findAllIndexL(s *sentence) [][]int {
 
 // findIndexL is FindStringIndex(s.lower).
 func (g *guard) findIndexL(s *sentence) []int {
+	g.load()
 	if !g.possibleL(s) {
 		return nil
 	}
