@@ -189,3 +189,28 @@ func TestLargeFileTruncated(t *testing.T) {
 		t.Fatalf("no file-truncated finding: %v", rules(r))
 	}
 }
+
+// TestQARegressions: inputs that once passed while they should not.
+func TestQARegressions(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		files map[string]string
+		rule  string
+	}{
+		{"nul bytes as license", map[string]string{"README.md": "---\nlicense: apache-2.0\n---\n", "LICENSE": "\x00\x00\x00"}, "empty-license-file"},
+		{"declared id nobody knows beside a known one", map[string]string{"README.md": "---\nlicense: [apache-2.0, my-weird-license]\n---\n", "LICENSE": "Released under the Apache License 2.0.\n"}, "unidentified-declared-license"},
+		{"card text names a restrictive license", map[string]string{"README.md": "---\nlicense: apache-2.0\n---\nThis model is licensed under the Llama 3.1 Community License.\n", "LICENSE": "Apache License 2.0\n"}, "referenced-license-mismatch"},
+		{"license_link URL names a restrictive license", map[string]string{"README.md": "---\nlicense: apache-2.0\nlicense_link: https://example.com/Llama%203.1%20Community%20License\n---\n", "LICENSE": "Apache License 2.0\n"}, "referenced-license-mismatch"},
+		{"license in a licenses folder", map[string]string{"README.md": "---\nlicense: apache-2.0\n---\n", "licenses/llama.txt": "Distributed under the Llama 3.1 Community License.\n"}, "declared-license-mismatch"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := scanMem(t, tc.files)
+			if _, ok := rules(r)[tc.rule]; !ok {
+				t.Errorf("no %s finding: %v", tc.rule, rules(r))
+			}
+			if tc.rule == "unidentified-declared-license" && !r.Summary.Unknown {
+				t.Error("an unidentified declared license is not reported as unknown")
+			}
+		})
+	}
+}

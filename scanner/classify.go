@@ -36,7 +36,7 @@ var weightExts = map[string]string{
 
 // licenseNamePrefixes: a file whose upper-cased base name starts with one
 // of these is license-bearing.
-var licenseNamePrefixes = []string{"LICENSE", "LICENCE", "COPYING", "NOTICE", "USE_POLICY", "USE-POLICY", "ACCEPTABLE_USE", "ACCEPTABLE-USE", "PROHIBITED_USE", "PROHIBITED-USE"}
+var licenseNamePrefixes = []string{"LICENSE", "LICENCE", "COPYING", "NOTICE", "USE_POLICY", "USE-POLICY", "ACCEPTABLE_USE", "ACCEPTABLE-USE", "PROHIBITED_USE", "PROHIBITED-USE", "TERMS_OF_USE", "TERMS-OF-USE", "TERMS.", "MODEL_LICENSE", "MODEL-LICENSE"}
 
 // classify returns the kind of a repository file, or "" for files carveout
 // does not read.
@@ -59,6 +59,11 @@ func classify(p string) (kind, format string) {
 		}
 	}
 	if (ext == ".md" || ext == ".txt" || ext == "") && (strings.Contains(upper, "LICENSE") || strings.Contains(upper, "LICENCE")) {
+		return KindLicense, ""
+	}
+	// Texts in a licenses/ folder (REUSE's LICENSES/, model_licenses/).
+	dir := strings.ToUpper(path.Base(path.Dir(p)))
+	if (ext == ".md" || ext == ".txt" || ext == "") && (dir == "LICENSES" || dir == "LICENCES" || strings.HasSuffix(dir, "_LICENSES") || strings.HasSuffix(dir, "-LICENSES")) {
 		return KindLicense, ""
 	}
 	return "", ""

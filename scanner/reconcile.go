@@ -27,20 +27,26 @@ func (s *scan) reconcile() {
 		cardEv.StartLine, cardEv.EndLine = l, l
 	}
 
-	// A declared license that is not identified, with no license text or
-	// reference to identify it, is an unknown license: never assumed to
-	// be fine.
+	// A declared license that is not identified is an unknown license —
+	// never assumed to be fine — unless a license text or reference that
+	// the card does not declare otherwise explains it.
 	if len(s.unresolved) > 0 {
-		identified := false
-		for _, l := range s.lics {
-			identified = identified || l.Match.Kind != string(licenses.MatchDeclared) && l.Category != string(licenses.UsagePolicy)
+		explained := false
+		for id, l := range s.lics {
+			if l.Match.Kind != string(licenses.MatchDeclared) && l.Category != string(licenses.UsagePolicy) && !declaresID(s.declared, id) && id != string(licenses.Unknown) {
+				explained = true
+			}
 		}
-		if !identified {
+		if !explained {
 			for _, ev := range s.unresolved {
 				s.addIdentification(licenses.Identification{ID: string(licenses.Unknown), Name: "Unknown license", Category: licenses.Unknown, Kind: licenses.MatchDeclared}, ev)
 			}
 		}
 	}
+	if s.kind() == "file" && len(s.lics) == 0 {
+		s.finding("no-license-found", SeverityError, fmt.Sprintf("%s: no license was identified in the file", s.src.Target()), Evidence{Path: s.src.Target(), Source: SourceLicenseFile})
+	}
+	s.checkReferences()
 
 	// Licenses found in texts (files, pasted texts, weight metadata).
 	var textIDs []string
@@ -175,4 +181,30 @@ func foundInFiles(l *License) bool {
 		}
 	}
 	return false
+}
+
+// checkReferences flags restrictive licenses that the card's text or its
+// license_link names while the front matter declares something else (a
+// card saying apache-2.0 whose text says the Llama 3.1 license applies).
+func (s *scan) checkReferences() {
+	if len(s.declared) == 0 {
+		return
+	}
+	for _, id := range sortedKeys(s.lics) {
+		l := s.lics[id]
+		if l.Match.Kind != string(licenses.MatchReference) || !restrictive(l.Category) || declaresID(s.declared, id) || s.incorporatedByDeclared(id) || foundInFiles(l) {
+			continue
+		}
+		var ev []Evidence
+		for _, e := range l.Evidence {
+			if e.Path == s.cardPath && (e.Source == SourceCardText || e.Source == SourceModelCard) {
+				ev = append(ev, e)
+			}
+		}
+		if len(ev) == 0 {
+			continue
+		}
+		s.finding("referenced-license-mismatch", SeverityWarning,
+			fmt.Sprintf("the model card declares %s but its text names %s (%s) at %s; check which license applies", strings.Join(idsOf(s.declared), ", "), id, l.Category, ev[0].Place()), ev...)
+	}
 }

@@ -159,7 +159,7 @@ func (s *scan) readText(p string, size int64) ([]byte, bool) {
 	}
 	if int64(len(b)) > limit {
 		b = b[:limit]
-		s.finding("file-truncated", SeverityWarning, fmt.Sprintf("%s: larger than %d bytes; only the first %d bytes were read", p, limit, limit), Evidence{Path: p, Source: SourceLicenseFile})
+		s.finding("file-truncated", SeverityError, fmt.Sprintf("%s: larger than %d bytes; only the first %d bytes were read, and terms past them are not known (raise --max-file-size)", p, limit, limit), Evidence{Path: p, Source: SourceLicenseFile})
 	}
 	s.recordFile(p, size, KindLicense, "", int64(len(b)), nil)
 	return b, true

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"unicode"
 
 	"github.com/carveout/carveout/licenses"
 	"github.com/carveout/carveout/licenses/terms"
@@ -85,7 +86,8 @@ func (s *scan) readCard() {
 				if c.LicenseName == "" {
 					s.finding("unidentified-declared-license", SeverityWarning, fmt.Sprintf("%s:%d: the card declares license \"other\" without a license_name; the license must be identified from its text", p, licLine), ev)
 				} else {
-					s.finding("unidentified-declared-license", SeverityWarning, fmt.Sprintf("%s:%d: license_name %q is not a license carveout knows; the license must be identified from its text", p, c.Line("license_name"), c.LicenseName), ev)
+					nl := c.Line("license_name")
+					s.finding("unidentified-declared-license", SeverityWarning, fmt.Sprintf("%s:%d: license_name %q is not a license carveout knows; the license must be identified from its text", p, nl, c.LicenseName), Evidence{Path: p, StartLine: nl, EndLine: nl, Source: SourceModelCard})
 				}
 			} else {
 				s.finding("unidentified-declared-license", SeverityWarning, fmt.Sprintf("%s:%d: license id %q is not a Hugging Face or SPDX license id carveout knows", p, licLine, v), ev)
@@ -174,9 +176,12 @@ func (s *scan) checkLicenseLink(cardPath string, c *card.Card) {
 		return
 	}
 	if u, err := url.Parse(link); err == nil && u.Scheme != "" {
-		// Links into this repository's own files (…/blob/main/LICENSE) are
-		// checked like relative links when the host is the Hub or GitHub;
-		// other URLs are recorded only.
+		// A URL is not fetched; a license it names (…/llama3_1/license)
+		// is a reference.
+		l := c.Line("license_link")
+		for _, id := range licenses.FindReferences([]byte(linkTargets(link))) {
+			s.addIdentification(id, Evidence{Path: cardPath, StartLine: l, EndLine: l, Source: SourceModelCard, Detail: "license_link: " + link})
+		}
 		return
 	}
 	target := path.Clean(path.Join(path.Dir(cardPath), link))
@@ -229,11 +234,16 @@ func (s *scan) readLicenseFile(p string, size int64) {
 		s.finding("lfs-pointer", SeverityError, fmt.Sprintf("%s: the file is a Git LFS pointer, not the license text; its terms were not read", p), Evidence{Path: p, StartLine: 1, EndLine: 3, Source: SourceLicenseFile})
 		return
 	}
-	if strings.TrimSpace(string(data)) == "" {
-		s.finding("empty-license-file", SeverityWarning, fmt.Sprintf("%s: the file is empty", p), Evidence{Path: p, Source: SourceLicenseFile})
+	if !hasWords(data) {
+		s.finding("empty-license-file", SeverityError, fmt.Sprintf("%s: the file holds no text (empty, blank or binary); no license terms were read from it", p), Evidence{Path: p, Source: SourceLicenseFile})
 		return
 	}
 	ids := licenses.Identify(data)
+	if len(ids) == 0 {
+		s.finding("unknown-license-text", SeverityError, fmt.Sprintf("%s: no license text could be read from the file; treated as unknown (never as allowed)", p), Evidence{Path: p, Source: SourceLicenseFile})
+		s.addIdentification(licenses.Identification{ID: string(licenses.Unknown), Name: "Unknown license", Category: licenses.Unknown, Kind: licenses.MatchText, Lines: terms.Lines{Start: 1, End: 1}}, Evidence{Path: p, StartLine: 1, Source: SourceLicenseFile})
+		return
+	}
 	if len(ids) == 1 && ids[0].ID == string(licenses.Unknown) {
 		// A short file that only names its license ("distributed under
 		// the Llama 3.1 Community License") is a reference, not an
@@ -347,10 +357,38 @@ func linkTargets(text string) string {
 			if d, err := url.PathUnescape(u); err == nil {
 				u = d
 			}
-			u = strings.NewReplacer("/", " ", "_", " ", "-", " ", ".", " ", "#", " ", "?", " ", "=", " ", "&", " ").Replace(u)
-			words = append(words, u)
+			words = append(words, urlWords(u))
 		}
 		lines[i] = strings.Join(words, " ")
 	}
 	return strings.Join(lines, "\n")
 }
+
+// hasWords reports whether data holds at least one letter or digit.
+func hasWords(data []byte) bool {
+	for _, r := range string(data) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// urlWords turns a URL into words: separators become spaces, but a dot
+// between digits stays ("llama3.1", "3.1").
+func urlWords(u string) string {
+	b := []byte(u)
+	for i, c := range b {
+		switch c {
+		case '/', '_', '-', '#', '?', '=', '&', ':':
+			b[i] = ' '
+		case '.':
+			if i == 0 || i == len(b)-1 || !isDigit(b[i-1]) || !isDigit(b[i+1]) {
+				b[i] = ' '
+			}
+		}
+	}
+	return string(b)
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }

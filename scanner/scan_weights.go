@@ -33,8 +33,15 @@ func (s *scan) readWeights() {
 			h, err = weights.ReadSafetensors(s.ctx, rr, f.Size)
 		}
 		if err != nil {
-			s.finding("malformed-weights-header", SeverityWarning, fmt.Sprintf("%s: %v; license metadata in its header was not read", p, err), Evidence{Path: p, Source: SourceWeights})
-			continue
+			// Metadata after the problem was not read: never compliant.
+			msg := fmt.Sprintf("%s: %v; license metadata after that point in its header was not read", p, err)
+			if h == nil || len(h.Metadata) == 0 {
+				msg = fmt.Sprintf("%s: %v; license metadata in its header was not read", p, err)
+			}
+			s.finding("malformed-weights-header", SeverityError, msg, Evidence{Path: p, Source: SourceWeights})
+			if h == nil {
+				continue
+			}
 		}
 		md := licenseMetadata(h)
 		s.setFile(p, format, h.BytesRead, md)

@@ -46,6 +46,7 @@ func ggufScalarSize(t uint32) uint64 {
 // 1, 2 and 3, either byte order) of size bytes (size < 0: unknown). It keeps
 // every scalar under "general." in Header.Metadata, records each array's
 // length in Header.Arrays, and stops at the end of the key/value section.
+// On error it also returns what it read before the problem.
 // It reads at most MaxGGUFMetadataBytes bytes in at most maxReads reads.
 func ReadGGUF(ctx context.Context, r RangeReader, size int64) (*Header, error) {
 	g := &ggufReader{c: newCursor(ctx, r, size, MaxGGUFMetadataBytes)}
@@ -55,7 +56,9 @@ func ReadGGUF(ctx context.Context, r RangeReader, size int64) (*Header, error) {
 		sort.Strings(h.Truncated)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("gguf: %w", err)
+		// The metadata read before the problem is returned with the error:
+		// a license key before a broken one was read all the same.
+		return h, fmt.Errorf("gguf: %w", err)
 	}
 	return h, nil
 }

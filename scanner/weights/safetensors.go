@@ -15,6 +15,7 @@ import (
 // (size < 0: unknown): an 8-byte little-endian length N, then N bytes of
 // JSON. It returns the "__metadata__" map and a count of tensors per dtype.
 // It reads at most 8+MaxSafetensorsHeaderBytes bytes, in one or two reads.
+// On error it also returns what it read before the problem.
 func ReadSafetensors(ctx context.Context, r RangeReader, size int64) (*Header, error) {
 	c := newCursor(ctx, r, size, 8+MaxSafetensorsHeaderBytes)
 	h, err := readSafetensors(c)
@@ -22,7 +23,8 @@ func ReadSafetensors(ctx context.Context, r RangeReader, size int64) (*Header, e
 		h.BytesRead, h.Reads = c.read, c.reads
 	}
 	if err != nil {
-		return nil, fmt.Errorf("safetensors: %w", err)
+		// What was read before the problem is returned with the error.
+		return h, fmt.Errorf("safetensors: %w", err)
 	}
 	return h, nil
 }
