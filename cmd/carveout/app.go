@@ -7,7 +7,10 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"regexp"
+	"strings"
 	"time"
+	"unicode"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -45,7 +48,27 @@ func (a *App) color() bool {
 }
 
 func (a *App) warnf(format string, args ...any) {
-	fmt.Fprintf(a.Stderr, "carveout: "+format+"\n", args...)
+	fmt.Fprintf(a.Stderr, "carveout: %s\n", sanitize(fmt.Sprintf(format, args...)))
+}
+
+var userinfoRE = regexp.MustCompile(`(://)[^/@\s:]+:[^/@\s]+@`)
+
+// sanitize makes a message safe to print: passwords in URLs are masked and
+// control characters (from hostile file names) are escaped.
+func sanitize(s string) string {
+	s = userinfoRE.ReplaceAllString(s, "${1}***@")
+	if strings.IndexFunc(s, func(r rune) bool { return unicode.IsControl(r) && r != '\t' }) < 0 {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if unicode.IsControl(r) && r != '\t' {
+			fmt.Fprintf(&b, "\\x%02x", r)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 func newRootCmd(app *App) *cobra.Command {
@@ -87,8 +110,7 @@ func execute(ctx context.Context, app *App, args []string) int {
 	err := root.ExecuteContext(ctx)
 	code := exitCode(err)
 	if err != nil && !errors.Is(err, errPolicyFailed) {
-		msg := err.Error()
-		app.warnf("%s", msg)
+		app.warnf("%s", err.Error())
 		if code == exitUsage {
 			fmt.Fprintln(app.Stderr, "Run 'carveout --help' for usage.")
 		}

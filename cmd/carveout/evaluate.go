@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"time"
 
@@ -29,7 +30,7 @@ func loadEvaluation(app *App, o *scanOptions) (*evaluation, error) {
 		name = app.Getenv("CARVEOUT_PROFILE")
 	}
 	if name != "" {
-		b, err := os.ReadFile(name)
+		b, err := readSmall(name)
 		if err != nil {
 			return nil, usagef("profile: %v", err)
 		}
@@ -40,7 +41,7 @@ func loadEvaluation(app *App, o *scanOptions) (*evaluation, error) {
 		e.profile = p
 	}
 	if o.policy != "" {
-		b, err := os.ReadFile(o.policy)
+		b, err := readSmall(o.policy)
 		if err != nil {
 			return nil, usagef("policy: %v", err)
 		}
@@ -51,7 +52,7 @@ func loadEvaluation(app *App, o *scanOptions) (*evaluation, error) {
 		e.policy = p
 	}
 	if o.rates != "" {
-		b, err := os.ReadFile(o.rates)
+		b, err := readSmall(o.rates)
 		if err != nil {
 			return nil, usagef("rates: %v", err)
 		}
@@ -112,4 +113,24 @@ func obligationsOf(l *licenses.License) []string {
 		out = append(out, o.Action)
 	}
 	return out
+}
+
+// maxConfigBytes caps profile, policy and rates files.
+const maxConfigBytes = 1 << 20
+
+// readSmall reads a configuration file of at most maxConfigBytes.
+func readSmall(name string) ([]byte, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxConfigBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", name, err)
+	}
+	if len(b) > maxConfigBytes {
+		return nil, fmt.Errorf("%s: larger than %d bytes; not a profile, policy or rates file", name, maxConfigBytes)
+	}
+	return b, nil
 }

@@ -53,7 +53,7 @@ func newProfileCmd(app *App) *cobra.Command {
 		Short: "Check a profile file and print it as evaluated",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			b, err := os.ReadFile(args[0])
+			b, err := readSmall(args[0])
 			if err != nil {
 				return usagef("profile: %v", err)
 			}

@@ -3,8 +3,10 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -115,16 +117,29 @@ func runScan(ctx context.Context, app *App, o *scanOptions, args []string) error
 	if o.workers < 1 {
 		return usagef("--workers must be at least 1")
 	}
+	if o.maxFileSize < 1 {
+		return usagef("--max-file-size must be a positive number of bytes")
+	}
+	if o.lineageDepth < 0 {
+		return usagef("--lineage-depth must be 0 or more")
+	}
 	eval, err := loadEvaluation(app, o)
 	if err != nil {
 		return err
 	}
+	if len(args) == 0 && o.from == "" && o.hfCache == "" && o.githubOrg == "" {
+		return usagef("no targets: give a PATH, hf:ORG/NAME, gh:OWNER/REPO, --from, --hf-cache or --github-org")
+	}
+	args = o.hfCacheArg(args)
 	targets, err := collectTargets(ctx, app, o, args)
 	if err != nil {
 		return err
 	}
 	if len(targets) == 0 {
-		return usagef("no targets: give a PATH, hf:ORG/NAME, gh:OWNER/REPO, --from, --hf-cache or --github-org")
+		// An empty shard of a list, or an empty cache: nothing to scan is
+		// not a failure (a batch job's spare workers stay green).
+		app.warnf("no targets to scan (empty list, cache or shard)")
+		return nil
 	}
 	if o.check && len(targets) != 1 {
 		return usagef("check takes exactly one target")
@@ -231,14 +246,16 @@ func collectTargets(ctx context.Context, app *App, o *scanOptions, args []string
 		if err != nil {
 			return nil, err
 		}
-		for _, l := range lines {
-			ts = append(ts, target{spec: l})
-		}
+		ts = append(ts, lines...)
 	}
 	if o.hfCache != "" {
 		cached, err := hfCacheTargets(app, o)
 		if err != nil {
-			return nil, err
+			if len(ts) == 0 {
+				return nil, err
+			}
+			// Other targets are still scanned; the run fails.
+			ts = append(ts, target{spec: "--hf-cache", err: err})
 		}
 		ts = append(ts, cached...)
 	}
@@ -259,7 +276,10 @@ func collectTargets(ctx context.Context, app *App, o *scanOptions, args []string
 	return ts, nil
 }
 
-func readTargetList(name string) ([]string, error) {
+// readTargetList reads --from: one target per line, blank lines and
+// '#' comments (whole lines, or after whitespace) ignored. Each target
+// remembers its file and line for error messages.
+func readTargetList(name string) ([]target, error) {
 	var f *os.File
 	if name == "-" {
 		f = os.Stdin
@@ -271,17 +291,32 @@ func readTargetList(name string) ([]string, error) {
 		}
 		defer f.Close()
 	}
-	var out []string
+	var out []target
 	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	sc.Buffer(make([]byte, 64<<10), 64<<10)
+	n := 0
 	for sc.Scan() {
-		l := strings.TrimSpace(sc.Text())
+		n++
+		l := sc.Text()
+		if n == 1 {
+			l = strings.TrimPrefix(l, "\ufeff")
+		}
+		if i := strings.Index(l, " #"); i >= 0 {
+			l = l[:i]
+		}
+		if i := strings.Index(l, "\t#"); i >= 0 {
+			l = l[:i]
+		}
+		l = strings.TrimSpace(l)
 		if l == "" || strings.HasPrefix(l, "#") {
 			continue
 		}
-		out = append(out, l)
+		out = append(out, target{spec: l, origin: fmt.Sprintf("%s:%d", name, n)})
 	}
 	if err := sc.Err(); err != nil {
+		if errors.Is(err, bufio.ErrTooLong) {
+			return nil, usagef("--from %s:%d: line longer than 64 KiB; not a target list", name, n+1)
+		}
 		return nil, usagef("--from %s: %v", name, err)
 	}
 	return out, nil
@@ -313,4 +348,22 @@ func shardTargets(ts []target, k, n int) []target {
 		}
 	}
 	return out
+}
+
+// hfCacheArg lets "--hf-cache DIR" (with a space) name the cache: the flag's
+// value is optional, so DIR arrives as an argument; an argument that is a
+// Hugging Face cache folder (holding models--* folders) is taken as it.
+func (o *scanOptions) hfCacheArg(args []string) []string {
+	if o.hfCache != "auto" {
+		return args
+	}
+	for i, a := range args {
+		for _, d := range []string{a, filepath.Join(a, "hub")} {
+			if m, _ := filepath.Glob(filepath.Join(d, "models--*")); len(m) > 0 {
+				o.hfCache = d
+				return append(args[:i:i], args[i+1:]...)
+			}
+		}
+	}
+	return args
 }

@@ -17,6 +17,10 @@ type target struct {
 	spec string
 	src  source.Source
 	kind string
+	// origin is where the target was listed (--from FILE:LINE).
+	origin string
+	// err: the target could not even be listed (reported, never passing).
+	err error
 }
 
 // env is the environment a scan runs in: tokens, endpoints, offline mode.
@@ -63,16 +67,16 @@ func (e *env) open(ctx context.Context, t target) (source.Source, string, error)
 	spec := t.spec
 	switch {
 	case strings.HasPrefix(spec, "hf:"):
-		id, rev, _ := strings.Cut(strings.TrimPrefix(spec, "hf:"), "@")
-		if !validRepoID(id) {
+		id, rev, hasRev := strings.Cut(strings.TrimPrefix(spec, "hf:"), "@")
+		if !validRepoID(id) || hasRev && rev == "" {
 			return nil, "", usagef("%s: want hf:ORG/NAME[@REVISION]", spec)
 		}
 		src, err := source.NewHub(ctx, id, rev, e.hub)
 		return src, "hf", err
 	case strings.HasPrefix(spec, "gh:"):
-		repo, ref, _ := strings.Cut(strings.TrimPrefix(spec, "gh:"), "@")
+		repo, ref, hasRef := strings.Cut(strings.TrimPrefix(spec, "gh:"), "@")
 		owner, name, ok := strings.Cut(repo, "/")
-		if !ok || !validRepoID(repo) {
+		if !ok || !validRepoID(repo) || hasRef && ref == "" {
 			return nil, "", usagef("%s: want gh:OWNER/REPO[@REF]", spec)
 		}
 		if e.offline {
@@ -80,6 +84,9 @@ func (e *env) open(ctx context.Context, t target) (source.Source, string, error)
 		}
 		src, err := source.NewGitHub(ctx, owner, name, ref, e.github)
 		return src, "github", err
+	}
+	if spec == "" {
+		return nil, "", usagef("empty target")
 	}
 	fi, err := os.Stat(spec)
 	if err != nil {
@@ -111,9 +118,17 @@ func validRepoID(id string) bool {
 
 // scanOne opens and scans one target. Errors name the target.
 func scanOne(ctx context.Context, e *env, t target, opts scanner.Options) (*scanner.Report, error) {
+	if t.err != nil {
+		return nil, t.err
+	}
 	src, kind, err := e.open(ctx, t)
 	if err != nil {
-		if errors.Is(err, errUsage) {
+		if t.origin != "" {
+			err = fmt.Errorf("%s: %w", t.origin, err)
+		}
+		// A bad target on the command line is a usage error; a bad line of
+		// a target list fails that target only.
+		if errors.Is(err, errUsage) && t.origin == "" {
 			return nil, err
 		}
 		return nil, fmt.Errorf("%w %s: %v", scanner.ErrTarget, t.spec, err)
