@@ -114,3 +114,14 @@ func TestThousandsAndDescribe(t *testing.T) {
 		t.Errorf("Place = %q", got)
 	}
 }
+
+func TestTableEscapesHostileNames(t *testing.T) {
+	r := &scanner.Report{Target: "x\nFAKE", Findings: []scanner.Finding{{Rule: "r", Severity: scanner.SeverityError, Message: "LICENSE\n\x1b[31mFAKE: line"}}}
+	var buf bytes.Buffer
+	if err := (Table{}).Encode(&buf, r, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(buf.String(), "\x1b") || strings.Contains(buf.String(), "\nFAKE") {
+		t.Errorf("control characters reached the table:\n%q", buf.String())
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 	"text/tabwriter"
+	"unicode"
 
 	"github.com/carveout/carveout/licenses/profile"
 	"github.com/carveout/carveout/licenses/terms"
@@ -28,7 +29,7 @@ const (
 // Encode implements Encoder.
 func (Table) Encode(w io.Writer, r *scanner.Report, o Options) error {
 	p := &printer{w: w, color: o.Color}
-	p.line("%s", p.c(bold, "carveout: "+r.Target))
+	p.line("%s", p.c(bold, "carveout: "+clean(r.Target)))
 	src := r.Source.Kind
 	if r.Source.ID != "" {
 		src += " " + r.Source.ID
@@ -67,7 +68,7 @@ func (Table) Encode(w io.Writer, r *scanner.Report, o Options) error {
 			if v.WaiverReason != "" {
 				msg += " (waiver: " + v.WaiverReason + ")"
 			}
-			fmt.Fprintf(tw, "  %s\t%s\t%s\n", state, v.Rule, msg)
+			fmt.Fprintf(tw, "  %s\t%s\t%s\n", state, v.Rule, clean(msg))
 		}
 		tw.Flush()
 	}
@@ -119,20 +120,20 @@ func (Table) Encode(w io.Writer, r *scanner.Report, o Options) error {
 			if t.Verdict != "" {
 				verdict = p.verdict(t.Verdict)
 				if t.Reason != "" {
-					verdict += ": " + t.Reason
+					verdict += ": " + clean(t.Reason)
 				}
 			}
 			if verdict == "" {
-				fmt.Fprintf(tw, "  %s\t%s\t%s\n", t.Kind, Describe(t.Term), where)
+				fmt.Fprintf(tw, "  %s\t%s\t%s\n", t.Kind, clean(Describe(t.Term)), where)
 			} else {
-				fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", t.Kind, Describe(t.Term), where, verdict)
+				fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", t.Kind, clean(Describe(t.Term)), where, verdict)
 			}
 		}
 		tw.Flush()
 		if obl := obligations[l.ID]; len(obl) > 0 {
 			p.line("  what you must do:")
 			for _, o := range obl {
-				p.line("    [ ] %s: %s %s", o.Kind, o.Action, evidenceList(o.Evidence, 1))
+				p.line("    [ ] %s: %s %s", o.Kind, clean(o.Action), evidenceList(o.Evidence, 1))
 			}
 		}
 	}
@@ -168,7 +169,7 @@ func (Table) Encode(w io.Writer, r *scanner.Report, o Options) error {
 			case scanner.SeverityWarning:
 				sev = p.c(yellow, sev)
 			}
-			fmt.Fprintf(tw, "  %s\t%s\t%s\n", sev, f.Rule, f.Message)
+			fmt.Fprintf(tw, "  %s\t%s\t%s\n", sev, f.Rule, clean(f.Message))
 		}
 		tw.Flush()
 	}
@@ -196,6 +197,23 @@ func (p *printer) line(format string, args ...any) {
 		return
 	}
 	_, p.err = fmt.Fprintf(p.w, format+"\n", args...)
+}
+
+// clean escapes control characters (newlines, escape sequences) that a
+// hostile file name or text could carry into the table.
+func clean(s string) string {
+	if strings.IndexFunc(s, unicode.IsControl) < 0 {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			fmt.Fprintf(&b, "\\x%02x", r)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 func (p *printer) c(code, s string) string {
@@ -230,7 +248,7 @@ func evidenceList(es []scanner.Evidence, max int) string {
 			parts = append(parts, fmt.Sprintf("+%d more", len(es)-max))
 			break
 		}
-		parts = append(parts, Place(e))
+		parts = append(parts, clean(Place(e)))
 	}
 	return strings.Join(parts, ", ")
 }
