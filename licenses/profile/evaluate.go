@@ -544,6 +544,7 @@ var fieldCategories = map[string][]string{
 	"politics":                {"election", "political", "campaign", "voting"},
 	"gambling":                {"gambling"},
 	"adult":                   {"sexual", "adult", "pornograph"},
+	"children":                {"minor", "child", "csam"},
 }
 
 func fieldMatches(field, category string) bool {

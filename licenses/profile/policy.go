@@ -226,9 +226,20 @@ func (e *errs) selector(ent entry, what string) Selector {
 	}
 	if ns, ok := e.list(m["licenses"].value, what+".licenses"); ok {
 		for _, n := range ns {
-			if v := strings.TrimSpace(n.Value); v != "" {
-				s.Licenses = append(s.Licenses, v)
+			v := strings.TrimSpace(n.Value)
+			if v == "" {
+				continue
 			}
+			// Ids are checked and made canonical (a Hub id "gpl-3.0"
+			// names GPL-3.0-only): a typo must not silently allow or
+			// deny nothing.
+			if id, ok := licenses.FromID(v); ok {
+				v = id.ID
+			} else if !strings.EqualFold(v, string(licenses.Unknown)) {
+				e.add(n, "%s.licenses: unknown license id %q (see 'carveout licenses')", what, n.Value)
+				continue
+			}
+			s.Licenses = append(s.Licenses, v)
 		}
 	}
 	return s

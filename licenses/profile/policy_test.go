@@ -135,7 +135,7 @@ func TestPolicyAllowDeny(t *testing.T) {
 	p, err := ParsePolicy("policy.yaml", []byte(`
 allow:
   categories: [permissive, custom-restricted]
-  licenses: [CC-BY-NC-4.0, mystery]
+  licenses: [cc-by-nc-4.0]
 deny:
   categories: [non-commercial]
   licenses: [llama2]
@@ -154,7 +154,6 @@ fail_on:
 		{Kind: ItemLicense, License: "CC-BY-NC-SA-4.0", Category: licenses.NonCommercial},                    // denied category
 		{Kind: ItemLicense, License: "GPL-3.0-only", Category: licenses.Copyleft},                            // not allowed
 		{Kind: ItemLicense, License: "unknown", Category: licenses.Unknown},                                  // warning only
-		{Kind: ItemLicense, License: "mystery", Category: licenses.Unknown},                                  // allowed by id
 		{Kind: ItemFinding, Rule: "bad", Severity: SeverityError, Message: "x"},                              // never fails
 		{Kind: ItemTerm, License: "MIT", Term: terms.NoticeRequirement, Verdict: Undetermined, Message: "?"}, // warning
 	}
@@ -233,5 +232,19 @@ waivers:
 	r = p.Check(items[1:2], now)
 	if !r.Passed || !r.Violations[0].Waived || r.Violations[0].WaiverExpired || r.Violations[0].Message != "mismatch" {
 		t.Errorf("renewed waiver: %+v", r)
+	}
+}
+
+func TestPolicyLicenseIDs(t *testing.T) {
+	_, err := ParsePolicy("policy.yaml", []byte("deny:\n  licenses: [llama3.2.1]\n"))
+	if err == nil || !strings.Contains(err.Error(), "policy.yaml:2") || !strings.Contains(err.Error(), "llama3.2.1") {
+		t.Errorf("unknown id: %v", err)
+	}
+	p, err := ParsePolicy("policy.yaml", []byte("deny:\n  licenses: [gpl-3.0]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Deny.Licenses) != 1 || p.Deny.Licenses[0] != "GPL-3.0-only" {
+		t.Errorf("Hub id not made canonical: %v", p.Deny.Licenses)
 	}
 }

@@ -12,6 +12,7 @@ package profile
 import (
 	_ "embed"
 	"fmt"
+	"sort"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -206,6 +207,14 @@ func ParseProfile(name string, data []byte) (*Profile, error) {
 					e.add(n, "fields: empty field name")
 					continue
 				}
+				if a, ok := fieldAliases[f]; ok {
+					f = a
+				}
+				if _, ok := fieldCategories[f]; !ok && f != "other" {
+					// A typo must not silently switch a field-of-use check off.
+					e.add(n, "fields: unknown field %q%s; known fields: %s, or other", n.Value, suggest(f, knownFields()), strings.Join(knownFields(), ", "))
+					continue
+				}
 				if !contains(p.Fields, f) {
 					p.Fields = append(p.Fields, f)
 				}
@@ -363,3 +372,21 @@ var template []byte
 // Template returns a commented profile template, every key explained and
 // left empty (unknown). It parses as a valid profile.
 func Template() []byte { return append([]byte(nil), template...) }
+
+// fieldAliases map other spellings to the profile's field names.
+var fieldAliases = map[string]string{
+	"defence": "defense", "health": "healthcare", "health-care": "healthcare",
+	"medicine": "medical", "biometric": "biometrics", "weapon": "weapons",
+	"election": "elections", "law": "legal", "financial": "finance",
+	"minors": "children", "kids": "children",
+}
+
+// knownFields lists the field names a profile may use, sorted.
+func knownFields() []string {
+	out := make([]string, 0, len(fieldCategories))
+	for k := range fieldCategories {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

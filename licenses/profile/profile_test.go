@@ -198,3 +198,17 @@ func TestCodes(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+func TestProfileFieldTypos(t *testing.T) {
+	p, err := ParseProfile("p.yaml", []byte("fields: [defence, Health]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(p.Fields, ",") != "defense,healthcare" {
+		t.Errorf("aliases: %v", p.Fields)
+	}
+	_, err = ParseProfile("p.yaml", []byte("name: x\nfields: [defnse]\n"))
+	if err == nil || !strings.Contains(err.Error(), `p.yaml:2`) || !strings.Contains(err.Error(), `did you mean "defense"`) {
+		t.Errorf("typo: %v", err)
+	}
+}
