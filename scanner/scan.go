@@ -10,7 +10,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/carveout/carveout/licenses"
@@ -122,6 +124,8 @@ type scan struct {
 	texts map[string]string
 	// unresolved are the places of declared licenses not identified.
 	unresolved []Evidence
+	// termIdx indexes each license's terms by termKey.
+	termIdx map[*License]map[string]int
 	// fatal is an access error (gated, unauthorized) that makes the whole
 	// target unreadable.
 	fatal error
@@ -196,6 +200,7 @@ func (s *scan) addIdentification(id licenses.Identification, ev Evidence) {
 		// A text match outranks the declared view of the license: its
 		// terms replace the catalog's.
 		l.Terms = nil
+		delete(s.termIdx, l)
 	} else if string(id.Kind) == l.Match.Kind && id.Confidence < l.Match.Confidence {
 		l.Match.Confidence = id.Confidence
 	}
@@ -225,7 +230,7 @@ func (s *scan) addIdentification(id licenses.Identification, ev Evidence) {
 				rt.Evidence = append(rt.Evidence, ev)
 			}
 			rt.Term.Evidence = nil
-			l.Terms = mergeTerm(l.Terms, rt)
+			s.mergeTerm(l, rt)
 		}
 	}
 }
@@ -257,36 +262,44 @@ func matchRank(kind string) int {
 	return 0
 }
 
-// mergeTerm adds t unless an equal term is there, in which case the
-// evidence is merged.
-func mergeTerm(ts []Term, t Term) []Term {
-	for i := range ts {
-		if sameTerm(ts[i], t) {
-			for _, e := range t.Evidence {
-				if !containsEvidence(ts[i].Evidence, e) {
-					ts[i].Evidence = append(ts[i].Evidence, e)
-				}
-			}
-			return ts
+// mergeTerm adds t to l unless an equal term is there, in which case the
+// evidence is merged. Terms are found through an index, so a text with
+// thousands of terms costs linear time.
+func (s *scan) mergeTerm(l *License, t Term) {
+	if s.termIdx == nil {
+		s.termIdx = map[*License]map[string]int{}
+	}
+	idx := s.termIdx[l]
+	if idx == nil || len(l.Terms) == 0 {
+		// (Re)build: Terms may have been reset by a stronger match.
+		idx = map[string]int{}
+		for i := range l.Terms {
+			idx[termKey(l.Terms[i])] = i
+		}
+		s.termIdx[l] = idx
+	}
+	k := termKey(t)
+	i, ok := idx[k]
+	if !ok {
+		idx[k] = len(l.Terms)
+		l.Terms = append(l.Terms, t)
+		return
+	}
+	o := &l.Terms[i]
+	for _, e := range t.Evidence {
+		if !slices.ContainsFunc(o.Evidence, func(x Evidence) bool {
+			return x.Path == e.Path && x.StartLine == e.StartLine && x.EndLine == e.EndLine
+		}) {
+			o.Evidence = append(o.Evidence, e)
 		}
 	}
-	return append(ts, t)
 }
 
-func sameTerm(a, b Term) bool {
-	return a.Kind == b.Kind && a.Metric == b.Metric && a.Value == b.Value && a.Currency == b.Currency &&
-		strings.Join(a.Regions, ",") == strings.Join(b.Regions, ",") && a.Prefix == b.Prefix &&
-		a.Statement == b.Statement && a.Policy == b.Policy && strings.Join(a.Categories, ",") == strings.Join(b.Categories, ",") &&
-		strings.Join(a.Allowed, ",") == strings.Join(b.Allowed, ",") && a.Scope == b.Scope
-}
-
-func containsEvidence(es []Evidence, e Evidence) bool {
-	for _, x := range es {
-		if x.Path == e.Path && x.StartLine == e.StartLine && x.EndLine == e.EndLine {
-			return true
-		}
-	}
-	return false
+// termKey identifies a term by its kind and parameters.
+func termKey(t Term) string {
+	return strings.Join([]string{string(t.Kind), t.Metric, strconv.FormatInt(t.Value, 10), t.Currency,
+		strings.Join(t.Regions, ","), t.Prefix, t.Statement, t.Policy, strings.Join(t.Categories, ","),
+		strings.Join(t.Allowed, ","), t.Scope}, "\x00")
 }
 
 func (s *scan) sourceInfo() {
