@@ -79,7 +79,7 @@ func (s *scan) reconcile() {
 		}
 		s.finding("no-license-declared", sev, msg, ev...)
 	}
-	if len(s.licenseFiles) == 0 && s.kind() != "file" {
+	if len(s.licenseFiles) == 0 && s.kind() != "file" && !s.unreadableLicense {
 		msg := "no license file (LICENSE, NOTICE, USE_POLICY...) in the repository"
 		if len(s.declared) > 0 {
 			msg += fmt.Sprintf("; the declared license (%s) cannot be checked against its text, and licenses that require a copy to ship with the model are not met", strings.Join(idsOf(s.declared), ", "))

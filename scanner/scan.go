@@ -124,6 +124,8 @@ type scan struct {
 	texts map[string]string
 	// unresolved are the places of declared licenses not identified.
 	unresolved []Evidence
+	// unreadableLicense: a license-bearing file could not be read.
+	unreadableLicense bool
 	// termIdx indexes each license's terms by termKey.
 	termIdx map[*License]map[string]int
 	// fatal is an access error (gated, unauthorized) that makes the whole

@@ -226,6 +226,7 @@ func (s *scan) readFiles() {
 func (s *scan) readLicenseFile(p string, size int64) {
 	data, ok := s.readText(p, size)
 	if !ok {
+		s.unreadableLicense = true
 		return
 	}
 	s.licenseFiles = append(s.licenseFiles, p)
