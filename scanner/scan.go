@@ -79,6 +79,9 @@ func Scan(ctx context.Context, src source.Source, opts Options) (*Report, error)
 	}
 	for _, p := range problems {
 		s.finding("unreadable-file", SeverityError, fmt.Sprintf("%s: %s; it was not scanned", p.Path, p.Message), Evidence{Path: p.Path, Source: SourceLicenseFile})
+		if kind, _ := classify(p.Path); kind == KindLicense {
+			s.unreadableLicense = true
+		}
 	}
 	s.files = files
 	s.sourceInfo()
