@@ -53,22 +53,22 @@ func (s *scan) derivative() {
 		}
 		if hasKind(ts, terms.NamingRequirement) {
 			if name == "" {
-				s.finding("derivative-name-unknown", SeverityWarning, fmt.Sprintf("%s requires derivative names to start with %s, but no derivative name is known (set model_name in the card, derivative_name in the profile, or --derivative-name)", inh, prefixes(ts)), cardEv)
+				s.licenseFinding(inh, "derivative-name-unknown", SeverityWarning, fmt.Sprintf("%s requires derivative names to start with %s, but no derivative name is known (set model_name in the card, derivative_name in the profile, or --derivative-name)", inh, prefixes(ts)), cardEv)
 			} else if ok, reason := profile.CheckName(name, ts); !ok {
-				s.finding("derivative-name-prefix", SeverityError, fmt.Sprintf("derivative name %q (%s): %s", name, nameSrc, reason), cardEv)
+				s.licenseFinding(inh, "derivative-name-prefix", SeverityError, fmt.Sprintf("derivative name %q (%s): %s", name, nameSrc, reason), cardEv)
 			}
 		}
 		if hasKind(ts, terms.NoticeRequirement) {
 			if ok, reason := profile.CheckNotice(notices.String(), ts); !ok {
-				s.finding("derivative-notice-missing", SeverityError, fmt.Sprintf("%s requires a NOTICE file: %s", inh, reason))
+				s.licenseFinding(inh, "derivative-notice-missing", SeverityError, fmt.Sprintf("%s requires a NOTICE file: %s", inh, reason))
 			}
 		}
 		if hasKind(ts, terms.CopyOfLicenseRequired) && !s.shipsCopyOf(inh) {
-			s.finding("derivative-license-copy-missing", SeverityError, fmt.Sprintf("%s requires a copy of the license to ship with the model, and no license file in the repository holds or names it", inh))
+			s.licenseFinding(inh, "derivative-license-copy-missing", SeverityError, fmt.Sprintf("%s requires a copy of the license to ship with the model, and no license file in the repository holds or names it", inh))
 		}
 		if hasKind(ts, terms.IncorporatedPolicy) {
 			if ok, reason := profile.CheckPolicyReference(policyText.String(), ts); !ok {
-				s.finding("derivative-policy-not-referenced", SeverityError, fmt.Sprintf("%s: %s", inh, reason), cardEv)
+				s.licenseFinding(inh, "derivative-policy-not-referenced", SeverityError, fmt.Sprintf("%s: %s", inh, reason), cardEv)
 			}
 		}
 	}

@@ -88,7 +88,7 @@ func Evaluate(r *Report, e Evaluation) {
 	// gates them and they are not repeated as violations.
 	if e.Policy != nil {
 		for _, f := range r.Findings {
-			items = append(items, profile.Item{Kind: profile.ItemFinding, Rule: f.Rule, Severity: profile.Severity(f.Severity), Message: f.Message, Path: firstPathOf(f.Evidence)})
+			items = append(items, profile.Item{Kind: profile.ItemFinding, License: f.License, Rule: f.Rule, Severity: profile.Severity(f.Severity), Message: f.Message, Path: firstPathOf(f.Evidence)})
 		}
 	}
 	res := pol.Check(items, e.Now)

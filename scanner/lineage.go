@@ -203,7 +203,7 @@ func (s *scan) checkInherited() {
 		if len(bad) < len(s.declared) {
 			continue // one declared license keeps the base's terms
 		}
-		s.finding("base-license-conflict", SeverityError,
+		s.licenseFinding(inh, "base-license-conflict", SeverityError,
 			fmt.Sprintf("the model card declares %s, but base model %s is licensed under %s (%s): %s", strings.Join(idsOf(s.declared), ", "), strings.Join(s.basesWith(inh), ", "), inh, base.Category, bad[0]),
 			Evidence{Path: s.cardPath, StartLine: line, EndLine: line, Source: SourceModelCard})
 	}

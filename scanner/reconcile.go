@@ -122,7 +122,11 @@ func (s *scan) reconcile() {
 		l := s.lics[id]
 		parts = append(parts, fmt.Sprintf("%s (%s)", id, l.Category))
 	}
-	s.finding("declared-license-mismatch", SeverityError,
+	lic := ""
+	if len(missing) == 1 {
+		lic = missing[0]
+	}
+	s.licenseFinding(lic, "declared-license-mismatch", SeverityError,
 		fmt.Sprintf("the model card declares %s but the license texts say %s", strings.Join(idsOf(s.declared), ", "), strings.Join(parts, ", ")), ev...)
 }
 
@@ -204,7 +208,7 @@ func (s *scan) checkReferences() {
 		if len(ev) == 0 {
 			continue
 		}
-		s.finding("referenced-license-mismatch", SeverityWarning,
+		s.licenseFinding(id, "referenced-license-mismatch", SeverityWarning,
 			fmt.Sprintf("the model card declares %s but its text names %s (%s) at %s; check which license applies", strings.Join(idsOf(s.declared), ", "), id, l.Category, ev[0].Place()), ev...)
 	}
 }

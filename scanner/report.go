@@ -204,9 +204,12 @@ type Violation struct {
 
 // Finding is a problem or notable fact about the target.
 type Finding struct {
-	Rule     string     `json:"rule"`
-	Severity Severity   `json:"severity"`
-	Message  string     `json:"message"`
+	Rule     string   `json:"rule"`
+	Severity Severity `json:"severity"`
+	Message  string   `json:"message"`
+	// License is the license the finding is about, where there is one
+	// (policy waivers can name it).
+	License  string     `json:"license,omitempty"`
 	Evidence []Evidence `json:"evidence"`
 }
 

@@ -142,10 +142,15 @@ type baseRef struct {
 }
 
 func (s *scan) finding(rule string, sev Severity, msg string, ev ...Evidence) {
+	s.licenseFinding("", rule, sev, msg, ev...)
+}
+
+// licenseFinding records a finding about one license.
+func (s *scan) licenseFinding(license, rule string, sev Severity, msg string, ev ...Evidence) {
 	if ev == nil {
 		ev = []Evidence{}
 	}
-	s.rep.Findings = append(s.rep.Findings, Finding{Rule: rule, Severity: sev, Message: msg, Evidence: ev})
+	s.rep.Findings = append(s.rep.Findings, Finding{Rule: rule, Severity: sev, Message: msg, License: license, Evidence: ev})
 }
 
 // readText reads a text file up to the cap. ok is false when it could not

@@ -275,7 +275,7 @@ func (s *scan) readLicenseFile(p string, size int64) {
 			if kinds != "" {
 				msg += "; terms read from it: " + kinds
 			}
-			s.finding("unknown-license-text", SeverityError, msg, Evidence{Path: p, StartLine: id.Lines.Start, EndLine: id.Lines.End, Source: SourceLicenseFile})
+			s.licenseFinding(string(licenses.Unknown), "unknown-license-text", SeverityError, msg, Evidence{Path: p, StartLine: id.Lines.Start, EndLine: id.Lines.End, Source: SourceLicenseFile})
 		case id.Modified:
 			var ch []string
 			for _, c := range id.Changed {
@@ -289,7 +289,7 @@ func (s *scan) readLicenseFile(p string, size int64) {
 			if len(ch) > 0 {
 				msg += "; lines not in the reference: " + strings.Join(ch, ", ")
 			}
-			s.finding("modified-license-text", SeverityWarning, msg, Evidence{Path: p, StartLine: id.Lines.Start, EndLine: id.Lines.End, Source: SourceLicenseFile})
+			s.licenseFinding(id.ID, "modified-license-text", SeverityWarning, msg, Evidence{Path: p, StartLine: id.Lines.Start, EndLine: id.Lines.End, Source: SourceLicenseFile})
 		}
 	}
 }

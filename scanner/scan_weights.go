@@ -105,7 +105,7 @@ func (s *scan) weightLicense(p string, h *weights.Header) {
 			ident.Kind = licenses.MatchMetadata
 			s.addIdentification(ident, ev)
 			if len(s.declared) > 0 && !declaresID(s.declared, ident.ID) {
-				s.finding("weights-license-mismatch", SeverityError, fmt.Sprintf("%s: header declares %s but the model card declares %s", p, ident.ID, strings.Join(idsOf(s.declared), ", ")), ev, Evidence{Path: s.cardPath, StartLine: s.card.Line("license"), EndLine: s.card.Line("license"), Source: SourceModelCard})
+				s.licenseFinding(ident.ID, "weights-license-mismatch", SeverityError, fmt.Sprintf("%s: header declares %s but the model card declares %s", p, ident.ID, strings.Join(idsOf(s.declared), ", ")), ev, Evidence{Path: s.cardPath, StartLine: s.card.Line("license"), EndLine: s.card.Line("license"), Source: SourceModelCard})
 			}
 		}
 	}
