@@ -214,3 +214,18 @@ func TestQARegressions(t *testing.T) {
 		})
 	}
 }
+
+func TestUTF16License(t *testing.T) {
+	text := "Released under the MIT License."
+	b := []byte{0xff, 0xfe}
+	for _, r := range text {
+		b = append(b, byte(r), 0)
+	}
+	r, err := Scan(context.Background(), source.NewMemory("m", map[string][]byte{"README.md": []byte("---\nlicense: mit\n---\n"), "LICENSE": b}, nil), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Licenses) == 0 || r.Licenses[0].ID != "MIT" || r.Summary.Unknown {
+		t.Fatalf("UTF-16 license not read: %+v", licenseIDs(r))
+	}
+}

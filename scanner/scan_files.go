@@ -1,6 +1,7 @@
 package scanner
 
 import (
+	"encoding/binary"
 	"fmt"
 	"net/url"
 	"path"
@@ -8,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+	"unicode/utf16"
 
 	"github.com/carveout/carveout/licenses"
 	"github.com/carveout/carveout/licenses/terms"
@@ -235,6 +237,7 @@ func (s *scan) readLicenseFile(p string, size int64) {
 		s.finding("lfs-pointer", SeverityError, fmt.Sprintf("%s: the file is a Git LFS pointer, not the license text; its terms were not read", p), Evidence{Path: p, StartLine: 1, EndLine: 3, Source: SourceLicenseFile})
 		return
 	}
+	data = decodeUTF16(data)
 	if !hasWords(data) {
 		s.finding("empty-license-file", SeverityError, fmt.Sprintf("%s: the file holds no text (empty, blank or binary); no license terms were read from it", p), Evidence{Path: p, Source: SourceLicenseFile})
 		return
@@ -393,3 +396,25 @@ func urlWords(u string) string {
 }
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// decodeUTF16 turns a UTF-16 text with a byte-order mark into UTF-8;
+// anything else is returned as is.
+func decodeUTF16(b []byte) []byte {
+	if len(b) < 2 || len(b)%2 != 0 {
+		return b
+	}
+	var order binary.ByteOrder
+	switch {
+	case b[0] == 0xff && b[1] == 0xfe:
+		order = binary.LittleEndian
+	case b[0] == 0xfe && b[1] == 0xff:
+		order = binary.BigEndian
+	default:
+		return b
+	}
+	u := make([]uint16, 0, len(b)/2-1)
+	for i := 2; i+1 < len(b); i += 2 {
+		u = append(u, order.Uint16(b[i:]))
+	}
+	return []byte(string(utf16.Decode(u)))
+}
