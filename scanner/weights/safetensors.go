@@ -112,6 +112,11 @@ func decodeMetadata(raw json.RawMessage, into map[string]string) error {
 	if err := json.Unmarshal(raw, &m); err != nil {
 		return fmt.Errorf("%w: __metadata__ is not an object: %v", ErrMalformed, err)
 	}
+	// A key given twice (two different licenses, say) is ambiguous: the
+	// JSON decoder would silently keep the last one.
+	if k, dup := duplicateKey(raw); dup {
+		return fmt.Errorf("%w: __metadata__ has the key %q twice", ErrMalformed, clip(k, 80))
+	}
 	for k, v := range m {
 		var s string
 		if err := json.Unmarshal(v, &s); err != nil {
@@ -128,4 +133,30 @@ func clip(s string, n int) string {
 		s = s[:n] + "…"
 	}
 	return strings.ToValidUTF8(s, "\uFFFD")
+}
+
+// duplicateKey reports the first key that occurs twice at the top level of
+// the JSON object raw (already known to be a valid object).
+func duplicateKey(raw json.RawMessage) (string, bool) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	if _, err := dec.Token(); err != nil { // {
+		return "", false
+	}
+	seen := map[string]bool{}
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return "", false
+		}
+		k, _ := t.(string)
+		if seen[k] {
+			return k, true
+		}
+		seen[k] = true
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			return "", false
+		}
+	}
+	return "", false
 }

@@ -1,6 +1,7 @@
 package weights
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -204,5 +205,16 @@ func TestFileReader(t *testing.T) {
 	}
 	if _, err := r.ReadRange(ctx, -1, 5); err == nil {
 		t.Error("negative offset: no error")
+	}
+}
+
+func TestSafetensorsDuplicateMetadataKey(t *testing.T) {
+	hdr := []byte(`{"__metadata__":{"license":"llama3.1","license":"apache-2.0"}}`)
+	b := make([]byte, 8, 8+len(hdr))
+	binary.LittleEndian.PutUint64(b, uint64(len(hdr)))
+	b = append(b, hdr...)
+	_, err := ReadSafetensors(context.Background(), NewFileReader(bytes.NewReader(b), int64(len(b))), int64(len(b)))
+	if !errors.Is(err, ErrMalformed) || !strings.Contains(err.Error(), `"license" twice`) {
+		t.Fatalf("err = %v", err)
 	}
 }
