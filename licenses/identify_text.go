@@ -16,6 +16,11 @@ const (
 	// minShared is the least number of shingles shared with a reference
 	// (fewer for references shorter than twice that).
 	minShared = 12
+	// minExcerpt and minExcerptShare accept a text below minCoverage when
+	// it shares at least minExcerpt shingles (a paragraph or two) with a
+	// reference and those are most of its own shingles: a truncated copy.
+	minExcerpt      = 60
+	minExcerptShare = 0.6
 	// maxMatches bounds the licenses reported for one text.
 	maxMatches = 8
 	// clusterGap is the run of unmatched tokens that separates two parts
@@ -75,7 +80,14 @@ func matchCatalog(db *fpDB, toks []shingle.Token) []textMatch {
 				rem[int(uint32(db.post[p]))]++
 			}
 		}
+		left := 0 // distinct input shingles not yet explained
+		for _, u := range us {
+			if !u.removed {
+				left++
+			}
+		}
 		best, bestScore := -1, 0.0
+		bestExcerpt, bestExcerptScore := -1, 0.0
 		for r, n := range rem {
 			size := len(db.refs[r].set)
 			if used[r] || n == 0 || size == 0 {
@@ -83,7 +95,10 @@ func matchCatalog(db *fpDB, toks []shingle.Token) []textMatch {
 			}
 			need := min(minShared, (size+1)/2)
 			cov := float64(full[r]) / float64(size)
-			if n < need || cov < minCoverage || float64(n)/float64(size) < minCoverage*0.8 {
+			// An excerpt (a truncated text) covers little of its reference
+			// but is itself mostly that reference.
+			excerpt := n >= minExcerpt && float64(n) >= minExcerptShare*float64(left)
+			if n < need || !excerpt && (cov < minCoverage || float64(n)/float64(size) < minCoverage*0.8) {
 				continue
 			}
 			// Both containments: shared²/(|ref|·|text|), the text's
@@ -91,9 +106,23 @@ func matchCatalog(db *fpDB, toks []shingle.Token) []textMatch {
 			// policy appended beats the policy alone, and a reference
 			// that is itself license+policy does not beat the license.
 			score := float64(n) * float64(n) / float64(size)
+			if excerpt && (cov < minCoverage || float64(n)/float64(size) < minCoverage*0.8) {
+				// For an excerpt every near-clone covers little: the one
+				// sharing the most shingles wins (a truncated CC BY-NC-SA
+				// keeps its "NonCommercial" title over plain CC BY), and
+				// only then the smaller reference. Used only when no
+				// reference is covered well.
+				if xs := float64(n) + score/float64(size+1); xs > bestExcerptScore {
+					bestExcerpt, bestExcerptScore = r, xs
+				}
+				continue
+			}
 			if score > bestScore {
 				best, bestScore = r, score
 			}
+		}
+		if best < 0 {
+			best = bestExcerpt
 		}
 		if best < 0 {
 			break

@@ -526,3 +526,27 @@ func TestIdentifySPDXOnly(t *testing.T) {
 		t.Errorf("with restriction: modified=%v osi=%v category=%s changed=%v", id.Modified, id.OSI, id.Category, id.Changed)
 	}
 }
+
+// TestIdentifyExcerpts: the first fifth of a license (a truncated copy) is
+// still that license, modified — and a truncated CC BY-NC-SA is not read
+// as plain CC BY.
+func TestIdentifyExcerpts(t *testing.T) {
+	dir := idCorpusDir(t)
+	for file, want := range map[string]string{
+		"llama3.1.txt":         "llama3.1",
+		"gemma-2024-04-01.txt": "gemma-2024-04-01",
+		"cc-by-nc-sa-4.0.txt":  "CC-BY-NC-SA-4.0",
+		"cc-by-nc-4.0.txt":     "CC-BY-NC-4.0",
+		"tongyi-qianwen.txt":   "tongyi-qianwen",
+	} {
+		text := idReadCorpus(t, dir, file)
+		ids := Identify(text[:len(text)/5])
+		if len(ids) == 0 || ids[0].ID != want || !ids[0].Modified {
+			var got []string
+			for _, id := range ids {
+				got = append(got, fmt.Sprintf("%s(mod=%v)", id.ID, id.Modified))
+			}
+			t.Errorf("%s cut to a fifth: got %v, want %s modified", file, got, want)
+		}
+	}
+}
