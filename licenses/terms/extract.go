@@ -467,6 +467,7 @@ var (
 	naming1Re = mustGuard(`(?i)\b(?:include|add|put|place|prefix|prepend|insert|use)\s+(?:the\s+(?:word|name|term|string)\s+)?"([^"]{1,60})"[^.;"]{0,40}?\b(?:at|to|in)\s+the\s+(?:beginning|start|front|head)\s+of\b[^.;"]{0,60}?\bnames?\b`)
 	naming2Re = mustGuard(`(?i)\bnames?\b[^.;"]{0,80}?\b(?:begin|start|be prefixed|commence)s?\s+with\s+(?:the\s+(?:word|name|term)\s+)?"([^"]{1,60})"`)
 	naming4Re = mustGuard(`(?i)\bname[sd]?\b[^.;"]{0,80}?\b(?:the\s+)?prefix\s+"([^"]{1,60})"|\bprefix\s+"([^"]{1,60})"[^.;"]{0,80}?\bnames?\b`)
+	naming5Re = mustGuard(`(?i)\bname[sd]?\b[^.;"]{0,60}?"([^"]{1,60})"\s*(?:followed by|as (?:a|the|its) prefix)`)
 	naming3Re = mustGuard(`(?i)\bnames?\b[^.;"]{0,80}?\b(?:include|contain)s?\s+(?:the\s+(?:word|name|term)\s+)?"([^"]{1,60})"\s+(?:at|as)\s+(?:the\s+)?(?:beginning|start|prefix)`)
 )
 
@@ -474,7 +475,7 @@ func extractNaming(c *collector, s *sentence) {
 	if !s.has("name") {
 		return
 	}
-	for _, re := range []*guard{naming1Re, naming2Re, naming3Re, naming4Re} {
+	for _, re := range []*guard{naming1Re, naming2Re, naming3Re, naming4Re, naming5Re} {
 		for _, m := range re.findAllSubmatchT(s) {
 			p := strings.TrimSpace(strings.Join(m[1:], ""))
 			if p == "" {

@@ -479,6 +479,7 @@ func TestUnseenPhrasings(t *testing.T) {
 		want string
 	}{
 		{`Any derivative model must be named with the prefix "Foobar".`, NamingRequirement, "Foobar"},
+		{`Derivatives must be released under the name "Zeta-" followed by a suffix of your choice.`, NamingRequirement, "Zeta-"},
 		{`You must pass these restrictions on to any downstream recipient of the models or derivatives.`, PassThrough, ""},
 		{`Licensees shall pass the usage policy along to every sublicensee.`, PassThrough, ""},
 	} {
