@@ -146,9 +146,10 @@ const cmpPat = `(?:more than|greater than|higher than|larger than|in excess of|e
 const metricPat = `((?:monthly|daily|weekly|annual|yearly)\s+(?:active\s+)?(?:end\s+)?(?:users|visitors|visits|subscribers)|active\s+(?:end\s+)?users|mau|dau|end\s+users|users|visits(?:\s+per\s+month|\s+a\s+month|\s+monthly)?|visitors|subscribers)`
 
 var (
-	userFwdRe = mustGuard(`\b` + cmpPat + `\s+(?:a\s+total\s+of\s+|approximately\s+)?` + numPat + `(?:\s+or\s+more)?\s*-?\s*(?:of\s+)?(?:registered\s+)?` + metricPat + `\b`)
-	userRevRe = mustGuard(`\b` + metricPat + `\b[^.;]{0,80}?\b` + cmpPat + `\s+` + numPat + `(?:\s+(?:monthly\s+)?(?:active\s+)?(?:users|visits|visitors))?`)
-	userCapRe = mustGuard(`\b` + numPat + `[\s-]*(?:monthly\s+active\s+)?(?:user|mau|dau|visit)s?\s*(?:cap|limit|threshold|ceiling)\b`)
+	userFwdRe  = mustGuard(`\b` + cmpPat + `\s+(?:a\s+total\s+of\s+|approximately\s+)?` + numPat + `(?:\s+or\s+more)?\s*-?\s*(?:of\s+)?(?:registered\s+)?` + metricPat + `\b`)
+	userRevRe  = mustGuard(`\b` + metricPat + `\b[^.;]{0,80}?\b` + cmpPat + `\s+` + numPat + `(?:\s+(?:monthly\s+)?(?:active\s+)?(?:users|visits|visitors))?`)
+	userPlusRe = mustGuard(`\b` + numPat + `\s*\+\s*` + metricPat + `\b`)
+	userCapRe  = mustGuard(`\b` + numPat + `[\s-]*(?:monthly\s+active\s+)?(?:user|mau|dau|visit)s?\s*(?:cap|limit|threshold|ceiling)\b`)
 )
 
 func metricOf(m, lower string) string {
@@ -234,6 +235,12 @@ func extractUsers(c *collector, s *sentence) {
 	if len(hits) == 0 {
 		for _, m := range userCapRe.findAllSubmatchL(s) {
 			hits = append(hits, hit{m[1], m[2], m[0]})
+		}
+	}
+	if len(hits) == 0 {
+		// "300M+ MAU", "100k+ daily active users".
+		for _, m := range userPlusRe.findAllSubmatchL(s) {
+			hits = append(hits, hit{m[1], m[2], m[3]})
 		}
 	}
 	for _, h := range hits {

@@ -482,6 +482,7 @@ func TestUnseenPhrasings(t *testing.T) {
 		{`Derivatives must be released under the name "Zeta-" followed by a suffix of your choice.`, NamingRequirement, "Zeta-"},
 		{`You must pass these restrictions on to any downstream recipient of the models or derivatives.`, PassThrough, ""},
 		{`Licensees shall pass the usage policy along to every sublicensee.`, PassThrough, ""},
+		{`If you have 300M+ MAU you need a separate agreement with Omega.`, UserThreshold, ""},
 	} {
 		var found bool
 		for _, term := range Extract(tc.text) {
