@@ -339,29 +339,7 @@ func requiredCNF(re *syntax.Regexp) [][]lit {
 			for _, s := range re.Sub {
 				walk(s)
 			}
-			// Runs of pieces that match few strings, joined.
-			for i := 0; i < len(re.Sub); {
-				set, fold, ok := exactSet(re.Sub[i])
-				if !ok {
-					i++
-					continue
-				}
-				j := i + 1
-				for ; j < len(re.Sub); j++ {
-					next, f, ok := exactSet(re.Sub[j])
-					if !ok {
-						break
-					}
-					set, fold, ok = crossSets(set, fold, next, f)
-					if !ok {
-						break
-					}
-				}
-				if l, ok := setLits(set, fold); ok {
-					out = append(out, l)
-				}
-				i = j
-			}
+			concatRuns(re.Sub, func(l []lit) { out = append(out, l) })
 			return
 		}
 		if l, ok := requiredLits(re); ok {
@@ -442,29 +420,7 @@ func requiredLits(re *syntax.Regexp) (lits []lit, ok bool) {
 				consider(l)
 			}
 		}
-		// Runs of pieces that match few strings, joined.
-		for i := 0; i < len(re.Sub); {
-			set, fold, ok := exactSet(re.Sub[i])
-			if !ok {
-				i++
-				continue
-			}
-			j := i + 1
-			for ; j < len(re.Sub); j++ {
-				next, f, ok := exactSet(re.Sub[j])
-				if !ok {
-					break
-				}
-				set, fold, ok = crossSets(set, fold, next, f)
-				if !ok {
-					break
-				}
-			}
-			if l, ok := setLits(set, fold); ok {
-				consider(l)
-			}
-			i = j
-		}
+		concatRuns(re.Sub, consider)
 		return lits, found
 	}
 	return nil, false
@@ -566,6 +522,33 @@ func crossSets(a []string, af bool, b []string, bf bool) ([]string, bool, bool) 
 
 // setLits turns an exact set into required literals; no literal can be
 // required when the set holds the empty string.
+// concatRuns calls emit with the literal set of each run of consecutive
+// pieces of a concatenation that match few strings, joined.
+func concatRuns(subs []*syntax.Regexp, emit func([]lit)) {
+	for i := 0; i < len(subs); {
+		set, fold, ok := exactSet(subs[i])
+		if !ok {
+			i++
+			continue
+		}
+		j := i + 1
+		for ; j < len(subs); j++ {
+			next, f, ok := exactSet(subs[j])
+			if !ok {
+				break
+			}
+			set, fold, ok = crossSets(set, fold, next, f)
+			if !ok {
+				break
+			}
+		}
+		if l, ok := setLits(set, fold); ok {
+			emit(l)
+		}
+		i = j
+	}
+}
+
 func setLits(set []string, fold bool) ([]lit, bool) {
 	var out []lit
 	for _, s := range set {
