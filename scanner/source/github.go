@@ -501,19 +501,7 @@ func (g *GitHub) ReadRange(ctx context.Context, p string, off, n int64) ([]byte,
 	if n == 0 {
 		return []byte{}, nil
 	}
-	rc, err := g.openRaw(ctx, q, off, n)
-	if err != nil {
-		return nil, err
-	}
-	defer rc.Close()
-	b, err := io.ReadAll(rc)
-	if err != nil {
-		return nil, err
-	}
-	if b == nil {
-		b = []byte{}
-	}
-	return b, nil
+	return readAllClose(g.openRaw(ctx, q, off, n))
 }
 
 // Metadata returns the repository's page and GitHub's own license

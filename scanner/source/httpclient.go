@@ -385,7 +385,12 @@ func (d *httpDoer) readRange(ctx context.Context, u string, off, n int64) ([]byt
 	if n == 0 {
 		return []byte{}, nil
 	}
-	rc, err := d.openRange(ctx, u, off, n)
+	return readAllClose(d.openRange(ctx, u, off, n))
+}
+
+// readAllClose reads a body opened for a range to its end and closes it;
+// an empty range is an empty, non-nil slice.
+func readAllClose(rc io.ReadCloser, err error) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
