@@ -54,7 +54,7 @@ func Evaluate(r *Report, e Evaluation) {
 		}
 		loc := ""
 		if len(l.Evidence) > 0 {
-			loc = placeOf(l.Evidence[0])
+			loc = l.Evidence[0].Place()
 		}
 		for _, o := range profile.Obligations(l.ID, loc, ts, e.Profile) {
 			r.Obligations = append(r.Obligations, Obligation{License: o.License, Kind: string(o.Kind), Action: o.Action, Evidence: firstN(byKind[o.Kind], 1)})
@@ -126,13 +126,12 @@ func firstPathOf(es []Evidence) string {
 	return ""
 }
 
-func placeOf(e Evidence) string { return e.Place() }
 
 func termLocation(t Term) string {
 	if len(t.Evidence) == 0 {
 		return "catalog"
 	}
-	return placeOf(t.Evidence[0])
+	return t.Evidence[0].Place()
 }
 
 // multimodalTags mark a model that takes or produces more than text.
