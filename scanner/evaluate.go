@@ -126,7 +126,6 @@ func firstPathOf(es []Evidence) string {
 	return ""
 }
 
-
 func termLocation(t Term) string {
 	if len(t.Evidence) == 0 {
 		return "catalog"
