@@ -48,7 +48,7 @@ func (s *scan) derivative() {
 		if l, ok := s.lics[inh]; ok {
 			ts = ts[:0:0]
 			for _, t := range l.Terms {
-				ts = append(ts, t.Term)
+				ts = append(ts, termOf(t))
 			}
 		}
 		if hasKind(ts, terms.NamingRequirement) {

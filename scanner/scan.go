@@ -230,7 +230,7 @@ func (s *scan) addIdentification(id licenses.Identification, ev Evidence) {
 	l.Evidence = append(l.Evidence, ev)
 	if matchRank(string(id.Kind)) >= matchRank(l.Match.Kind) {
 		for _, t := range id.Terms {
-			rt := Term{Term: t, Evidence: []Evidence{}}
+			rt := reportTerm(t, nil)
 			for _, e := range t.Evidence {
 				rt.Evidence = append(rt.Evidence, Evidence{Path: ev.Path, StartLine: offset(e.Start, ev), EndLine: offset(e.End, ev), Source: ev.Source})
 			}
@@ -239,7 +239,6 @@ func (s *scan) addIdentification(id licenses.Identification, ev Evidence) {
 				// here: the place it was declared is the evidence.
 				rt.Evidence = append(rt.Evidence, ev)
 			}
-			rt.Term.Evidence = nil
 			s.mergeTerm(l, rt)
 		}
 	}
@@ -443,7 +442,7 @@ func dedupEvidence(es []Evidence) []Evidence {
 }
 
 func termLess(a, b Term) bool {
-	ra, rb := kindRank(a.Kind), kindRank(b.Kind)
+	ra, rb := kindRank(terms.Kind(a.Kind)), kindRank(terms.Kind(b.Kind))
 	if ra != rb {
 		return ra < rb
 	}
@@ -521,7 +520,7 @@ func (s *scan) incorporate() {
 			ident.Kind = licenses.MatchReference
 			ev := Evidence{Source: l.Evidence[0].Source, Path: l.Evidence[0].Path, StartLine: l.Evidence[0].StartLine, EndLine: l.Evidence[0].EndLine, Detail: "incorporated by reference in " + id}
 			for _, t := range l.Terms {
-				if t.Kind == terms.IncorporatedPolicy && len(t.Evidence) > 0 {
+				if terms.Kind(t.Kind) == terms.IncorporatedPolicy && len(t.Evidence) > 0 {
 					ev = t.Evidence[0]
 					ev.Detail = "incorporated by reference in " + id
 					break
