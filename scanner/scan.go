@@ -18,6 +18,7 @@ import (
 	"github.com/carveout/carveout/licenses"
 	"github.com/carveout/carveout/licenses/terms"
 	"github.com/carveout/carveout/scanner/card"
+	"github.com/carveout/carveout/scanner/rules"
 	"github.com/carveout/carveout/scanner/source"
 )
 
@@ -78,7 +79,7 @@ func Scan(ctx context.Context, src source.Source, opts Options) (*Report, error)
 		return nil, fmt.Errorf("%w %s: %v", ErrTarget, src.Target(), err)
 	}
 	for _, p := range problems {
-		s.finding("unreadable-file", SeverityError, fmt.Sprintf("%s: %s; it was not scanned", p.Path, p.Message), Evidence{Path: p.Path, Source: SourceLicenseFile})
+		s.finding(rules.UnreadableFile, fmt.Sprintf("%s: %s; it was not scanned", p.Path, p.Message), Evidence{Path: p.Path, Source: SourceLicenseFile})
 		if kind, _ := classify(p.Path); kind == KindLicense {
 			s.unreadableLicense = true
 		}
@@ -141,12 +142,24 @@ type baseRef struct {
 	ev           Evidence
 }
 
-func (s *scan) finding(rule string, sev Severity, msg string, ev ...Evidence) {
-	s.licenseFinding("", rule, sev, msg, ev...)
+// finding records a finding of a registered rule at its default severity.
+func (s *scan) finding(rule, msg string, ev ...Evidence) {
+	s.licenseFinding("", rule, msg, ev...)
+}
+
+// findingSev records a finding at a severity other than the rule's
+// default (the rules whose registry entry says the severity varies).
+func (s *scan) findingSev(rule string, sev Severity, msg string, ev ...Evidence) {
+	s.licenseFindingSev("", rule, sev, msg, ev...)
 }
 
 // licenseFinding records a finding about one license.
-func (s *scan) licenseFinding(license, rule string, sev Severity, msg string, ev ...Evidence) {
+func (s *scan) licenseFinding(license, rule, msg string, ev ...Evidence) {
+	s.licenseFindingSev(license, rule, rules.Get(rule).Severity, msg, ev...)
+}
+
+func (s *scan) licenseFindingSev(license, rule string, sev Severity, msg string, ev ...Evidence) {
+	rules.Get(rule) // unregistered rules panic in tests
 	if ev == nil {
 		ev = []Evidence{}
 	}
@@ -162,18 +175,18 @@ func (s *scan) readText(p string, size int64) ([]byte, bool) {
 		s.fatal = err
 	}
 	if err != nil {
-		s.finding("unreadable-file", SeverityError, fmt.Sprintf("%s: %v; its license content was not read", p, err), Evidence{Path: p, Source: SourceLicenseFile})
+		s.finding(rules.UnreadableFile, fmt.Sprintf("%s: %v; its license content was not read", p, err), Evidence{Path: p, Source: SourceLicenseFile})
 		return nil, false
 	}
 	defer rc.Close()
 	b, err := io.ReadAll(io.LimitReader(rc, limit+1))
 	if err != nil {
-		s.finding("unreadable-file", SeverityError, fmt.Sprintf("%s: %v; its license content was not read", p, err), Evidence{Path: p, Source: SourceLicenseFile})
+		s.finding(rules.UnreadableFile, fmt.Sprintf("%s: %v; its license content was not read", p, err), Evidence{Path: p, Source: SourceLicenseFile})
 		return nil, false
 	}
 	if int64(len(b)) > limit {
 		b = b[:limit]
-		s.finding("file-truncated", SeverityError, fmt.Sprintf("%s: larger than %d bytes; only the first %d bytes were read, and terms past them are not known (raise --max-file-size)", p, limit, limit), Evidence{Path: p, Source: SourceLicenseFile})
+		s.finding(rules.FileTruncated, fmt.Sprintf("%s: larger than %d bytes; only the first %d bytes were read, and terms past them are not known (raise --max-file-size)", p, limit, limit), Evidence{Path: p, Source: SourceLicenseFile})
 	}
 	s.recordFile(p, size, KindLicense, "", int64(len(b)), nil)
 	return b, true

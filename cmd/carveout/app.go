@@ -93,6 +93,7 @@ citations, and says which terms bite a given organization.
 		newScanCmd(app),
 		newCheckCmd(app),
 		newLicensesCmd(app),
+		newRulesCmd(app),
 		newExplainCmd(app),
 		newProfileCmd(app),
 		newVersionCmd(app),

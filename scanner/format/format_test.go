@@ -4,19 +4,16 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/carveout/carveout/internal/golden"
 	"github.com/carveout/carveout/licenses/terms"
 	"github.com/carveout/carveout/scanner"
 	"github.com/carveout/carveout/scanner/report"
 	"github.com/carveout/carveout/scanner/source"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 func scanReport(t *testing.T, name string) *report.Report {
 	t.Helper()
@@ -38,18 +35,7 @@ func TestTableGolden(t *testing.T) {
 			if err := (Table{}).Encode(&buf, scanReport(t, name), Options{}); err != nil {
 				t.Fatal(err)
 			}
-			golden := filepath.Join("testdata", name+".txt")
-			if *update {
-				os.WriteFile(golden, buf.Bytes(), 0o644)
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (go test ./scanner/format -update creates it)", err)
-			}
-			if buf.String() != string(want) {
-				t.Errorf("table output differs from %s; run go test ./scanner/format -update and review:\n%s", golden, buf.String())
-			}
+			golden.Check(t, filepath.Join("testdata", name+".txt"), buf.Bytes())
 			if strings.Contains(buf.String(), "\x1b[") {
 				t.Error("colors without Options.Color")
 			}
