@@ -68,7 +68,7 @@ func Scan(ctx context.Context, src source.Source, opts Options) (*Report, error)
 
 	md, err := src.Metadata(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("%w %s: %v", ErrTarget, src.Target(), err)
+		return nil, fmt.Errorf("%w %s: %w", ErrTarget, src.Target(), err)
 	}
 	if md == nil {
 		md = &source.Metadata{}
@@ -76,7 +76,7 @@ func Scan(ctx context.Context, src source.Source, opts Options) (*Report, error)
 	s.md = md
 	files, problems, err := source.ListAll(ctx, src)
 	if err != nil {
-		return nil, fmt.Errorf("%w %s: %v", ErrTarget, src.Target(), err)
+		return nil, fmt.Errorf("%w %s: %w", ErrTarget, src.Target(), err)
 	}
 	for _, p := range problems {
 		s.finding(rules.UnreadableFile, fmt.Sprintf("%s: %s; it was not scanned", p.Path, p.Message), Evidence{Path: p.Path, Source: SourceLicenseFile})
@@ -89,7 +89,7 @@ func Scan(ctx context.Context, src source.Source, opts Options) (*Report, error)
 
 	s.readCard()
 	if s.fatal != nil {
-		return nil, fmt.Errorf("%w %s: %v", ErrTarget, src.Target(), s.fatal)
+		return nil, fmt.Errorf("%w %s: %w", ErrTarget, src.Target(), s.fatal)
 	}
 	s.readFiles()
 	s.readWeights()
