@@ -108,4 +108,3 @@ func TestREADMETable(t *testing.T) {
 		t.Errorf("README.md's rule table differs from the registry (run go test ./scanner/rules -update):\n%s", golden.Diff(string(b), string(got)))
 	}
 }
-
