@@ -114,14 +114,8 @@ func runScan(ctx context.Context, app *App, o *scanOptions, args []string) error
 	if err != nil {
 		return err
 	}
-	if o.workers < 1 {
-		return usagef("--workers must be at least 1")
-	}
-	if o.maxFileSize < 1 {
-		return usagef("--max-file-size must be a positive number of bytes")
-	}
-	if o.lineageDepth < 0 {
-		return usagef("--lineage-depth must be 0 or more")
+	if err := o.validate(); err != nil {
+		return err
 	}
 	eval, err := loadEvaluation(app, o)
 	if err != nil {
@@ -199,8 +193,27 @@ func runScan(ctx context.Context, app *App, o *scanOptions, args []string) error
 	if emitErr != nil {
 		return fmt.Errorf("writing report: %w", emitErr)
 	}
+	return outcome(results, errs)
+}
+
+// validate checks the numeric flags.
+func (o *scanOptions) validate() error {
+	switch {
+	case o.workers < 1:
+		return usagef("--workers must be at least 1")
+	case o.maxFileSize < 1:
+		return usagef("--max-file-size must be a positive number of bytes")
+	case o.lineageDepth < 0:
+		return usagef("--lineage-depth must be 0 or more")
+	}
+	return nil
+}
+
+// outcome decides the command's error (and so its exit code) from the
+// reports and the targets that could not be read.
+func outcome(results []*scanner.Report, errs []error) error {
 	failed, opErrs := 0, 0
-	for i := range targets {
+	for i := range results {
 		if errs[i] != nil {
 			opErrs++
 			continue
@@ -210,12 +223,12 @@ func runScan(ctx context.Context, app *App, o *scanOptions, args []string) error
 		}
 	}
 	switch {
-	case opErrs == len(targets):
-		if len(targets) == 1 {
+	case opErrs == len(results):
+		if len(results) == 1 {
 			return errs[0]
 		}
-		return fmt.Errorf("%w: none of the %d targets could be read", scanner.ErrTarget, len(targets))
-	case len(targets) == 1 && opErrs == 1:
+		return fmt.Errorf("%w: none of the %d targets could be read", scanner.ErrTarget, len(results))
+	case len(results) == 1 && opErrs == 1:
 		return errs[0]
 	case failed > 0 || opErrs > 0:
 		// A target that could not be read is never reported as compliant.
