@@ -1,9 +1,12 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -247,5 +250,24 @@ func TestSanitizeMultiLine(t *testing.T) {
 	want := "2 errors:\n  profile.yaml:3: unknown key \"x\"\n  http://***@h/\\x1b[2J"
 	if got != want {
 		t.Errorf("sanitize = %q, want %q", got, want)
+	}
+}
+
+// Ctrl-C ends with exit 130 and "interrupted", not a report blaming every
+// file with "context canceled".
+func TestInterrupted(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var out, errb bytes.Buffer
+	app := &App{Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }, HTTPClient: http.DefaultClient, Now: time.Now}
+	code := execute(ctx, app, []string{"scan", "--offline", "../../testdata/models/llama-finetune-mislabelled"})
+	if code != exitInterrupted {
+		t.Errorf("exit %d, want %d", code, exitInterrupted)
+	}
+	if !strings.Contains(errb.String(), "interrupted") || strings.Contains(errb.String()+out.String(), "canceled") {
+		t.Errorf("stderr %q, stdout %q", errb.String(), out.String())
+	}
+	if out.Len() != 0 {
+		t.Errorf("a report was printed after the interrupt: %q", out.String())
 	}
 }

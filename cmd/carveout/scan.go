@@ -54,6 +54,8 @@ func (o *scanOptions) addFlags(cmd *cobra.Command) {
 	f.BoolVar(&o.noWeights, "no-weights", false, "do not read weight file headers")
 	f.IntVar(&o.lineageDepth, "lineage-depth", 5, "how many base-model levels to follow")
 	f.Int64Var(&o.maxFileSize, "max-file-size", 4<<20, "bytes read at most from a card, license or config file")
+	completeValues(cmd, "format", format.Names()...)
+	completeValues(cmd, "fail-on", "error", "warning", "info", "never")
 }
 
 func newScanCmd(app *App) *cobra.Command {
@@ -68,7 +70,7 @@ A TARGET is one of:
   hf:ORG/NAME[@REV]     a Hugging Face Hub model (HF_ENDPOINT, HF_TOKEN, HF_HOME, HF_HUB_OFFLINE)
   gh:OWNER/REPO[@REF]   a GitHub repository (GITHUB_TOKEN or GH_TOKEN, GITHUB_API_URL)
 
-` + exitCodeHelp,
+` + exitCodeText(),
 		Example: `  carveout scan testdata/models/llama-finetune-mislabelled
   carveout scan --format json hf:meta-llama/Llama-3.1-8B
   carveout scan --hf-cache --format jsonl
@@ -94,7 +96,7 @@ text and a copy of the license must be present, and the acceptable-use policy
 must be referenced. It then evaluates every term against the profile and the
 policy and exits 1 when the policy fails.
 
-` + exitCodeHelp,
+` + exitCodeText(),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runScan(cmd.Context(), app, o, args)
 		},
@@ -176,6 +178,12 @@ func runScan(ctx context.Context, app *App, o *scanOptions, args []string) error
 		}
 		mu.Lock()
 		defer mu.Unlock()
+		if ctx.Err() != nil {
+			// Interrupted: what this target read is incomplete and is not
+			// reported (no report blaming every file with "canceled").
+			errs[i] = ctx.Err()
+			return
+		}
 		if err != nil {
 			errs[i] = err
 			if len(targets) > 1 {
@@ -190,6 +198,9 @@ func runScan(ctx context.Context, app *App, o *scanOptions, args []string) error
 		}
 	})
 	prog.finish()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	if emitErr != nil {
 		return fmt.Errorf("writing report: %w", emitErr)
 	}

@@ -43,9 +43,10 @@ func newEnv(app *App, o *scanOptions) *env {
 		Client:    app.HTTPClient,
 		UserAgent: "carveout/" + version,
 	}
-	tok := g("GITHUB_TOKEN")
+	// As gh: GH_TOKEN first, then GITHUB_TOKEN.
+	tok := g("GH_TOKEN")
 	if tok == "" {
-		tok = g("GH_TOKEN")
+		tok = g("GITHUB_TOKEN")
 	}
 	e.github = source.GitHubConfig{BaseURL: githubBase(g("GITHUB_API_URL")), Token: tok, Client: app.HTTPClient, Offline: offline, UserAgent: "carveout/" + version}
 	return e
