@@ -25,7 +25,10 @@ type HubConfig struct {
 	// it from HF_ENDPOINT.
 	Endpoint string
 	// Token is a Hugging Face access token (see HFTokenFromEnv). It is sent
-	// only to the endpoint's host and never appears in errors.
+	// only to the endpoint's origin (scheme, host and port), never on a
+	// redirect to another origin, and never appears in errors. Userinfo in
+	// Endpoint is sent the same way (as basic authentication when there is
+	// no Token) and is masked wherever the endpoint is shown.
 	Token string
 	// Offline makes every call fail with ErrOffline before any request
 	// (the CLI sets it from HF_HUB_OFFLINE).
@@ -62,19 +65,21 @@ func NewHubClient(cfg HubConfig) (*HubClient, error) {
 	if cfg.Client == nil {
 		return nil, errors.New("hugging face hub: HubConfig.Client is required")
 	}
-	ep := strings.TrimRight(cfg.Endpoint, "/")
-	if ep == "" {
-		ep = DefaultHubEndpoint
+	raw := strings.TrimRight(cfg.Endpoint, "/")
+	if raw == "" {
+		raw = DefaultHubEndpoint
 	}
-	eu, err := url.Parse(ep)
-	if err != nil || (eu.Scheme != "http" && eu.Scheme != "https") || eu.Host == "" {
-		return nil, fmt.Errorf("hugging face hub: invalid endpoint %q", cfg.Endpoint)
+	eu, user, err := splitUserinfo(raw)
+	if err != nil {
+		return nil, fmt.Errorf("hugging face hub: invalid endpoint %q: %v", MaskUserinfo(cfg.Endpoint), err)
 	}
-	c := &HubClient{endpoint: ep, offline: cfg.Offline}
+	// The endpoint every URL is built from, and every message shows, has
+	// no userinfo: the credentials go to its origin only.
+	cred := credentials{origin: origin(eu), bearer: cfg.Token, user: user}
+	c := &HubClient{endpoint: strings.TrimRight(eu.String(), "/"), offline: cfg.Offline}
 	c.doer = httpDoer{
-		client:    cfg.Client,
-		token:     cfg.Token,
-		authHost:  eu.Host,
+		client:    credentialClient(cfg.Client, cred),
+		secrets:   cred.secrets(),
 		userAgent: cfg.UserAgent,
 		timeout:   cfg.Timeout,
 		retry:     newRetryPolicy(cfg.MaxRetries, cfg.MaxRetryWait, cfg.Sleep),
@@ -328,7 +333,7 @@ func (c *HubClient) classify(resp *http.Response, u, id string, gated bool) erro
 	if msg != "" {
 		msg = " (" + msg + ")"
 	}
-	tok := c.doer.token
+	tok := c.doer.secrets
 	page := c.endpoint + "/" + id
 	switch {
 	case code == "GatedRepo" || (gated && (resp.StatusCode == 401 || resp.StatusCode == 403)):
