@@ -10,7 +10,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/carveout/carveout/scanner"
+	"github.com/carveout/carveout/scanner/report"
 )
 
 // Options shape the output of encoders that print for people.
@@ -22,7 +22,7 @@ type Options struct {
 // Encoder writes reports in one format.
 type Encoder interface {
 	// Encode writes one report.
-	Encode(w io.Writer, r *scanner.Report, o Options) error
+	Encode(w io.Writer, r *report.Report, o Options) error
 }
 
 // Encoders lists every output format by name.
@@ -55,7 +55,7 @@ func Lookup(name string) (Encoder, error) {
 type JSON struct{}
 
 // Encode implements Encoder.
-func (JSON) Encode(w io.Writer, r *scanner.Report, _ Options) error {
+func (JSON) Encode(w io.Writer, r *report.Report, _ Options) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
@@ -67,7 +67,7 @@ func (JSON) Encode(w io.Writer, r *scanner.Report, _ Options) error {
 type JSONLines struct{}
 
 // Encode implements Encoder.
-func (JSONLines) Encode(w io.Writer, r *scanner.Report, _ Options) error {
+func (JSONLines) Encode(w io.Writer, r *report.Report, _ Options) error {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	return enc.Encode(r)
