@@ -457,7 +457,17 @@ func (g *GitHub) Open(ctx context.Context, p string, limit int64) (io.ReadCloser
 	if err := g.notListed(q); err != nil {
 		return nil, err
 	}
-	return g.openRaw(ctx, q, 0, limit)
+	rc, err := g.openRaw(ctx, q, 0, limit)
+	if err != nil {
+		return nil, err
+	}
+	g.mu.Lock()
+	size, known := g.sizes[q]
+	g.mu.Unlock()
+	if !known {
+		size = -1
+	}
+	return expectBytes(rc, expected(size, 0, limit), g.what()+" "+q, g.c.secrets), nil
 }
 
 // ReadRange downloads n bytes at off with a Range request.
@@ -484,7 +494,14 @@ func (g *GitHub) ReadRange(ctx context.Context, p string, off, n int64) ([]byte,
 	if n == 0 {
 		return []byte{}, nil
 	}
-	return readAllClose(g.openRaw(ctx, q, off, n))
+	rc, err := g.openRaw(ctx, q, off, n)
+	if err != nil {
+		return nil, err
+	}
+	if !known {
+		size = -1
+	}
+	return readAllClose(expectBytes(rc, expected(size, off, n), g.what()+" "+q, g.c.secrets), nil)
 }
 
 // Metadata returns the repository's page and GitHub's own license

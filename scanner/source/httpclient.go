@@ -456,3 +456,47 @@ func escapePath(p string) string {
 	}
 	return strings.Join(segs, "/")
 }
+
+// ErrShortBody is returned when a server sends fewer bytes of a file than
+// its own listing gives for it: what is missing could hold license terms.
+var ErrShortBody = errors.New("download shorter than the listed size")
+
+// expectBytes wraps a body of which want bytes are expected (want < 0:
+// unknown, nothing checked): ending before them is ErrShortBody naming u.
+func expectBytes(rc io.ReadCloser, want int64, u string, secrets []string) io.ReadCloser {
+	if want < 0 {
+		return rc
+	}
+	return &expectReader{rc: rc, want: want, u: u, secrets: secrets}
+}
+
+type expectReader struct {
+	rc      io.ReadCloser
+	want, n int64
+	u       string
+	secrets []string
+}
+
+func (e *expectReader) Read(p []byte) (int, error) {
+	n, err := e.rc.Read(p)
+	e.n += int64(n)
+	if err == io.EOF && e.n < e.want {
+		return n, redactf(e.secrets, "GET %s: the server sent %d bytes where the file listing gives %d: %w", e.u, e.n, e.want, ErrShortBody)
+	}
+	return n, err
+}
+
+func (e *expectReader) Close() error { return e.rc.Close() }
+
+// expected is how many bytes a read of n bytes at off (n <= 0: to the end)
+// must return from a file of size bytes (size < 0: unknown, -1 returned).
+func expected(size, off, n int64) int64 {
+	if size < 0 {
+		return -1
+	}
+	rest := max(size-off, 0)
+	if n <= 0 {
+		return rest
+	}
+	return min(n, rest)
+}

@@ -2,6 +2,7 @@ package source_test
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -186,5 +187,64 @@ func TestEndpointUserinfo(t *testing.T) {
 		}
 		check("GitHub error", err.Error())
 		gh.ClearFaults()
+	}
+}
+
+// TestHubListingAttacks: entries with unclean paths are reported, not
+// dropped; a listing longer than the cap fails; a download shorter than
+// its listed size fails.
+func TestHubListingAttacks(t *testing.T) {
+	srv := fakehub.New(fakehub.Repo{ID: "org/m", Files: map[string][]byte{"README.md": []byte("card"), "LICENSE": []byte("full license text")}})
+	defer srv.Close()
+	for _, p := range []string{`legal\LICENSE`, "./LICENSE", "legal//EULA.txt", "../LICENSE", "/etc/passwd"} {
+		srv.AddTreeEntry("org/m", fakehub.TreeEntry{Type: "file", Path: p, Size: 10})
+	}
+	ctx := context.Background()
+	src, err := source.NewHub(ctx, "org/m", "", hubConfig(srv, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, problems, err := source.ListAll(ctx, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) != 2 || len(problems) != 5 {
+		t.Errorf("files %v, problems %v; want 2 files and 5 problems", files, problems)
+	}
+	for _, p := range problems {
+		if !errors.Is(p.Err, source.ErrUnsafePath) {
+			t.Errorf("problem %v is not ErrUnsafePath", p)
+		}
+	}
+
+	// Short download: the store holds fewer bytes than the listing says.
+	srv.Inject("org/m", fakehub.KindResolve, "LICENSE", fakehub.Fault{Cut: 4})
+	if b, err := src.ReadRange(ctx, "LICENSE", 0, 1000); !errors.Is(err, source.ErrShortBody) {
+		t.Errorf("ReadRange of a short LICENSE = %q, %v; want ErrShortBody", b, err)
+	}
+	rc, err := src.Open(ctx, "LICENSE", 0)
+	if err == nil {
+		_, err = io.ReadAll(rc)
+		rc.Close()
+	}
+	if !errors.Is(err, source.ErrShortBody) {
+		t.Errorf("Open+ReadAll of a short LICENSE: %v; want ErrShortBody", err)
+	}
+	// A bounded read shorter than the file is not short.
+	srv.ClearFaults()
+	if b, err := src.ReadRange(ctx, "LICENSE", 0, 4); err != nil || string(b) != "full" {
+		t.Errorf("ReadRange(0, 4) = %q, %v", b, err)
+	}
+
+	// Entry cap over all pages.
+	cfg := hubConfig(srv, nil)
+	cfg.MaxListEntries = 3
+	srv.SetPageSize(2)
+	capped, err := source.NewHub(ctx, "org/m", "", cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := capped.List(ctx); err == nil || !strings.Contains(err.Error(), "more than 3 entries") {
+		t.Errorf("List past the entry cap: %v", err)
 	}
 }
