@@ -166,10 +166,16 @@ func (s *scan) licenseFindingSev(license, rule string, sev Severity, msg string,
 	s.rep.Findings = append(s.rep.Findings, Finding{Rule: rule, Severity: sev, Message: msg, License: license, Evidence: ev})
 }
 
+// maxTextCap bounds --max-file-size: a larger value reads at most this.
+const maxTextCap = 1 << 40
+
 // readText reads a text file up to the cap. ok is false when it could not
 // be read; a finding has then been recorded.
 func (s *scan) readText(p string, size int64) ([]byte, bool) {
 	limit := s.opts.maxText()
+	if limit > maxTextCap {
+		limit = maxTextCap // limit+1 below must not overflow
+	}
 	rc, err := s.src.Open(s.ctx, p, limit+1)
 	if err != nil && (errors.Is(err, source.ErrGated) || errors.Is(err, source.ErrUnauthorized)) && s.fatal == nil {
 		s.fatal = err

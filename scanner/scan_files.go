@@ -216,9 +216,53 @@ func (s *scan) readFiles() {
 		case KindCard:
 			if single && f.Path != s.cardPath {
 				s.readLicenseFile(f.Path, f.Size)
+			} else if f.Path != s.cardPath {
+				s.readOtherCard(f.Path, f.Size)
 			}
 		}
 	}
+}
+
+// readOtherCard reads a card other than the model card (MODEL_CARD.md
+// beside README.md, READMEs in subfolders): the Hub shows none of them,
+// but the licenses they declare or name may apply, so they count like the
+// model card's text.
+func (s *scan) readOtherCard(p string, size int64) {
+	data, ok := s.readText(p, size)
+	s.recordFile(p, size, KindCard, "", int64(len(data)), nil)
+	if !ok {
+		s.unreadableLicense = true
+		return
+	}
+	c, _ := card.Parse(p, data)
+	if c == nil {
+		return
+	}
+	l := c.Line("license")
+	ev := Evidence{Path: p, StartLine: l, EndLine: l, Source: SourceModelCard}
+	for _, v := range c.License {
+		id, ok := s.resolveDeclared(v, c.LicenseName)
+		if !ok {
+			s.finding(rules.UnidentifiedDeclared, fmt.Sprintf("%s:%d: license %q is not a license carveout knows", p, l, v), ev)
+			continue
+		}
+		e := ev
+		e.Detail = "license: " + v
+		s.addIdentification(id, e)
+		if !declaresID(s.declared, id.ID) {
+			s.licenseFinding(id.ID, rules.DeclaredLicenseMismatch, fmt.Sprintf("%s:%d: declares %s, which the model card (%s) does not declare", p, l, id.ID, orNone(idsOf(s.declared))), e)
+		}
+	}
+	if c.Body != "" {
+		s.identifyProse(c.Body, Evidence{Path: p, StartLine: c.BodyStartLine, Source: SourceCardText})
+	}
+}
+
+func orNone(ids []string) string {
+	if len(ids) == 0 {
+		return "no license"
+	}
+	return strings.Join(ids, ", ")
 }
 
 func (s *scan) readLicenseFile(p string, size int64) {

@@ -84,30 +84,13 @@ func (s *scan) setFile(p, format string, read int64, md map[string]string) {
 // weightLicense records the license a weight header declares and its
 // base models, and flags disagreement with the card.
 func (s *scan) weightLicense(p string, h *weights.Header) {
-	id, name, link := h.License()
-	if id == "" {
-		for k, v := range h.Metadata {
-			if strings.Contains(strings.ToLower(k), "license") && !strings.Contains(strings.ToLower(k), "link") && !strings.Contains(strings.ToLower(k), "name") {
-				id = v
-				break
-			}
-		}
+	_, name, link := h.License()
+	for _, d := range h.Licenses() {
+		s.weightDeclaration(p, d, name, link)
 	}
-	ev := Evidence{Path: p, Source: SourceWeights}
-	if id != "" || name != "" {
-		ev.Detail = strings.TrimSpace(fmt.Sprintf("license=%s name=%s link=%s", id, name, link))
-		ident, ok := licenses.FromID(id)
-		if !ok && name != "" {
-			ident, ok = licenses.FromID(name)
-		}
-		if !ok {
-			s.finding(rules.UnidentifiedWeightsLicense, fmt.Sprintf("%s: header declares license %q (name %q), which carveout does not know", p, id, name), ev)
-		} else {
-			ident.Kind = licenses.MatchMetadata
-			s.addIdentification(ident, ev)
-			if len(s.declared) > 0 && !declaresID(s.declared, ident.ID) {
-				s.licenseFinding(ident.ID, rules.WeightsLicenseMismatch, fmt.Sprintf("%s: header declares %s but the model card declares %s", p, ident.ID, strings.Join(idsOf(s.declared), ", ")), ev, Evidence{Path: s.cardPath, StartLine: s.card.Line("license"), EndLine: s.card.Line("license"), Source: SourceModelCard})
-			}
+	for _, k := range h.Truncated {
+		if weights.IsLicenseKey(k) {
+			s.finding(rules.MalformedWeightsHeader, fmt.Sprintf("%s: the header's %s value is longer than %d bytes; only its start was read, and terms past it are not known", p, k, weights.MaxStringBytes), Evidence{Path: p, Source: SourceWeights, Detail: k})
 		}
 	}
 	for _, b := range h.BaseModels() {
@@ -121,6 +104,61 @@ func (s *scan) weightLicense(p string, h *weights.Header) {
 			continue
 		}
 		s.bases = append(s.bases, baseRef{id: normalizeModelRef(ref), ev: Evidence{Path: p, Source: SourceWeights, Detail: fmt.Sprintf("general.base_model.%d", b.Index)}})
+	}
+}
+
+// maxQuoted bounds a header value quoted in a finding.
+const maxQuoted = 200
+
+// cut is v cut to maxQuoted bytes.
+func cut(v string) string {
+	if len(v) <= maxQuoted {
+		return v
+	}
+	return strings.ToValidUTF8(v[:maxQuoted], "") + "…"
+}
+
+// quoted is v in quotes, cut to maxQuoted bytes with its length said.
+func quoted(v string) string {
+	if len(v) <= maxQuoted {
+		return fmt.Sprintf("%q", v)
+	}
+	cut := strings.ToValidUTF8(v[:maxQuoted], "")
+	return fmt.Sprintf("%q… (%d bytes)", cut, len(v))
+}
+
+// weightDeclaration records one license a weight header declares: an id
+// (or, for a long value, a license text) carveout identifies, or an
+// error: an unknown license is never allowed.
+func (s *scan) weightDeclaration(p string, d weights.Declaration, name, link string) {
+	ev := Evidence{Path: p, Source: SourceWeights}
+	ev.Detail = strings.TrimSpace(fmt.Sprintf("license=%s name=%s link=%s", cut(d.ID), cut(name), cut(link)))
+	if d.Key != "general.license" && d.Key != "license" {
+		ev.Detail += " key=" + d.Key
+	}
+	var found []licenses.Identification
+	if ident, ok := licenses.FromID(d.ID); ok {
+		found = append(found, ident)
+	} else if ident, ok := licenses.FromID(name); ok && name != "" {
+		found = append(found, ident)
+	} else if len(d.ID) > maxQuoted && strings.ContainsAny(d.ID, " \n") {
+		// A license text in the header: identified like a file.
+		for _, id := range licenses.Identify([]byte(d.ID)) {
+			if id.ID != string(licenses.Unknown) {
+				found = append(found, id)
+			}
+		}
+	}
+	if len(found) == 0 {
+		s.finding(rules.UnidentifiedWeightsLicense, fmt.Sprintf("%s: header %s declares license %s (name %s), which carveout does not know; treated as unknown, never as allowed", p, d.Key, quoted(d.ID), quoted(name)), ev)
+		return
+	}
+	for _, ident := range found {
+		ident.Kind = licenses.MatchMetadata
+		s.addIdentification(ident, ev)
+		if len(s.declared) > 0 && !declaresID(s.declared, ident.ID) {
+			s.licenseFinding(ident.ID, rules.WeightsLicenseMismatch, fmt.Sprintf("%s: header declares %s but the model card declares %s", p, ident.ID, strings.Join(idsOf(s.declared), ", ")), ev, Evidence{Path: s.cardPath, StartLine: s.card.Line("license"), EndLine: s.card.Line("license"), Source: SourceModelCard})
+		}
 	}
 }
 

@@ -160,6 +160,10 @@ type Declaration struct {
 	ID string
 }
 
+// IsLicenseKey reports whether a metadata key may hold a license
+// declaration (see isLicenseKey).
+func IsLicenseKey(k string) bool { return isLicenseKey(k) }
+
 // isLicenseKey reports whether a metadata key may hold a license
 // declaration: any key naming a license or licence, in any case, at any
 // depth ("license", "License", "general.license", "modelspec.license",
