@@ -506,6 +506,14 @@ func TestParse(t *testing.T) {
 				eq(t, "License", c.License, []string{"mit"})
 			},
 		},
+		{
+			name:  "100,000 license ids",
+			in:    "---\nlicense: [" + strings.Repeat("mit, ", 100000) + "mit]\n---\n",
+			rules: []string{RuleMalformed},
+			check: func(t *testing.T, c *Card) {
+				eq(t, "len(License)", len(c.License), MaxListItems)
+			},
+		},
 		// Merge keys as PyYAML (the Hub) reads them.
 		{
 			name: "license only through nested merges",

@@ -398,12 +398,14 @@ func (p *parser) fieldFrom(key string, line int, v *yaml.Node, off int, merged b
 	switch key {
 	case "license":
 		c.License, c.LicenseList = p.list(key, line, v, off, true)
+		c.License = p.capList(key, line, c.License)
 	case "license_name":
 		c.LicenseName = p.str(key, line, v, true)
 	case "license_link":
 		c.LicenseLink = p.str(key, line, v, true)
 	case "base_model":
 		vals, _ := p.list(key, line, v, off, true)
+		vals = p.capList(key, line, vals)
 		c.BaseModel = nil
 		for _, s := range vals {
 			c.BaseModel = append(c.BaseModel, NormalizeModelID(s))
@@ -484,6 +486,20 @@ func (p *parser) finish() {
 	}
 	c.ExtraGatedPromptLines = LineRange{Start: p.promptStart, End: end}
 	c.ExtraGatedPromptLine = p.promptStart
+}
+
+// MaxListItems bounds the license ids and base models read from a card:
+// real cards list a handful; the rest of a longer list is not read, and a
+// problem (an error: what was not read may apply) says so.
+const MaxListItems = 256
+
+// capList cuts vals to MaxListItems, saying so.
+func (p *parser) capList(key string, line int, vals []string) []string {
+	if len(vals) <= MaxListItems {
+		return vals
+	}
+	p.add(line, RuleMalformed, fmt.Sprintf("%s lists %d values; only the first %d were read, and the others (which may apply) were not", key, len(vals), MaxListItems))
+	return vals[:MaxListItems]
 }
 
 // list reads a string or a list of strings.

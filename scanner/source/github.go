@@ -51,6 +51,9 @@ type GitHubConfig struct {
 	Sleep func(time.Duration)
 	// UserAgent is sent with every request (default "carveout").
 	UserAgent string
+	// StallTimeout: a file download that sends fewer than MinBodyBytes in
+	// this long is cut (0: DefaultStallTimeout).
+	StallTimeout time.Duration
 }
 
 // ghClient wraps go-github; no go-github type leaves this file.
@@ -61,6 +64,7 @@ type ghClient struct {
 	base    *url.URL
 	offline bool
 	timeout time.Duration
+	stall   time.Duration
 	retry   retryPolicy
 }
 
@@ -87,7 +91,7 @@ func newGHClient(cfg GitHubConfig) (*ghClient, error) {
 	if gh.UserAgent == "" {
 		gh.UserAgent = defaultUserAgent
 	}
-	c := &ghClient{gh: gh, token: cfg.Token, secrets: cred.secrets(), base: bu, offline: cfg.Offline, timeout: cfg.Timeout,
+	c := &ghClient{gh: gh, token: cfg.Token, secrets: cred.secrets(), base: bu, offline: cfg.Offline, timeout: cfg.Timeout, stall: cfg.StallTimeout,
 		retry: newRetryPolicy(cfg.MaxRetries, cfg.MaxRetryWait, cfg.Sleep)}
 	if c.timeout <= 0 {
 		c.timeout = DefaultTimeout
@@ -427,7 +431,7 @@ func (g *GitHub) openRaw(ctx context.Context, p string, off, n int64) (io.ReadCl
 			return resp, err
 		}
 		hr := resp.Response
-		hr.Body = &cancelBody{Reader: hr.Body, body: hr.Body, cancel: cancel}
+		hr.Body = newWatchedBody(hr.Body, cancel, g.c.stall)
 		out, err = rangeResponse(hr, full, off, n, g.c.secrets)
 		return resp, err
 	})

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 )
@@ -24,7 +25,7 @@ const (
 	DefaultHubEndpoint   = "https://huggingface.co"
 	DefaultMaxRetries    = 4
 	DefaultTimeout       = 60 * time.Second
-	DefaultMaxRetryWait  = 2 * time.Minute
+	DefaultMaxRetryWait  = 30 * time.Second
 	defaultUserAgent     = "carveout"
 	maxJSONBytes         = 64 << 20
 	maxSkipIgnoredRange  = 1 << 20
@@ -182,16 +183,80 @@ func readJSONBody(body io.Reader) ([]byte, error) {
 	return b, nil
 }
 
-// cancelBody cancels a request context when its body is closed.
-type cancelBody struct {
-	io.Reader
-	body   io.Closer
+// Body speed limits: a body that sends fewer than MinBodyBytes in any
+// window of the stall timeout (DefaultStallTimeout unless configured) is
+// cut, so a stalled or dripping server costs seconds, not minutes.
+const (
+	DefaultStallTimeout = 10 * time.Second
+	MinBodyBytes        = 4 << 10
+)
+
+// ErrStalled is returned when a response body stalls or drips below the
+// minimum rate and is cut.
+var ErrStalled = errors.New("the server stalled or sent too slowly")
+
+// watchedBody cuts a body that sends fewer than MinBodyBytes in a window,
+// and cancels the request context when closed.
+type watchedBody struct {
+	body   io.ReadCloser
 	cancel context.CancelFunc
+	window time.Duration
+
+	mu      sync.Mutex
+	n       int64 // bytes in the current window
+	total   int64
+	done    bool
+	stalled bool
+	timer   *time.Timer
 }
 
-func (c *cancelBody) Close() error {
-	err := c.body.Close()
-	c.cancel()
+func newWatchedBody(body io.ReadCloser, cancel context.CancelFunc, window time.Duration) *watchedBody {
+	if window <= 0 {
+		window = DefaultStallTimeout
+	}
+	w := &watchedBody{body: body, cancel: cancel, window: window}
+	w.timer = time.AfterFunc(window, w.tick)
+	return w
+}
+
+func (w *watchedBody) tick() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.done {
+		return
+	}
+	if w.n < MinBodyBytes {
+		w.stalled = true
+		w.cancel()
+		return
+	}
+	w.n = 0
+	w.timer.Reset(w.window)
+}
+
+func (w *watchedBody) Read(p []byte) (int, error) {
+	n, err := w.body.Read(p)
+	w.mu.Lock()
+	w.n += int64(n)
+	w.total += int64(n)
+	if err == io.EOF {
+		w.done = true
+	}
+	stalled, total := w.stalled, w.total
+	w.mu.Unlock()
+	if stalled && err != nil && err != io.EOF {
+		err = fmt.Errorf("%w: fewer than %d bytes in %s after %d bytes; the download was cut", ErrStalled, MinBodyBytes, w.window, total)
+	}
+	return n, err
+}
+
+func (w *watchedBody) Close() error {
+	w.mu.Lock()
+	w.done = true
+	w.timer.Stop()
+	w.mu.Unlock()
+	err := w.body.Close()
+	w.cancel()
 	return err
 }
 
@@ -220,6 +285,7 @@ type httpDoer struct {
 	userAgent string
 	accept    string
 	timeout   time.Duration
+	stall     time.Duration
 	retry     retryPolicy
 	now       func() time.Time
 	// classify turns a 4xx answer (other than 416) into an error naming u.
@@ -274,7 +340,7 @@ func (d *httpDoer) get(ctx context.Context, u string, hdr http.Header) (*http.Re
 			cancel()
 			return nil, err
 		}
-		resp.Body = &cancelBody{Reader: resp.Body, body: resp.Body, cancel: cancel}
+		resp.Body = newWatchedBody(resp.Body, cancel, d.stall)
 		return resp, nil
 	}
 }
@@ -417,7 +483,11 @@ type bodyReader struct {
 
 func (b *bodyReader) Read(p []byte) (int, error) {
 	n, err := b.r.Read(p)
-	if err != nil && err != io.EOF {
+	switch {
+	case err == nil || err == io.EOF:
+	case errors.Is(err, ErrStalled):
+		err = redactf(b.secrets, "GET %s: reading response: %w", b.u, err)
+	default:
 		err = redactf(b.secrets, "GET %s: reading response: %s", b.u, transportError(err))
 	}
 	return n, err

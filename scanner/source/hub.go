@@ -50,6 +50,9 @@ type HubConfig struct {
 	Sleep func(time.Duration)
 	// UserAgent is sent with every request (default "carveout").
 	UserAgent string
+	// StallTimeout: a response body that sends fewer than MinBodyBytes in
+	// this long is cut (0: DefaultStallTimeout).
+	StallTimeout time.Duration
 	// MaxListEntries bounds the entries of a file listing, over all its
 	// pages (0: DefaultMaxListEntries); a longer listing is an error.
 	MaxListEntries int
@@ -89,6 +92,7 @@ func NewHubClient(cfg HubConfig) (*HubClient, error) {
 		secrets:   cred.secrets(),
 		userAgent: cfg.UserAgent,
 		timeout:   cfg.Timeout,
+		stall:     cfg.StallTimeout,
 		retry:     newRetryPolicy(cfg.MaxRetries, cfg.MaxRetryWait, cfg.Sleep),
 		now:       time.Now,
 		classify:  func(resp *http.Response, u string) error { return c.classify(resp, u, "", false) },

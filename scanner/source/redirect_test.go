@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/carveout/carveout/internal/fakes/fakegithub"
 	"github.com/carveout/carveout/internal/fakes/fakehub"
@@ -246,5 +247,62 @@ func TestHubListingAttacks(t *testing.T) {
 	}
 	if _, err := capped.List(ctx); err == nil || !strings.Contains(err.Error(), "more than 3 entries") {
 		t.Errorf("List past the entry cap: %v", err)
+	}
+}
+
+// TestSlowServers: a body dripping one byte at a time, or stalling, is cut
+// after the stall timeout, not after the request timeout; a Retry-After
+// beyond the cap on one wait fails at once.
+func TestSlowServers(t *testing.T) {
+	big := []byte(strings.Repeat("license text ", 1000))
+	srv := fakehub.New(fakehub.Repo{ID: "org/m", Files: map[string][]byte{"LICENSE": big, "README.md": big}})
+	defer srv.Close()
+	gh := fakegithub.New(fakegithub.Repo{Owner: "org", Name: "r", Files: map[string][]byte{"LICENSE": big}})
+	defer gh.Close()
+	ctx := context.Background()
+	const stall = 300 * time.Millisecond
+	cfg := hubConfig(srv, nil)
+	cfg.StallTimeout = stall
+	cfg.Timeout = time.Minute
+	src, err := source.NewHub(ctx, "org/m", "", cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gcfg := ghConfig(gh, nil)
+	gcfg.StallTimeout = stall
+	gcfg.Timeout = time.Minute
+	gsrc, err := source.NewGitHub(ctx, "org", "r", "", gcfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Inject("org/m", fakehub.KindResolve, "LICENSE", fakehub.Fault{Drip: 20 * time.Millisecond})
+	srv.Inject("org/m", fakehub.KindResolve, "README.md", fakehub.Fault{SlowBody: time.Minute})
+	gh.Inject("org/r", fakegithub.KindContents, fakegithub.Fault{Drip: 20 * time.Millisecond})
+	for _, tc := range []struct {
+		name string
+		read func() ([]byte, error)
+	}{
+		{"hub drip", func() ([]byte, error) { return src.ReadRange(ctx, "LICENSE", 0, int64(len(big))) }},
+		{"hub stall", func() ([]byte, error) { return src.ReadRange(ctx, "README.md", 0, int64(len(big))) }},
+		{"github drip", func() ([]byte, error) { return gsrc.ReadRange(ctx, "LICENSE", 0, int64(len(big))) }},
+	} {
+		start := time.Now()
+		_, err := tc.read()
+		el := time.Since(start)
+		if !errors.Is(err, source.ErrStalled) || !strings.Contains(err.Error(), "GET ") {
+			t.Errorf("%s: %v, want ErrStalled naming the URL", tc.name, err)
+		}
+		if el > 10*stall {
+			t.Errorf("%s: cut after %s, want about %s", tc.name, el, stall)
+		}
+	}
+
+	// Retry-After: 120 is beyond the cap on one wait: no 8-minute sleep.
+	var sleeps []time.Duration
+	rcfg := hubConfig(srv, &sleeps)
+	srv.Inject("org/m", fakehub.KindInfo, "", fakehub.Fault{Status: 429, RetryAfter: "120"})
+	_, err = source.NewHub(ctx, "org/m", "", rcfg)
+	if !errors.Is(err, source.ErrRateLimited) || len(sleeps) != 0 {
+		t.Errorf("Retry-After 120: %v after sleeping %v; want ErrRateLimited at once", err, sleeps)
 	}
 }
