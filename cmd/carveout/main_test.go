@@ -16,10 +16,10 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/carveout/carveout/internal/corpus"
+	"github.com/carveout/carveout/internal/fakes/fakegithub"
+	"github.com/carveout/carveout/internal/fakes/fakehub"
 	"github.com/carveout/carveout/internal/golden"
 	"github.com/carveout/carveout/scanner"
-	"github.com/carveout/carveout/scanner/source/fakegithub"
-	"github.com/carveout/carveout/scanner/source/fakehub"
 )
 
 func TestMain(m *testing.M) {
@@ -60,7 +60,7 @@ func TestScripts(t *testing.T) {
 			env.Setenv("HF_HOME", filepath.Join(env.WorkDir, ".hf"))
 			env.Setenv("HF_TOKEN", "")
 			gh := fakegithub.New(fakeGitHubRepos(models)...)
-			gh.Inject("acme/ratelimited", fakegithub.KindRepo, fakegithub.Fault{RateLimited: true, ResetIn: time.Hour})
+			gh.Inject("acme/ratelimited", fakegithub.KindRepo, fakegithub.RateLimited(time.Hour))
 			env.Defer(gh.Close)
 			env.Setenv("GITHUB_API_URL", strings.TrimSuffix(gh.APIURL(), "/"))
 			env.Setenv("GITHUB_TOKEN", "")
