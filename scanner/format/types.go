@@ -20,6 +20,7 @@ type (
 	Term     = scanner.Term
 	Evidence = scanner.Evidence
 	Finding  = scanner.Finding
+	Severity = scanner.Severity
 )
 
 // Severities of findings.
