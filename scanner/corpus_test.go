@@ -68,13 +68,13 @@ func TestCorpusModelCards(t *testing.T) {
 					}
 				}
 				if !bad {
-					t.Errorf("malformed card gave no malformed-model-card error: %v", rules(r))
+					t.Errorf("malformed card gave no malformed-model-card error: %v", findingRules(r))
 				}
 			}
 			// Nothing is compliant by default: a card that names no
 			// license gets a finding.
 			if len(want) == 0 {
-				if _, ok := rules(r)["no-license-declared"]; !ok {
+				if _, ok := findingRules(r)["no-license-declared"]; !ok {
 					t.Errorf("card without license: no no-license-declared finding")
 				}
 			}

@@ -9,6 +9,7 @@ import (
 	"github.com/carveout/carveout/licenses"
 	"github.com/carveout/carveout/licenses/profile"
 	"github.com/carveout/carveout/licenses/terms"
+	"github.com/carveout/carveout/scanner/rules"
 )
 
 // derivative checks a repository about to be published against the
@@ -16,12 +17,12 @@ import (
 // copy of the license and a reference to the acceptable-use policy.
 func (s *scan) derivative() {
 	if len(s.bases) == 0 {
-		s.finding("no-base-model", SeverityInfo, "no base model is named (card base_model, adapter or GGUF metadata): derivative checks against a base license were not made")
+		s.finding(rules.NoBaseModel, "no base model is named (card base_model, adapter or GGUF metadata): derivative checks against a base license were not made")
 		return
 	}
 	for _, l := range s.rep.Lineage {
 		if !l.Resolved && l.Depth == 1 {
-			s.finding("base-model-unresolved", SeverityWarning, fmt.Sprintf("base model %s: license not resolved (%s); its terms were not checked and are not assumed", l.Base, l.Note), Evidence{Path: s.cardPath, Source: SourceLineage, Detail: l.Base})
+			s.finding(rules.BaseModelUnresolved, fmt.Sprintf("base model %s: license not resolved (%s); its terms were not checked and are not assumed", l.Base, l.Note), Evidence{Path: s.cardPath, Source: SourceLineage, Detail: l.Base})
 		}
 	}
 	name := s.opts.DerivativeName
@@ -48,27 +49,27 @@ func (s *scan) derivative() {
 		if l, ok := s.lics[inh]; ok {
 			ts = ts[:0:0]
 			for _, t := range l.Terms {
-				ts = append(ts, t.Term)
+				ts = append(ts, termOf(t))
 			}
 		}
 		if hasKind(ts, terms.NamingRequirement) {
 			if name == "" {
-				s.licenseFinding(inh, "derivative-name-unknown", SeverityWarning, fmt.Sprintf("%s requires derivative names to start with %s, but no derivative name is known (set model_name in the card, derivative_name in the profile, or --derivative-name)", inh, prefixes(ts)), cardEv)
+				s.licenseFinding(inh, rules.DerivativeNameUnknown, fmt.Sprintf("%s requires derivative names to start with %s, but no derivative name is known (set model_name in the card, derivative_name in the profile, or --derivative-name)", inh, prefixes(ts)), cardEv)
 			} else if ok, reason := profile.CheckName(name, ts); !ok {
-				s.licenseFinding(inh, "derivative-name-prefix", SeverityError, fmt.Sprintf("derivative name %q (%s): %s", name, nameSrc, reason), cardEv)
+				s.licenseFinding(inh, rules.DerivativeNamePrefix, fmt.Sprintf("derivative name %q (%s): %s", name, nameSrc, reason), cardEv)
 			}
 		}
 		if hasKind(ts, terms.NoticeRequirement) {
 			if ok, reason := profile.CheckNotice(notices.String(), ts); !ok {
-				s.licenseFinding(inh, "derivative-notice-missing", SeverityError, fmt.Sprintf("%s requires a NOTICE file: %s", inh, reason))
+				s.licenseFinding(inh, rules.DerivativeNoticeMissing, fmt.Sprintf("%s requires a NOTICE file: %s", inh, reason))
 			}
 		}
 		if hasKind(ts, terms.CopyOfLicenseRequired) && !s.shipsCopyOf(inh) {
-			s.licenseFinding(inh, "derivative-license-copy-missing", SeverityError, fmt.Sprintf("%s requires a copy of the license to ship with the model, and no license file in the repository holds or names it", inh))
+			s.licenseFinding(inh, rules.DerivativeLicenseCopyMissing, fmt.Sprintf("%s requires a copy of the license to ship with the model, and no license file in the repository holds or names it", inh))
 		}
 		if hasKind(ts, terms.IncorporatedPolicy) {
 			if ok, reason := profile.CheckPolicyReference(policyText.String(), ts); !ok {
-				s.licenseFinding(inh, "derivative-policy-not-referenced", SeverityError, fmt.Sprintf("%s: %s", inh, reason), cardEv)
+				s.licenseFinding(inh, rules.DerivativePolicyNotReferenced, fmt.Sprintf("%s: %s", inh, reason), cardEv)
 			}
 		}
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/carveout/carveout/licenses"
 	"github.com/carveout/carveout/licenses/profile"
+	"github.com/carveout/carveout/scanner/rules"
 	"github.com/carveout/carveout/scanner/source"
 )
 
@@ -103,7 +104,7 @@ func (s *scan) lineage() {
 		if err != nil {
 			link.Note = "not resolved: " + err.Error()
 			if !errors.Is(err, ErrUnresolved) {
-				s.finding("lineage-error", SeverityWarning, fmt.Sprintf("base model %s: %v", it.base, err), it.ev)
+				s.finding(rules.LineageError, fmt.Sprintf("base model %s: %v", it.base, err), it.ev)
 			}
 			s.rep.Lineage = append(s.rep.Lineage, link)
 			continue
@@ -203,7 +204,7 @@ func (s *scan) checkInherited() {
 		if len(bad) < len(s.declared) {
 			continue // one declared license keeps the base's terms
 		}
-		s.licenseFinding(inh, "base-license-conflict", SeverityError,
+		s.licenseFinding(inh, rules.BaseLicenseConflict,
 			fmt.Sprintf("the model card declares %s, but base model %s is licensed under %s (%s): %s", strings.Join(idsOf(s.declared), ", "), strings.Join(s.basesWith(inh), ", "), inh, base.Category, bad[0]),
 			Evidence{Path: s.cardPath, StartLine: line, EndLine: line, Source: SourceModelCard})
 	}

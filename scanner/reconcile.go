@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/carveout/carveout/licenses"
+	"github.com/carveout/carveout/scanner/rules"
 )
 
 // restrictive reports whether a category carries carve-outs that make a
@@ -44,7 +45,7 @@ func (s *scan) reconcile() {
 		}
 	}
 	if s.kind() == "file" && len(s.lics) == 0 {
-		s.finding("no-license-found", SeverityError, fmt.Sprintf("%s: no license was identified in the file", s.src.Target()), Evidence{Path: s.src.Target(), Source: SourceLicenseFile})
+		s.finding(rules.NoLicenseFound, fmt.Sprintf("%s: no license was identified in the file", s.src.Target()), Evidence{Path: s.src.Target(), Source: SourceLicenseFile})
 	}
 	s.checkReferences()
 
@@ -77,14 +78,14 @@ func (s *scan) reconcile() {
 		if p != "" {
 			ev = append(ev, Evidence{Path: p, Source: SourceModelCard})
 		}
-		s.finding("no-license-declared", sev, msg, ev...)
+		s.findingSev(rules.NoLicenseDeclared, sev, msg, ev...)
 	}
 	if len(s.licenseFiles) == 0 && s.kind() != "file" && !s.unreadableLicense {
 		msg := "no license file (LICENSE, NOTICE, USE_POLICY...) in the repository"
 		if len(s.declared) > 0 {
 			msg += fmt.Sprintf("; the declared license (%s) cannot be checked against its text, and licenses that require a copy to ship with the model are not met", strings.Join(idsOf(s.declared), ", "))
 		}
-		s.finding("no-license-file", SeverityWarning, msg)
+		s.finding(rules.NoLicenseFile, msg)
 	}
 
 	if len(s.declared) == 0 || len(textIDs) == 0 {
@@ -126,7 +127,7 @@ func (s *scan) reconcile() {
 	if len(missing) == 1 {
 		lic = missing[0]
 	}
-	s.licenseFinding(lic, "declared-license-mismatch", SeverityError,
+	s.licenseFinding(lic, rules.DeclaredLicenseMismatch,
 		fmt.Sprintf("the model card declares %s but the license texts say %s", strings.Join(idsOf(s.declared), ", "), strings.Join(parts, ", ")), ev...)
 }
 
@@ -208,7 +209,7 @@ func (s *scan) checkReferences() {
 		if len(ev) == 0 {
 			continue
 		}
-		s.licenseFinding(id, "referenced-license-mismatch", SeverityWarning,
+		s.licenseFinding(id, rules.ReferencedLicenseMismatch,
 			fmt.Sprintf("the model card declares %s but its text names %s (%s) at %s; check which license applies", strings.Join(idsOf(s.declared), ", "), id, l.Category, ev[0].Place()), ev...)
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/carveout/carveout/licenses"
 	"github.com/carveout/carveout/licenses/terms"
 	"github.com/carveout/carveout/scanner/card"
+	"github.com/carveout/carveout/scanner/rules"
 	"github.com/carveout/carveout/scanner/source"
 )
 
@@ -67,7 +68,7 @@ func Scan(ctx context.Context, src source.Source, opts Options) (*Report, error)
 
 	md, err := src.Metadata(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("%w %s: %v", ErrTarget, src.Target(), err)
+		return nil, fmt.Errorf("%w %s: %w", ErrTarget, src.Target(), err)
 	}
 	if md == nil {
 		md = &source.Metadata{}
@@ -75,10 +76,10 @@ func Scan(ctx context.Context, src source.Source, opts Options) (*Report, error)
 	s.md = md
 	files, problems, err := source.ListAll(ctx, src)
 	if err != nil {
-		return nil, fmt.Errorf("%w %s: %v", ErrTarget, src.Target(), err)
+		return nil, fmt.Errorf("%w %s: %w", ErrTarget, src.Target(), err)
 	}
 	for _, p := range problems {
-		s.finding("unreadable-file", SeverityError, fmt.Sprintf("%s: %s; it was not scanned", p.Path, p.Message), Evidence{Path: p.Path, Source: SourceLicenseFile})
+		s.finding(rules.UnreadableFile, fmt.Sprintf("%s: %s; it was not scanned", p.Path, p.Message), Evidence{Path: p.Path, Source: SourceLicenseFile})
 		if kind, _ := classify(p.Path); kind == KindLicense {
 			s.unreadableLicense = true
 		}
@@ -88,7 +89,7 @@ func Scan(ctx context.Context, src source.Source, opts Options) (*Report, error)
 
 	s.readCard()
 	if s.fatal != nil {
-		return nil, fmt.Errorf("%w %s: %v", ErrTarget, src.Target(), s.fatal)
+		return nil, fmt.Errorf("%w %s: %w", ErrTarget, src.Target(), s.fatal)
 	}
 	s.readFiles()
 	s.readWeights()
@@ -141,12 +142,24 @@ type baseRef struct {
 	ev           Evidence
 }
 
-func (s *scan) finding(rule string, sev Severity, msg string, ev ...Evidence) {
-	s.licenseFinding("", rule, sev, msg, ev...)
+// finding records a finding of a registered rule at its default severity.
+func (s *scan) finding(rule, msg string, ev ...Evidence) {
+	s.licenseFinding("", rule, msg, ev...)
+}
+
+// findingSev records a finding at a severity other than the rule's
+// default (the rules whose registry entry says the severity varies).
+func (s *scan) findingSev(rule string, sev Severity, msg string, ev ...Evidence) {
+	s.licenseFindingSev("", rule, sev, msg, ev...)
 }
 
 // licenseFinding records a finding about one license.
-func (s *scan) licenseFinding(license, rule string, sev Severity, msg string, ev ...Evidence) {
+func (s *scan) licenseFinding(license, rule, msg string, ev ...Evidence) {
+	s.licenseFindingSev(license, rule, rules.Get(rule).Severity, msg, ev...)
+}
+
+func (s *scan) licenseFindingSev(license, rule string, sev Severity, msg string, ev ...Evidence) {
+	rules.Get(rule) // unregistered rules panic in tests
 	if ev == nil {
 		ev = []Evidence{}
 	}
@@ -162,18 +175,18 @@ func (s *scan) readText(p string, size int64) ([]byte, bool) {
 		s.fatal = err
 	}
 	if err != nil {
-		s.finding("unreadable-file", SeverityError, fmt.Sprintf("%s: %v; its license content was not read", p, err), Evidence{Path: p, Source: SourceLicenseFile})
+		s.finding(rules.UnreadableFile, fmt.Sprintf("%s: %v; its license content was not read", p, err), Evidence{Path: p, Source: SourceLicenseFile})
 		return nil, false
 	}
 	defer rc.Close()
 	b, err := io.ReadAll(io.LimitReader(rc, limit+1))
 	if err != nil {
-		s.finding("unreadable-file", SeverityError, fmt.Sprintf("%s: %v; its license content was not read", p, err), Evidence{Path: p, Source: SourceLicenseFile})
+		s.finding(rules.UnreadableFile, fmt.Sprintf("%s: %v; its license content was not read", p, err), Evidence{Path: p, Source: SourceLicenseFile})
 		return nil, false
 	}
 	if int64(len(b)) > limit {
 		b = b[:limit]
-		s.finding("file-truncated", SeverityError, fmt.Sprintf("%s: larger than %d bytes; only the first %d bytes were read, and terms past them are not known (raise --max-file-size)", p, limit, limit), Evidence{Path: p, Source: SourceLicenseFile})
+		s.finding(rules.FileTruncated, fmt.Sprintf("%s: larger than %d bytes; only the first %d bytes were read, and terms past them are not known (raise --max-file-size)", p, limit, limit), Evidence{Path: p, Source: SourceLicenseFile})
 	}
 	s.recordFile(p, size, KindLicense, "", int64(len(b)), nil)
 	return b, true
@@ -230,7 +243,7 @@ func (s *scan) addIdentification(id licenses.Identification, ev Evidence) {
 	l.Evidence = append(l.Evidence, ev)
 	if matchRank(string(id.Kind)) >= matchRank(l.Match.Kind) {
 		for _, t := range id.Terms {
-			rt := Term{Term: t, Evidence: []Evidence{}}
+			rt := reportTerm(t, nil)
 			for _, e := range t.Evidence {
 				rt.Evidence = append(rt.Evidence, Evidence{Path: ev.Path, StartLine: offset(e.Start, ev), EndLine: offset(e.End, ev), Source: ev.Source})
 			}
@@ -239,7 +252,6 @@ func (s *scan) addIdentification(id licenses.Identification, ev Evidence) {
 				// here: the place it was declared is the evidence.
 				rt.Evidence = append(rt.Evidence, ev)
 			}
-			rt.Term.Evidence = nil
 			s.mergeTerm(l, rt)
 		}
 	}
@@ -443,7 +455,7 @@ func dedupEvidence(es []Evidence) []Evidence {
 }
 
 func termLess(a, b Term) bool {
-	ra, rb := kindRank(a.Kind), kindRank(b.Kind)
+	ra, rb := kindRank(terms.Kind(a.Kind)), kindRank(terms.Kind(b.Kind))
 	if ra != rb {
 		return ra < rb
 	}
@@ -521,7 +533,7 @@ func (s *scan) incorporate() {
 			ident.Kind = licenses.MatchReference
 			ev := Evidence{Source: l.Evidence[0].Source, Path: l.Evidence[0].Path, StartLine: l.Evidence[0].StartLine, EndLine: l.Evidence[0].EndLine, Detail: "incorporated by reference in " + id}
 			for _, t := range l.Terms {
-				if t.Kind == terms.IncorporatedPolicy && len(t.Evidence) > 0 {
+				if terms.Kind(t.Kind) == terms.IncorporatedPolicy && len(t.Evidence) > 0 {
 					ev = t.Evidence[0]
 					ev.Detail = "incorporated by reference in " + id
 					break

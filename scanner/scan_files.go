@@ -14,6 +14,7 @@ import (
 	"github.com/carveout/carveout/licenses"
 	"github.com/carveout/carveout/licenses/terms"
 	"github.com/carveout/carveout/scanner/card"
+	"github.com/carveout/carveout/scanner/rules"
 )
 
 // pickCard chooses the model card: the shallowest README.md (or
@@ -54,12 +55,7 @@ func (s *scan) readCard() {
 		if rule == "" {
 			rule = card.RuleMalformed
 		}
-		sev := SeverityError
-		switch rule {
-		case card.RuleNoFrontMatter, card.RuleDuplicateFrontMatter, card.RuleMisplacedFrontMatter, card.RuleNotUTF8, card.RuleEmpty, card.RuleDuplicateKey:
-			sev = SeverityWarning
-		}
-		s.finding(rule, sev, fmt.Sprintf("%s:%d: %s", p, pr.Line, pr.Message), Evidence{Path: p, StartLine: pr.Line, EndLine: pr.Line, Source: SourceModelCard})
+		s.finding(rule, fmt.Sprintf("%s:%d: %s", p, pr.Line, pr.Message), Evidence{Path: p, StartLine: pr.Line, EndLine: pr.Line, Source: SourceModelCard})
 	}
 	if c == nil {
 		return
@@ -86,13 +82,13 @@ func (s *scan) readCard() {
 			s.unresolved = append(s.unresolved, ev)
 			if strings.EqualFold(v, "other") {
 				if c.LicenseName == "" {
-					s.finding("unidentified-declared-license", SeverityWarning, fmt.Sprintf("%s:%d: the card declares license \"other\" without a license_name; the license must be identified from its text", p, licLine), ev)
+					s.finding(rules.UnidentifiedDeclared, fmt.Sprintf("%s:%d: the card declares license \"other\" without a license_name; the license must be identified from its text", p, licLine), ev)
 				} else {
 					nl := c.Line("license_name")
-					s.finding("unidentified-declared-license", SeverityWarning, fmt.Sprintf("%s:%d: license_name %q is not a license carveout knows; the license must be identified from its text", p, nl, c.LicenseName), Evidence{Path: p, StartLine: nl, EndLine: nl, Source: SourceModelCard})
+					s.finding(rules.UnidentifiedDeclared, fmt.Sprintf("%s:%d: license_name %q is not a license carveout knows; the license must be identified from its text", p, nl, c.LicenseName), Evidence{Path: p, StartLine: nl, EndLine: nl, Source: SourceModelCard})
 				}
 			} else {
-				s.finding("unidentified-declared-license", SeverityWarning, fmt.Sprintf("%s:%d: license id %q is not a Hugging Face or SPDX license id carveout knows", p, licLine, v), ev)
+				s.finding(rules.UnidentifiedDeclared, fmt.Sprintf("%s:%d: license id %q is not a Hugging Face or SPDX license id carveout knows", p, licLine, v), ev)
 			}
 			continue
 		}
@@ -118,7 +114,7 @@ func (s *scan) readCard() {
 	}
 	if c.ExtraGatedEUDisallowed {
 		l := c.Line("extra_gated_eu_disallowed")
-		s.finding("gated-eu-disallowed", SeverityWarning, fmt.Sprintf("%s:%d: extra_gated_eu_disallowed is set: the Hub refuses access to this model from the European Union", p, l), Evidence{Path: p, StartLine: l, EndLine: l, Source: SourceModelCard})
+		s.finding(rules.GatedEUDisallowed, fmt.Sprintf("%s:%d: extra_gated_eu_disallowed is set: the Hub refuses access to this model from the European Union", p, l), Evidence{Path: p, StartLine: l, EndLine: l, Source: SourceModelCard})
 	}
 	// Full license texts pasted into the gated prompt are identified like
 	// files; short prompts only count where they reference a license.
@@ -194,7 +190,7 @@ func (s *scan) checkLicenseLink(cardPath string, c *card.Card) {
 		}
 	}
 	l := c.Line("license_link")
-	s.finding("license-link-missing", SeverityError, fmt.Sprintf("%s:%d: license_link points at %q, which is not in the repository; the license terms it names were not read", cardPath, l, link), Evidence{Path: cardPath, StartLine: l, EndLine: l, Source: SourceModelCard})
+	s.finding(rules.LicenseLinkMissing, fmt.Sprintf("%s:%d: license_link points at %q, which is not in the repository; the license terms it names were not read", cardPath, l, link), Evidence{Path: cardPath, StartLine: l, EndLine: l, Source: SourceModelCard})
 }
 
 // readFiles identifies every license-bearing file and reads configs.
@@ -234,17 +230,17 @@ func (s *scan) readLicenseFile(p string, size int64) {
 	s.licenseFiles = append(s.licenseFiles, p)
 	s.texts[p] = string(data)
 	if card.IsLFSPointer(data) {
-		s.finding("lfs-pointer", SeverityError, fmt.Sprintf("%s: the file is a Git LFS pointer, not the license text; its terms were not read", p), Evidence{Path: p, StartLine: 1, EndLine: 3, Source: SourceLicenseFile})
+		s.finding(rules.LFSPointer, fmt.Sprintf("%s: the file is a Git LFS pointer, not the license text; its terms were not read", p), Evidence{Path: p, StartLine: 1, EndLine: 3, Source: SourceLicenseFile})
 		return
 	}
 	data = decodeUTF16(data)
 	if !hasWords(data) {
-		s.finding("empty-license-file", SeverityError, fmt.Sprintf("%s: the file holds no text (empty, blank or binary); no license terms were read from it", p), Evidence{Path: p, Source: SourceLicenseFile})
+		s.finding(rules.EmptyLicenseFile, fmt.Sprintf("%s: the file holds no text (empty, blank or binary); no license terms were read from it", p), Evidence{Path: p, Source: SourceLicenseFile})
 		return
 	}
 	ids := licenses.Identify(data)
 	if len(ids) == 0 {
-		s.finding("unknown-license-text", SeverityError, fmt.Sprintf("%s: no license text could be read from the file; treated as unknown (never as allowed)", p), Evidence{Path: p, Source: SourceLicenseFile})
+		s.finding(rules.UnknownLicenseText, fmt.Sprintf("%s: no license text could be read from the file; treated as unknown (never as allowed)", p), Evidence{Path: p, Source: SourceLicenseFile})
 		s.addIdentification(licenses.Identification{ID: string(licenses.Unknown), Name: "Unknown license", Category: licenses.Unknown, Kind: licenses.MatchText, Lines: terms.Lines{Start: 1, End: 1}}, Evidence{Path: p, StartLine: 1, Source: SourceLicenseFile})
 		return
 	}
@@ -278,7 +274,7 @@ func (s *scan) readLicenseFile(p string, size int64) {
 			if kinds != "" {
 				msg += "; terms read from it: " + kinds
 			}
-			s.licenseFinding(string(licenses.Unknown), "unknown-license-text", SeverityError, msg, Evidence{Path: p, StartLine: id.Lines.Start, EndLine: id.Lines.End, Source: SourceLicenseFile})
+			s.licenseFinding(string(licenses.Unknown), rules.UnknownLicenseText, msg, Evidence{Path: p, StartLine: id.Lines.Start, EndLine: id.Lines.End, Source: SourceLicenseFile})
 		case id.Modified:
 			var ch []string
 			for _, c := range id.Changed {
@@ -292,7 +288,7 @@ func (s *scan) readLicenseFile(p string, size int64) {
 			if len(ch) > 0 {
 				msg += "; lines not in the reference: " + strings.Join(ch, ", ")
 			}
-			s.licenseFinding(id.ID, "modified-license-text", SeverityWarning, msg, Evidence{Path: p, StartLine: id.Lines.Start, EndLine: id.Lines.End, Source: SourceLicenseFile})
+			s.licenseFinding(id.ID, rules.ModifiedLicenseText, msg, Evidence{Path: p, StartLine: id.Lines.Start, EndLine: id.Lines.End, Source: SourceLicenseFile})
 		}
 	}
 }
@@ -318,7 +314,7 @@ func (s *scan) readConfig(p string, size int64) {
 	}
 	cfg, probs := card.ParseConfig(p, data)
 	for _, pr := range probs {
-		s.finding("malformed-config", SeverityWarning, fmt.Sprintf("%s:%d: %s", p, pr.Line, pr.Message), Evidence{Path: p, StartLine: pr.Line, EndLine: pr.Line, Source: SourceConfig})
+		s.finding(rules.MalformedConfig, fmt.Sprintf("%s:%d: %s", p, pr.Line, pr.Message), Evidence{Path: p, StartLine: pr.Line, EndLine: pr.Line, Source: SourceConfig})
 	}
 	if cfg == nil {
 		return

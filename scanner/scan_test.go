@@ -4,17 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/carveout/carveout/internal/golden"
 	"github.com/carveout/carveout/scanner/source"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 // TestGoldenReports scans every bundled example repository and compares
 // the JSON report with testdata/golden/NAME.json (go test -update rewrites).
@@ -41,20 +38,7 @@ func TestGoldenReports(t *testing.T) {
 			if err := enc.Encode(r); err != nil {
 				t.Fatal(err)
 			}
-			golden := filepath.Join("testdata", "golden", name+".json")
-			if *update {
-				if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test ./scanner -update to create it)", err)
-			}
-			if !bytes.Equal(buf.Bytes(), want) {
-				t.Errorf("report of %s differs from %s (run go test ./scanner -update and review the diff):\n%s", dir, golden, firstDiff(string(want), buf.String()))
-			}
+			golden.Check(t, filepath.Join("testdata", "golden", name+".json"), buf.Bytes())
 		})
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/carveout/carveout/licenses"
+	"github.com/carveout/carveout/scanner/rules"
 	"github.com/carveout/carveout/scanner/weights"
 )
 
@@ -38,7 +39,7 @@ func (s *scan) readWeights() {
 			if h == nil || len(h.Metadata) == 0 {
 				msg = fmt.Sprintf("%s: %v; license metadata in its header was not read", p, err)
 			}
-			s.finding("malformed-weights-header", SeverityError, msg, Evidence{Path: p, Source: SourceWeights})
+			s.finding(rules.MalformedWeightsHeader, msg, Evidence{Path: p, Source: SourceWeights})
 			if h == nil {
 				continue
 			}
@@ -100,12 +101,12 @@ func (s *scan) weightLicense(p string, h *weights.Header) {
 			ident, ok = licenses.FromID(name)
 		}
 		if !ok {
-			s.finding("unidentified-weights-license", SeverityWarning, fmt.Sprintf("%s: header declares license %q (name %q), which carveout does not know", p, id, name), ev)
+			s.finding(rules.UnidentifiedWeightsLicense, fmt.Sprintf("%s: header declares license %q (name %q), which carveout does not know", p, id, name), ev)
 		} else {
 			ident.Kind = licenses.MatchMetadata
 			s.addIdentification(ident, ev)
 			if len(s.declared) > 0 && !declaresID(s.declared, ident.ID) {
-				s.licenseFinding(ident.ID, "weights-license-mismatch", SeverityError, fmt.Sprintf("%s: header declares %s but the model card declares %s", p, ident.ID, strings.Join(idsOf(s.declared), ", ")), ev, Evidence{Path: s.cardPath, StartLine: s.card.Line("license"), EndLine: s.card.Line("license"), Source: SourceModelCard})
+				s.licenseFinding(ident.ID, rules.WeightsLicenseMismatch, fmt.Sprintf("%s: header declares %s but the model card declares %s", p, ident.ID, strings.Join(idsOf(s.declared), ", ")), ev, Evidence{Path: s.cardPath, StartLine: s.card.Line("license"), EndLine: s.card.Line("license"), Source: SourceModelCard})
 			}
 		}
 	}
@@ -169,7 +170,7 @@ func (s *scan) serviceMetadata() {
 			continue
 		}
 		if _, ok := s.lics[gh]; !ok {
-			s.finding("service-license-differs", SeverityInfo, fmt.Sprintf("GitHub reports the repository license as %s; carveout identified %s", gh, strings.Join(ours, ", ")), Evidence{Path: md.LicensePath, Source: SourceGitHub})
+			s.finding(rules.ServiceLicenseDiffers, fmt.Sprintf("GitHub reports the repository license as %s; carveout identified %s", gh, strings.Join(ours, ", ")), Evidence{Path: md.LicensePath, Source: SourceGitHub})
 		}
 	}
 }

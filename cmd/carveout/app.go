@@ -54,9 +54,19 @@ func (a *App) warnf(format string, args ...any) {
 var userinfoRE = regexp.MustCompile(`(://)[^/@\s:]+:[^/@\s]+@`)
 
 // sanitize makes a message safe to print: passwords in URLs are masked and
-// control characters (from hostile file names) are escaped.
+// control characters (from hostile file names) are escaped. A multi-line
+// message (a list of errors) stays a list of lines, each continuation
+// indented so no line of it can pass for a message of its own.
 func sanitize(s string) string {
 	s = userinfoRE.ReplaceAllString(s, "${1}***@")
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	for i, l := range lines {
+		lines[i] = escapeControls(strings.TrimRight(l, "\r"))
+	}
+	return strings.Join(lines, "\n  ")
+}
+
+func escapeControls(s string) string {
 	if strings.IndexFunc(s, func(r rune) bool { return unicode.IsControl(r) && r != '\t' }) < 0 {
 		return s
 	}
@@ -93,6 +103,7 @@ citations, and says which terms bite a given organization.
 		newScanCmd(app),
 		newCheckCmd(app),
 		newLicensesCmd(app),
+		newRulesCmd(app),
 		newExplainCmd(app),
 		newProfileCmd(app),
 		newVersionCmd(app),
@@ -100,6 +111,7 @@ citations, and says which terms bite a given organization.
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return usageErr(err)
 	})
+	usageArgs(root)
 	return root
 }
 

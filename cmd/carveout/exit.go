@@ -4,7 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
+
+	"github.com/spf13/cobra"
 
 	"github.com/carveout/carveout/scanner"
 )
@@ -51,12 +52,32 @@ func exitCode(err error) int {
 	case errors.Is(err, scanner.ErrTarget), errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return exitOperational
 	}
-	// cobra reports unknown commands and bad arguments as plain errors.
-	msg := err.Error()
-	for _, p := range []string{"unknown command", "unknown flag", "unknown shorthand", "accepts ", "requires at least", "invalid argument", "flag needs an argument"} {
-		if strings.Contains(msg, p) {
-			return exitUsage
+	return exitOperational
+}
+
+// usageArgs makes the argument validators of cmd and its subcommands
+// return usage errors, so the exit code is decided from the error's type
+// and never from cobra's message text.
+func usageArgs(cmd *cobra.Command) {
+	if cmd.HasSubCommands() && !cmd.Runnable() {
+		// A group command (carveout, carveout profile): an unknown
+		// subcommand is a usage error, no subcommand shows the help.
+		cmd.Args = func(c *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return usagef("unknown command %q for %q", args[0], c.CommandPath())
+			}
+			return nil
+		}
+		cmd.RunE = func(c *cobra.Command, args []string) error { return c.Help() }
+	} else if v := cmd.Args; v != nil {
+		cmd.Args = func(c *cobra.Command, args []string) error {
+			if err := v(c, args); err != nil {
+				return usageErr(err)
+			}
+			return nil
 		}
 	}
-	return exitOperational
+	for _, c := range cmd.Commands() {
+		usageArgs(c)
+	}
 }

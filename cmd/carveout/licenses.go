@@ -9,7 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/carveout/carveout/licenses"
-	"github.com/carveout/carveout/scanner/format"
+	"github.com/carveout/carveout/licenses/terms"
 )
 
 type licensesOptions struct {
@@ -161,7 +161,7 @@ func runExplain(app *App, id string, asJSON bool) error {
 		fmt.Fprintln(w, "\nterms:")
 		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		for _, t := range l.Terms {
-			fmt.Fprintf(tw, "  %s\t%s\n", t.Kind, format.Describe(t))
+			fmt.Fprintf(tw, "  %s\t%s\n", t.Kind, terms.Describe(t))
 			if t.Text != "" {
 				fmt.Fprintf(tw, "  \t  %s\n", t.Text)
 			}

@@ -1,7 +1,7 @@
 package main
 
 import (
-	"flag"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -12,11 +12,11 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/carveout/carveout/internal/golden"
+	"github.com/carveout/carveout/scanner"
 	"github.com/carveout/carveout/scanner/source/fakegithub"
 	"github.com/carveout/carveout/scanner/source/fakehub"
 )
-
-var update = flag.Bool("update", false, "rewrite testscript files and golden files with the actual output")
 
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
@@ -40,7 +40,7 @@ func TestScripts(t *testing.T) {
 	}
 	testscript.Run(t, testscript.Params{
 		Dir:                 "../../testdata/script",
-		UpdateScripts:       *update,
+		UpdateScripts:       *golden.Update,
 		RequireExplicitExec: true,
 		Setup: func(env *testscript.Env) error {
 			repos, err := fakeHubRepos(models)
@@ -168,7 +168,10 @@ func TestExitCodeTable(t *testing.T) {
 		{nil, exitOK},
 		{errPolicyFailed, exitFail},
 		{usagef("bad flag"), exitUsage},
-		{fmt.Errorf("unknown command %q for %q", "x", "carveout"), exitUsage},
+		{fmt.Errorf("wrapped: %w", usagef("unknown command %q", "x")), exitUsage},
+		{fmt.Errorf("%w x: %w", scanner.ErrTarget, errors.New("404")), exitOperational},
+		// Decided by type, never by message text.
+		{fmt.Errorf("unknown command %q for %q", "x", "carveout"), exitOperational},
 		{fmt.Errorf("some I/O failure"), exitOperational},
 	} {
 		if got := exitCode(tc.err); got != tc.want {
@@ -232,5 +235,13 @@ func fakeGitHubRepos(models string) []fakegithub.Repo {
 		{Owner: "acme", Name: "superchat", Files: read("llama-finetune-mislabelled"), LicenseSPDX: "MIT", LicensePath: "LICENSE.txt"},
 		{Owner: "acme", Name: "tiny", Files: read("apache-model"), LicenseSPDX: "Apache-2.0", LicensePath: "LICENSE"},
 		{Owner: "acme", Name: "ratelimited", Files: read("apache-model")},
+	}
+}
+
+func TestSanitizeMultiLine(t *testing.T) {
+	got := sanitize("2 errors:\nprofile.yaml:3: unknown key \"x\"\nhttp://u:secret@h/\x1b[2J\n")
+	want := "2 errors:\n  profile.yaml:3: unknown key \"x\"\n  http://***@h/\\x1b[2J"
+	if got != want {
+		t.Errorf("sanitize = %q, want %q", got, want)
 	}
 }

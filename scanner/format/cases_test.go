@@ -2,7 +2,6 @@ package format
 
 import (
 	"bytes"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,8 +11,10 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
+	"github.com/carveout/carveout/internal/golden"
 	"github.com/carveout/carveout/licenses/profile"
 	"github.com/carveout/carveout/scanner"
+	"github.com/carveout/carveout/scanner/report"
 )
 
 // A case is a report the encoders are tested on: a bundled model, with an
@@ -37,7 +38,7 @@ var encCases = []encCase{
 
 func caseReport(t *testing.T, c encCase) *Report {
 	t.Helper()
-	r := report(t, c.model)
+	r := scanReport(t, c.model)
 	e := scanner.Evaluation{FailOn: scanner.SeverityError, Now: time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)}
 	var err error
 	if c.profile != "" {
@@ -62,7 +63,7 @@ func caseReport(t *testing.T, c encCase) *Report {
 	scanner.Evaluate(r, e)
 	if c.hub != "" {
 		r.Target = "hf:" + c.hub
-		r.Source = scanner.SourceInfo{Kind: "hf", ID: c.hub, Revision: strings.Repeat("ab12", 10), URL: "https://huggingface.co/" + c.hub}
+		r.Source = report.SourceInfo{Kind: "hf", ID: c.hub, Revision: strings.Repeat("ab12", 10), URL: "https://huggingface.co/" + c.hub}
 	}
 	return r
 }
@@ -81,43 +82,8 @@ var testOptions = Options{Version: "test"}
 // checkGolden compares got with testdata/golden/NAME (-update rewrites).
 func checkGolden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", "golden", name)
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (go test ./scanner/format -update creates it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("output differs from %s; run go test ./scanner/format -update and review the diff:\n%s", path, firstDiff(string(want), string(got)))
-	}
+	golden.Check(t, filepath.Join("testdata", "golden", name), got)
 }
-
-func firstDiff(a, b string) string {
-	al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
-	for i := 0; i < len(al) || i < len(bl); i++ {
-		var x, y string
-		if i < len(al) {
-			x = al[i]
-		}
-		if i < len(bl) {
-			y = bl[i]
-		}
-		if x != y {
-			return "line " + itoa(i+1) + ":\n  want: " + x + "\n  got:  " + y
-		}
-	}
-	return ""
-}
-
-func itoa(i int) string { b, _ := json.Marshal(i); return string(b) }
 
 // The official schemas are in ../shared/schemas (a sibling of the
 // project), with their provenance.

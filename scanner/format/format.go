@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/carveout/carveout/scanner"
+	"github.com/carveout/carveout/scanner/report"
 )
 
 // Options shape the output of encoders that print for people.
@@ -36,7 +36,7 @@ type Options struct {
 // Encoder writes reports in one format.
 type Encoder interface {
 	// Encode writes one report.
-	Encode(w io.Writer, r *scanner.Report, o Options) error
+	Encode(w io.Writer, r *report.Report, o Options) error
 }
 
 // Encoders lists every output format by name.
@@ -69,7 +69,7 @@ func Lookup(name string) (Encoder, error) {
 type JSON struct{}
 
 // Encode implements Encoder.
-func (JSON) Encode(w io.Writer, r *scanner.Report, _ Options) error {
+func (JSON) Encode(w io.Writer, r *report.Report, _ Options) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
@@ -81,7 +81,7 @@ func (JSON) Encode(w io.Writer, r *scanner.Report, _ Options) error {
 type JSONLines struct{}
 
 // Encode implements Encoder.
-func (JSONLines) Encode(w io.Writer, r *scanner.Report, _ Options) error {
+func (JSONLines) Encode(w io.Writer, r *report.Report, _ Options) error {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	return enc.Encode(r)

@@ -1,6 +1,7 @@
 package format
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"strings"
@@ -223,7 +224,7 @@ func markdownReport(b *strings.Builder, r *Report, o Options, several bool) {
 				} else if t.Reason != "" {
 					v += ": " + t.Reason
 				}
-				fmt.Fprintf(b, "| `%s` | %s | %s | %s | %s |\n", mdCode(l.ID), mdText(string(t.Kind)), mdText(describe(t)), mdText(v), where(t.Evidence))
+				fmt.Fprintf(b, "| `%s` | %s | %s | %s | %s |\n", mdCode(l.ID), mdText(string(t.Kind)), mdText(t.Description), mdText(v), where(t.Evidence))
 			}
 		}
 		b.WriteString("\n</details>\n\n")
@@ -235,7 +236,7 @@ func markdownReport(b *strings.Builder, r *Report, o Options, several bool) {
 			if !l.Resolved {
 				lic = "license not established"
 			}
-			fmt.Fprintf(b, "%s- %s %s → %s (%s; %s)\n", strings.Repeat("  ", max(l.Depth-1, 0)), mdText(l.Base), mdText(orDefault(l.Relation, "base")), mdText(lic), mdText(l.Source), mdText(l.Model))
+			fmt.Fprintf(b, "%s- %s %s → %s (%s; %s)\n", strings.Repeat("  ", max(l.Depth-1, 0)), mdText(l.Base), mdText(cmp.Or(l.Relation, "base")), mdText(lic), mdText(l.Source), mdText(l.Model))
 		}
 		b.WriteString("\n</details>\n")
 	}

@@ -1,6 +1,8 @@
 package format
 
-// ruleInfo is a finding rule as the encoders show it.
+import "github.com/carveout/carveout/scanner/rules"
+
+// ruleInfo is a finding or policy rule as the encoders show it.
 type ruleInfo struct {
 	ID       string
 	Severity string
@@ -9,8 +11,11 @@ type ruleInfo struct {
 	Anchor   string // README anchor of the rule's help
 }
 
-// registryRules lists the finding rules of the registry.
-//
-// TODO(encoders): the registry (scanner/rules) is not on main yet; until
-// it is, SARIF lists the rules the reports name, titled by their id.
-func registryRules() []ruleInfo { return nil }
+// registryRules lists the rules of the registry, in its order.
+func registryRules() []ruleInfo {
+	var out []ruleInfo
+	for _, r := range rules.All() {
+		out = append(out, ruleInfo{ID: r.ID, Severity: string(r.Severity), Title: r.Title, Help: r.Help, Anchor: r.Anchor()})
+	}
+	return out
+}

@@ -6,8 +6,6 @@ import (
 	"io"
 	"sort"
 	"strings"
-
-	"github.com/carveout/carveout/licenses/terms"
 )
 
 // SARIF writes SARIF 2.1.0 for code scanning: one run for all targets,
@@ -118,30 +116,11 @@ func sarifLevel(s string) string {
 	return "note"
 }
 
-// verdictRules are the rules of term verdicts: one per verdict that a
-// policy can fail on and per term kind.
-func verdictRules() []ruleInfo {
-	var out []ruleInfo
-	for _, k := range terms.Kinds {
-		out = append(out, ruleInfo{
-			ID: "applies:" + string(k), Severity: string(sevError),
-			Title:  fmt.Sprintf("A %s term of a license applies to your organization", k),
-			Help:   fmt.Sprintf("The %s term binds you under your profile. Read the quoted clause; change the use, get a separate license from the licensor, or record a waiver in the policy (rule: applies:%s) with the reason.", k, k),
-			Anchor: "organization-profile-and-policy",
-		}, ruleInfo{
-			ID: "undetermined:" + string(k), Severity: string(sevWarning),
-			Title:  fmt.Sprintf("Whether a %s term applies cannot be decided from the profile", k),
-			Help:   fmt.Sprintf("Fill in the profile fields the result names (missing_profile_fields) so the %s term gets a verdict.", k),
-			Anchor: "organization-profile-and-policy",
-		})
-	}
-	return out
-}
-
-// sarifRules lists the rules of the log: the registry's, the verdict
-// rules, then any other rule the reports name (sorted).
+// sarifRules lists the rules of the log: the registry's (finding rules,
+// then the policy's license and verdict rules), then any other rule the
+// reports name (sorted; none when the registry is complete).
 func sarifRules(rs []*Report) ([]sarifRule, map[string]int) {
-	all := append(registryRules(), verdictRules()...)
+	all := registryRules()
 	index := map[string]int{}
 	for i, r := range all {
 		index[r.ID] = i
@@ -299,7 +278,7 @@ func sarifResults(r *Report, o Options, index map[string]int) []sarifResult {
 			if viol[waiverKey{rule, l.ID}] == nil {
 				continue // the policy does not fail on it: an obligation or a fact
 			}
-			msg := fmt.Sprintf("%s %s (%s): %s", l.ID, t.Kind, describe(t), t.Reason)
+			msg := fmt.Sprintf("%s %s (%s): %s", l.ID, t.Kind, t.Description, t.Reason)
 			add(rule, l.ID, "error", msg, append(append([]Evidence{}, t.Evidence...), l.Evidence...), card)
 		}
 	}

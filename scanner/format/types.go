@@ -9,29 +9,26 @@ import (
 	"strings"
 	"time"
 
-	"github.com/carveout/carveout/scanner"
+	"github.com/carveout/carveout/scanner/report"
 )
 
-// The report types the encoders read (one file to switch when the report
-// moves to its own package).
+// The report types the encoders read: encoders depend on the report
+// package (the JSON contract) only.
 type (
-	Report   = scanner.Report
-	License  = scanner.License
-	Term     = scanner.Term
-	Evidence = scanner.Evidence
-	Finding  = scanner.Finding
-	Severity = scanner.Severity
+	Report   = report.Report
+	License  = report.License
+	Term     = report.Term
+	Evidence = report.Evidence
+	Finding  = report.Finding
+	Severity = report.Severity
 )
 
 // Severities of findings.
 const (
-	sevError   = scanner.SeverityError
-	sevWarning = scanner.SeverityWarning
-	sevInfo    = scanner.SeverityInfo
+	sevError   = report.SeverityError
+	sevWarning = report.SeverityWarning
+	sevInfo    = report.SeverityInfo
 )
-
-// describe is a term's parameters in a few words.
-func describe(t Term) string { return Describe(t.Term) }
 
 // Repo says where the scanned files live on a forge, so encoders can link
 // to their lines (GitHub: GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_SHA).
@@ -135,7 +132,7 @@ func hashOf(parts ...string) string {
 // API field or a base model).
 func fileEvidence(e Evidence) bool {
 	switch e.Source {
-	case scanner.SourceHub, scanner.SourceGitHub, scanner.SourceLineage:
+	case report.SourceHub, report.SourceGitHub, report.SourceLineage:
 		return false
 	}
 	return e.Path != ""

@@ -25,9 +25,9 @@ const (
 )
 
 var (
-	//go:embed report-v1.schema.json
+	//go:embed report.schema.json
 	reportV1 []byte
-	//go:embed licenses-v1.schema.json
+	//go:embed licenses.schema.json
 	licensesV1 []byte
 )
 
@@ -39,8 +39,8 @@ var files = map[string]struct {
 	name string
 	data []byte
 }{
-	Report:   {"report-v1.schema.json", reportV1},
-	Licenses: {"licenses-v1.schema.json", licensesV1},
+	Report:   {"report.schema.json", reportV1},
+	Licenses: {"licenses.schema.json", licensesV1},
 }
 
 // Names returns the schema versions this package knows, sorted.

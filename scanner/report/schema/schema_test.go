@@ -15,6 +15,7 @@ import (
 	"github.com/carveout/carveout/licenses/profile"
 	"github.com/carveout/carveout/licenses/terms"
 	"github.com/carveout/carveout/scanner"
+	"github.com/carveout/carveout/scanner/report"
 	"github.com/carveout/carveout/scanner/source"
 )
 
@@ -213,7 +214,7 @@ func TestEnumsFollowTheCode(t *testing.T) {
 		"termKind": strs(terms.Kinds...),
 		"category": strs(licenses.Categories...),
 		"verdict":  strs(profile.Applies, profile.DoesNotApply, profile.Undetermined),
-		"severity": strs(scanner.SeverityError, scanner.SeverityWarning, scanner.SeverityInfo),
+		"severity": strs(report.SeverityError, report.SeverityWarning, report.SeverityInfo),
 	} {
 		if got := enum(t, def); !slices.Equal(got, want) {
 			t.Errorf("$defs/%s enum = %v, the code has %v", def, got, want)
