@@ -142,3 +142,26 @@ func validateOfficial(t *testing.T, file string, doc []byte) {
 		t.Errorf("not valid against %s: %v", file, err)
 	}
 }
+
+// TestOfficialSchemasReject: the official schemas, as loaded, do reject
+// documents that break them (so a passing validation means something).
+func TestOfficialSchemasReject(t *testing.T) {
+	c, err := official()
+	if err != nil {
+		t.Skipf("official schemas not found in %s: skipped", officialSchemas)
+	}
+	for file, doc := range map[string]string{
+		"sarif-schema-2.1.0.json": `{"version":"2.1.0","runs":[{"tool":{"driver":{}}}]}`,
+		"bom-1.6.schema.json":     `{"bomFormat":"CycloneDX","specVersion":"1.6","components":[{"type":"machine-learning-model","name":"x","licenses":[{"license":{"id":"llama3.1"}}]}]}`,
+		"spdx-schema-2.3.json":    `{"spdxVersion":"SPDX-2.3","SPDXID":"SPDXRef-DOCUMENT","name":"x","dataLicense":"CC0-1.0","documentNamespace":"https://example.invalid/x","creationInfo":{"creators":["Tool: x"]}}`,
+	} {
+		s, err := c.Compile("file:///" + file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, _ := jsonschema.UnmarshalJSON(strings.NewReader(doc))
+		if err := s.Validate(v); err == nil {
+			t.Errorf("%s accepts %s", file, doc)
+		}
+	}
+}
