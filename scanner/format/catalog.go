@@ -83,3 +83,12 @@ func idstring(s string) string {
 		return '-'
 	}, s)
 }
+
+// declaredName is the card's license_name for a declared id carveout does
+// not know ("" otherwise).
+func declaredName(r *Report, id string) string {
+	if id == string(licenses.Unknown) {
+		return r.Declared.LicenseName
+	}
+	return ""
+}

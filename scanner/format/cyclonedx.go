@@ -129,7 +129,7 @@ func cdxModel(r *Report, i int) cdx.Component {
 		if l := byID[id]; l != nil {
 			s = sbomLicenseOf(l.ID, l.Name, l.URL, l.SPDXID, seq)
 		} else {
-			s = sbomLicenseOf(id, "", "", "", seq)
+			s = sbomLicenseOf(id, declaredName(r, id), "", "", seq)
 		}
 		lics = append(lics, cdxLicense(s, cdx.LicenseAcknowledgementDeclared, cdx.Property{Name: "carveout:declared-by", Value: cmp.Or(r.Declared.Path, "model card")}))
 	}
