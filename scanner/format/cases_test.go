@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -164,4 +165,10 @@ func TestOfficialSchemasReject(t *testing.T) {
 			t.Errorf("%s accepts %s", file, doc)
 		}
 	}
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }
+
+func summaryFail() report.Summary {
+	return report.Summary{Status: "fail", FailOn: "error", Findings: map[string]int{"error": 1, "warning": 0, "info": 0}}
 }

@@ -10,7 +10,6 @@ import (
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/renderer/html"
 
-	"github.com/carveout/carveout/scanner"
 )
 
 // render turns Markdown into HTML as GitHub would (GFM: tables, task
@@ -98,7 +97,7 @@ func TestMarkdownGolden(t *testing.T) {
 }
 
 func TestMarkdownHostile(t *testing.T) {
-	r := &Report{Schema: "carveout.report/v1", Target: "x<img src=x onerror=alert(1)>", Summary: scanner.Summary{Status: "fail", FailOn: "error", Findings: map[string]int{"error": 1}},
+	r := &Report{Schema: "carveout.report/v1", Target: "x<img src=x onerror=alert(1)>", Summary: summaryFail(),
 		Findings: []Finding{{Rule: "r", Severity: sevError, Message: "<script>alert(1)</script> | [click](javascript:alert(1)) **bold**\n# heading",
 			Evidence: []Evidence{{Path: "a](javascript:x)/README.md", StartLine: 2, Source: "model-card"}}}}}
 	var buf bytes.Buffer
