@@ -12,6 +12,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/carveout/carveout/internal/corpus"
 	"github.com/carveout/carveout/internal/golden"
 	"github.com/carveout/carveout/scanner"
 	"github.com/carveout/carveout/scanner/source/fakegithub"
@@ -34,9 +35,12 @@ func TestScripts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	corpus, _ := filepath.Abs("../../../shared/corpus")
-	if _, err := os.Stat(corpus); err != nil {
-		corpus = ""
+	corpusDir, ok := corpus.Path()
+	if !ok {
+		if corpus.Required() {
+			t.Fatalf("reference corpus not found at %s: it is required in CI", corpusDir)
+		}
+		corpusDir = ""
 	}
 	testscript.Run(t, testscript.Params{
 		Dir:                 "../../testdata/script",
@@ -59,13 +63,13 @@ func TestScripts(t *testing.T) {
 			env.Setenv("GITHUB_TOKEN", "")
 			env.Setenv("GH_TOKEN", "")
 			env.Setenv("MODELS", models)
-			env.Setenv("CORPUS", corpus)
+			env.Setenv("CORPUS", corpusDir)
 			env.Setenv("NO_COLOR", "1")
 			return nil
 		},
 		Condition: func(cond string) (bool, error) {
 			if cond == "corpus" {
-				return corpus != "", nil
+				return corpusDir != "", nil
 			}
 			return false, fmt.Errorf("unknown condition %q", cond)
 		},
@@ -76,10 +80,10 @@ func TestScripts(t *testing.T) {
 				if len(args) != 2 {
 					ts.Fatalf("usage: corpus FILE DEST")
 				}
-				if corpus == "" {
+				if corpusDir == "" {
 					ts.Fatalf("reference corpus ../shared/corpus not present: guard the script with [!corpus] skip")
 				}
-				b, err := os.ReadFile(filepath.Join(corpus, args[0]))
+				b, err := os.ReadFile(filepath.Join(corpusDir, args[0]))
 				ts.Check(err)
 				dst := ts.MkAbs(args[1])
 				ts.Check(os.MkdirAll(filepath.Dir(dst), 0o755))
