@@ -9,6 +9,7 @@ import (
 	"io"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/carveout/carveout/scanner/report"
 )
@@ -17,6 +18,19 @@ import (
 type Options struct {
 	// Color enables ANSI colors (only for terminals, never with NO_COLOR).
 	Color bool
+	// Version of carveout named in the output; "" takes it from the
+	// build information.
+	Version string
+	// Timestamp is the scan date written where a format has a place for
+	// it; zero leaves it out, so output stays deterministic.
+	Timestamp time.Time
+	// Repo, when set, makes encoders link places to the lines on the forge
+	// (Markdown, HTML).
+	Repo *Repo
+	// Root returns the path of a target's folder within its git checkout
+	// ("" at the root), so SARIF paths are relative to the repository
+	// root; nil takes the report's paths as they are.
+	Root func(target string) string
 }
 
 // Encoder writes reports in one format.

@@ -12,6 +12,7 @@ import (
 	"github.com/carveout/carveout/licenses/terms"
 	"github.com/carveout/carveout/scanner"
 	"github.com/carveout/carveout/scanner/report"
+	"github.com/carveout/carveout/scanner/report/schema"
 	"github.com/carveout/carveout/scanner/source"
 )
 
@@ -56,6 +57,8 @@ func TestJSONAndLines(t *testing.T) {
 	var a, b bytes.Buffer
 	(JSON{}).Encode(&a, r, Options{})
 	(JSONLines{}).Encode(&b, r, Options{})
+	schema.ValidateReport(t, a.Bytes())
+	schema.ValidateReport(t, b.Bytes())
 	if strings.Count(strings.TrimSpace(b.String()), "\n") != 0 {
 		t.Error("JSON Lines output spans lines")
 	}
