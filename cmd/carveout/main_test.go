@@ -271,3 +271,28 @@ func TestInterrupted(t *testing.T) {
 		t.Errorf("a report was printed after the interrupt: %q", out.String())
 	}
 }
+
+func TestCanonicalSpec(t *testing.T) {
+	for in, want := range map[string]string{
+		"hf://meta-llama/Llama-3.1-8B":                                      "hf:meta-llama/Llama-3.1-8B",
+		"hf://org/name@main":                                                "hf:org/name@main",
+		"https://huggingface.co/org/name":                                   "hf:org/name",
+		"https://huggingface.co/org/name/":                                  "hf:org/name",
+		"https://huggingface.co/org/name/tree/v1.0":                         "hf:org/name@v1.0",
+		"https://huggingface.co/org/name/blob/abc123/README.md":             "hf:org/name@abc123",
+		"pkg:huggingface/org/name@0123456789abcdef0123456789abcdef01234567": "hf:org/name@0123456789abcdef0123456789abcdef01234567",
+		"pkg:huggingface/org/name":                                          "hf:org/name",
+		"hf:org/name":                                                       "hf:org/name",
+		"./models/a":                                                        "./models/a",
+	} {
+		got, err := canonicalSpec(in)
+		if err != nil || got != want {
+			t.Errorf("canonicalSpec(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"https://huggingface.co/datasets/org/name", "https://huggingface.co/org", "pkg:huggingface/"} {
+		if _, err := canonicalSpec(bad); err == nil {
+			t.Errorf("canonicalSpec(%q) accepted", bad)
+		}
+	}
+}
