@@ -15,6 +15,7 @@ import (
 
 	"github.com/carveout/carveout/scanner"
 	"github.com/carveout/carveout/scanner/format"
+	"github.com/carveout/carveout/scanner/source"
 )
 
 type scanOptions struct {
@@ -290,6 +291,9 @@ func collectTargets(ctx context.Context, app *App, o *scanOptions, args []string
 		}
 		ts = append(ts, repos...)
 	}
+	if !o.check {
+		ts = expandModelRoots(ts)
+	}
 	if o.shard != "" {
 		k, n, err := parseShard(o.shard)
 		if err != nil {
@@ -298,6 +302,32 @@ func collectTargets(ctx context.Context, app *App, o *scanOptions, args []string
 		ts = shardTargets(ts, k, n)
 	}
 	return ts, nil
+}
+
+// expandModelRoots replaces a folder that holds several models (models/a,
+// models/b, each with its card) by one target per model, so each is
+// reported on its own instead of as one merged repository.
+func expandModelRoots(ts []target) []target {
+	var out []target
+	for _, t := range ts {
+		if t.src != nil || t.err != nil {
+			out = append(out, t)
+			continue
+		}
+		if fi, err := os.Stat(t.spec); err != nil || !fi.IsDir() {
+			out = append(out, t)
+			continue
+		}
+		roots, err := source.ModelRoots(t.spec, 4)
+		if err != nil || len(roots) == 1 {
+			out = append(out, t)
+			continue
+		}
+		for _, r := range roots {
+			out = append(out, target{spec: r, origin: t.origin})
+		}
+	}
+	return out
 }
 
 // readTargetList reads --from: one target per line, blank lines and
