@@ -72,3 +72,26 @@ func TestOutputSpecs(t *testing.T) {
 		}
 	}
 }
+
+func TestModelRoots(t *testing.T) {
+	root := t.TempDir()
+	for _, f := range []string{"README.md", "LICENSE", "sub/model/README.md", "sub/model/weights/a.gguf", "sub/other/x.json", "nocard/LICENSE"} {
+		p := filepath.Join(root, f)
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		os.WriteFile(p, []byte("x"), 0o644)
+	}
+	t.Chdir(root)
+	got := modelRoots([]string{"LICENSE", "README.md", "sub/model/weights/a.gguf", "sub/model/README.md", "sub/other/x.json", "hf:org/name", "missing.txt", "sub/model"})
+	want := []string{".", "sub/model", "hf:org/name", "missing.txt"}
+	if len(got) != len(want) {
+		t.Fatalf("modelRoots = %q, want %q", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("modelRoots = %q, want %q", got, want)
+		}
+	}
+	if got := modelRoots([]string{"nocard/LICENSE"}); len(got) != 1 || got[0] != "." {
+		t.Errorf("a file below no card maps to %q, want the working directory", got)
+	}
+}

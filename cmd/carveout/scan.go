@@ -93,9 +93,12 @@ text and a copy of the license must be present, and the acceptable-use policy
 must be referenced. It then evaluates every term against the profile and the
 policy and exits 1 when the policy fails.
 
+File names (as pre-commit passes them) are mapped to the model repository
+they belong to: the nearest folder above them with a README.md.
+
 ` + exitCodeHelp,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runScan(cmd.Context(), app, o, args)
+			return runScan(cmd.Context(), app, o, modelRoots(args))
 		},
 	}
 	o.addFlags(cmd)
