@@ -145,7 +145,7 @@ func newVersionCmd(app *App) *cobra.Command {
 		Short: "Print carveout's version and report schema",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			fmt.Fprintf(app.Stdout, "carveout %s (report schema %s)\n", version, "carveout.report/v1")
+			fmt.Fprintf(app.Stdout, "carveout %s (report schema %s)\n", buildVersion(), "carveout.report/v1")
 			return nil
 		},
 	}

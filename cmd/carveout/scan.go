@@ -19,7 +19,7 @@ import (
 )
 
 type scanOptions struct {
-	format       string
+	out          outputOptions // --format, --output, -o, --timestamp (output.go)
 	failOn       string
 	profile      string
 	policy       string
@@ -40,7 +40,7 @@ type scanOptions struct {
 
 func (o *scanOptions) addFlags(cmd *cobra.Command) {
 	f := cmd.Flags()
-	f.StringVarP(&o.format, "format", "f", "table", "output format: "+strings.Join(format.Names(), ", ")+" (json with several targets streams JSON Lines)")
+	o.out.addFlags(f)
 	f.StringVar(&o.failOn, "fail-on", "error", "exit 1 when a finding has this severity or worse: error, warning, info, never")
 	f.StringVar(&o.profile, "profile", "", "organization profile YAML (default $CARVEOUT_PROFILE); see 'carveout profile init'")
 	f.StringVar(&o.policy, "policy", "", "policy YAML: allowed/denied licenses, failing verdicts, waivers")
@@ -97,9 +97,12 @@ text and a copy of the license must be present, and the acceptable-use policy
 must be referenced. It then evaluates every term against the profile and the
 policy and exits 1 when the policy fails.
 
+File names (as pre-commit passes them) are mapped to the model repository
+they belong to: the nearest folder above them with a README.md.
+
 ` + exitCodeText(),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runScan(cmd.Context(), app, o, args)
+			return runScan(cmd.Context(), app, o, modelRoots(args))
 		},
 	}
 	o.addFlags(cmd)
@@ -109,9 +112,9 @@ policy and exits 1 when the policy fails.
 
 // runScan is the scan and check commands.
 func runScan(ctx context.Context, app *App, o *scanOptions, args []string) error {
-	enc, err := format.Lookup(o.format)
+	specs, err := o.out.specs(app)
 	if err != nil {
-		return usageErr(err)
+		return err
 	}
 	failOn, err := parseFailOn(o.failOn)
 	if err != nil {
@@ -141,9 +144,9 @@ func runScan(ctx context.Context, app *App, o *scanOptions, args []string) error
 	if o.check && len(targets) != 1 {
 		return usagef("check takes exactly one target")
 	}
-	streaming := len(targets) > 1 && (o.format == "json" || o.format == "jsonl")
-	if streaming {
-		enc = format.JSONLines{}
+	outs, err := o.out.open(app, specs, len(targets))
+	if err != nil {
+		return err
 	}
 	env := newEnv(app, o)
 	opts := scanner.Options{SkipWeights: o.noWeights, LineageDepth: o.lineageDepth, MaxTextBytes: o.maxFileSize, Derivative: o.check, DerivativeName: o.derivativeName}
@@ -160,11 +163,8 @@ func runScan(ctx context.Context, app *App, o *scanOptions, args []string) error
 	emit := func() error {
 		for next < len(targets) && (results[next] != nil || errs[next] != nil) {
 			if r := results[next]; r != nil {
-				if err := enc.Encode(app.Stdout, r, format.Options{Color: app.color()}); err != nil {
+				if err := outs.add(r); err != nil {
 					return err
-				}
-				if !streaming && next < len(targets)-1 {
-					fmt.Fprintln(app.Stdout)
 				}
 			}
 			next++
@@ -201,6 +201,15 @@ func runScan(ctx context.Context, app *App, o *scanOptions, args []string) error
 	prog.finish()
 	if err := ctx.Err(); err != nil {
 		return err
+	}
+	var done []*scanner.Report
+	for _, r := range results {
+		if r != nil {
+			done = append(done, r)
+		}
+	}
+	if err := outs.finish(done); err != nil && emitErr == nil {
+		emitErr = err
 	}
 	if emitErr != nil {
 		return fmt.Errorf("writing report: %w", emitErr)

@@ -33,7 +33,7 @@ func TestTableGolden(t *testing.T) {
 	for _, name := range []string{"llama-finetune-mislabelled", "custom-license", "no-license"} {
 		t.Run(name, func(t *testing.T) {
 			var buf bytes.Buffer
-			if err := (Table{}).Encode(&buf, scanReport(t, name), Options{}); err != nil {
+			if err := (Table{}).Encode(&buf, []*report.Report{scanReport(t, name)}, Options{}); err != nil {
 				t.Fatal(err)
 			}
 			golden.Check(t, filepath.Join("testdata", name+".txt"), buf.Bytes())
@@ -46,7 +46,7 @@ func TestTableGolden(t *testing.T) {
 
 func TestColor(t *testing.T) {
 	var buf bytes.Buffer
-	(Table{}).Encode(&buf, scanReport(t, "no-license"), Options{Color: true})
+	(Table{}).Encode(&buf, []*report.Report{scanReport(t, "no-license")}, Options{Color: true})
 	if !strings.Contains(buf.String(), "\x1b[31m") {
 		t.Error("no color with Options.Color")
 	}
@@ -55,8 +55,8 @@ func TestColor(t *testing.T) {
 func TestJSONAndLines(t *testing.T) {
 	r := scanReport(t, "apache-model")
 	var a, b bytes.Buffer
-	(JSON{}).Encode(&a, r, Options{})
-	(JSONLines{}).Encode(&b, r, Options{})
+	(JSON{}).Encode(&a, []*report.Report{r}, Options{})
+	(JSONLines{}).Encode(&b, []*report.Report{r}, Options{})
 	schema.ValidateReport(t, a.Bytes())
 	schema.ValidateReport(t, b.Bytes())
 	if strings.Count(strings.TrimSpace(b.String()), "\n") != 0 {
@@ -108,7 +108,7 @@ func TestThousandsAndDescribe(t *testing.T) {
 func TestTableEscapesHostileNames(t *testing.T) {
 	r := &report.Report{Target: "x\nFAKE", Findings: []report.Finding{{Rule: "r", Severity: report.SeverityError, Message: "LICENSE\n\x1b[31mFAKE: line"}}}
 	var buf bytes.Buffer
-	if err := (Table{}).Encode(&buf, r, Options{}); err != nil {
+	if err := (Table{}).Encode(&buf, []*report.Report{r}, Options{}); err != nil {
 		t.Fatal(err)
 	}
 	if strings.Contains(buf.String(), "\x1b") || strings.Contains(buf.String(), "\nFAKE") {

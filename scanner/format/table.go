@@ -25,8 +25,23 @@ const (
 	reset  = "\x1b[0m"
 )
 
-// Encode implements Encoder.
-func (Table) Encode(w io.Writer, r *report.Report, o Options) error {
+// Encode implements Encoder. Several reports are separated by a blank
+// line.
+func (t Table) Encode(w io.Writer, rs []*report.Report, o Options) error {
+	for i, r := range rs {
+		if i > 0 {
+			if _, err := fmt.Fprintln(w); err != nil {
+				return err
+			}
+		}
+		if err := t.encode(w, r, o); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (Table) encode(w io.Writer, r *report.Report, o Options) error {
 	p := &printer{w: w, color: o.Color}
 	p.line("%s", p.c(bold, "carveout: "+clean(r.Target)))
 	src := r.Source.Kind
