@@ -193,11 +193,9 @@ func fromCatalog(l *License) Identification {
 	}
 	ts := make([]terms.Term, len(l.Terms))
 	for i, t := range l.Terms {
+		t = t.Clone()
 		t.Origin = "catalog"
 		t.Evidence = nil
-		t.Regions = append([]string(nil), t.Regions...)
-		t.Allowed = append([]string(nil), t.Allowed...)
-		t.Categories = append([]string(nil), t.Categories...)
 		ts[i] = t
 	}
 	return Identification{

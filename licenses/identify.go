@@ -416,18 +416,6 @@ func offsetLines(ls []terms.Lines, by int) []terms.Lines {
 	return out
 }
 
-// restrictiveKinds are the term kinds that take a license out of the
-// open categories when they are added to an open license's text.
-var restrictiveKinds = map[terms.Kind]bool{
-	terms.UserThreshold:      true,
-	terms.RevenueThreshold:   true,
-	terms.TerritoryExclusion: true,
-	terms.FieldOfUse:         true,
-	terms.OutputsRestriction: true,
-	terms.HostingRestriction: true,
-	terms.RemoteRestriction:  true,
-}
-
 // restrictionAddOns are licensecheck ids of texts that only restrict the
 // license they are attached to.
 var restrictionAddOns = map[string]bool{"CommonsClause": true}
@@ -448,7 +436,7 @@ func restrictOpenLicense(id *Identification, lines []string, addOn bool) {
 			switch {
 			case t.Kind == terms.NonCommercial:
 				nc = true
-			case restrictiveKinds[t.Kind]:
+			case terms.Restricts(t.Kind):
 				restricted = true
 			}
 		}
@@ -472,6 +460,7 @@ func addCatalogTerms(ts, catalog []terms.Term, toks []shingle.Token, r terms.Lin
 		if have[c.Kind] {
 			continue
 		}
+		c = c.Clone()
 		c.Origin = "catalog"
 		c.Evidence = nil
 		for _, p := range []string{c.Text, c.Statement, c.Prefix, c.Notice, c.Policy} {

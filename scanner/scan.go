@@ -12,8 +12,6 @@ import (
 	"io"
 	"slices"
 	"sort"
-	"strconv"
-	"strings"
 
 	"github.com/carveout/carveout/licenses"
 	"github.com/carveout/carveout/licenses/terms"
@@ -306,11 +304,7 @@ func (s *scan) mergeTerm(l *License, t Term) {
 }
 
 // termKey identifies a term by its kind and parameters.
-func termKey(t Term) string {
-	return strings.Join([]string{string(t.Kind), t.Metric, strconv.FormatInt(t.Value, 10), t.Currency,
-		strings.Join(t.Regions, ","), t.Prefix, t.Statement, t.Policy, strings.Join(t.Categories, ","),
-		strings.Join(t.Allowed, ","), t.Scope}, "\x00")
-}
+func termKey(t Term) string { return terms.Key(t.Term) }
 
 func (s *scan) sourceInfo() {
 	r := &s.rep
@@ -493,14 +487,7 @@ func Summarize(r *Report, failOn Severity) Summary {
 	return sum
 }
 
-func kindRank(k terms.Kind) int {
-	for i, x := range terms.Kinds {
-		if x == k {
-			return i
-		}
-	}
-	return len(terms.Kinds)
-}
+func kindRank(k terms.Kind) int { return terms.Rank(k) }
 
 // incorporate adds the documents a found license incorporates by reference
 // (its acceptable-use policy) when their text is not in the repository:

@@ -340,8 +340,7 @@ const shortReferenceWords = 150
 // would hide (a user cap, a ban...).
 func hasRestriction(id licenses.Identification) bool {
 	for _, t := range id.Terms {
-		switch t.Kind {
-		case terms.UserThreshold, terms.RevenueThreshold, terms.TerritoryExclusion, terms.NonCommercial, terms.FieldOfUse, terms.OutputsRestriction, terms.HostingRestriction:
+		if terms.Restricts(t.Kind) {
 			return true
 		}
 	}

@@ -4,17 +4,17 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/carveout/carveout/internal/golden"
 	"github.com/carveout/carveout/scanner/source"
 )
 
-var update = flag.Bool("update", false, "rewrite golden files")
+var update = golden.Update // the module-wide -update flag
 
 // TestGoldenReports scans every bundled example repository and compares
 // the JSON report with testdata/golden/NAME.json (go test -update rewrites).

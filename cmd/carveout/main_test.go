@@ -1,7 +1,6 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"io/fs"
 	"os"
@@ -12,11 +11,12 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/carveout/carveout/internal/golden"
 	"github.com/carveout/carveout/scanner/source/fakegithub"
 	"github.com/carveout/carveout/scanner/source/fakehub"
 )
 
-var update = flag.Bool("update", false, "rewrite testscript files and golden files with the actual output")
+var update = golden.Update // the module-wide -update flag
 
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){

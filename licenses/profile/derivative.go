@@ -163,7 +163,7 @@ func bindingTerms(l *licenses.License) string {
 	var ks []string
 	seen := map[terms.Kind]bool{}
 	for _, t := range l.Terms {
-		if (IsRestriction(t.Kind) || IsObligation(t.Kind)) && !seen[t.Kind] {
+		if (terms.Gates(t.Kind) || terms.IsObligation(t.Kind)) && !seen[t.Kind] {
 			seen[t.Kind] = true
 			ks = append(ks, string(t.Kind))
 		}

@@ -39,29 +39,6 @@ type Context struct {
 	Role string
 }
 
-// IsRestriction reports whether a term kind limits who may use the model or
-// how (the kinds whose "applies" fails the default policy).
-func IsRestriction(k terms.Kind) bool {
-	switch k {
-	case terms.UserThreshold, terms.RevenueThreshold, terms.TerritoryExclusion,
-		terms.NonCommercial, terms.FieldOfUse, terms.OutputsRestriction, terms.HostingRestriction:
-		return true
-	}
-	return false
-}
-
-// IsObligation reports whether a term kind is a duty to fulfil (naming,
-// attribution, NOTICE, copy of the license, pass-through, incorporated
-// policy) rather than a restriction.
-func IsObligation(k terms.Kind) bool {
-	switch k {
-	case terms.NamingRequirement, terms.AttributionRequirement, terms.NoticeRequirement,
-		terms.CopyOfLicenseRequired, terms.PassThrough, terms.IncorporatedPolicy:
-		return true
-	}
-	return false
-}
-
 // Evaluate evaluates every term of one license, in order.
 func Evaluate(licenseID, location string, ts []terms.Term, p *Profile, rates Rates, ctx Context) []Evaluation {
 	out := make([]Evaluation, len(ts))
@@ -80,39 +57,64 @@ func EvaluateTerm(licenseID, location string, t terms.Term, p *Profile, rates Ra
 		p = &Profile{}
 	}
 	ref := reference(licenseID, location, t)
-	switch t.Kind {
-	case terms.UserThreshold:
+	if eval, ok := evaluators[t.Kind]; ok {
+		return eval(ref, t, p, p.ExchangeRates.Merge(rates), ctx)
+	}
+	return Evaluation{Verdict: Undetermined, Reason: fmt.Sprintf("%s: carveout does not know how to evaluate a %q term; read it", ref, t.Kind)}
+}
+
+// evaluator decides one kind of term; ref names the license and place.
+type evaluator func(ref string, t terms.Term, p *Profile, rates Rates, ctx Context) Evaluation
+
+// evaluators holds the evaluation of every term kind (a test checks that
+// each kind of terms.Kinds has one).
+var evaluators = map[terms.Kind]evaluator{
+	terms.UserThreshold: func(ref string, t terms.Term, p *Profile, _ Rates, _ Context) Evaluation {
 		return evalUsers(ref, t, p)
-	case terms.RevenueThreshold:
-		return evalRevenue(ref, t, p, p.ExchangeRates.Merge(rates))
-	case terms.TerritoryExclusion:
+	},
+	terms.RevenueThreshold: func(ref string, t terms.Term, p *Profile, rates Rates, _ Context) Evaluation {
+		return evalRevenue(ref, t, p, rates)
+	},
+	terms.TerritoryExclusion: func(ref string, t terms.Term, p *Profile, _ Rates, ctx Context) Evaluation {
 		return evalTerritory(ref, t, p, ctx)
-	case terms.NonCommercial:
+	},
+	terms.NonCommercial: func(ref string, t terms.Term, p *Profile, _ Rates, _ Context) Evaluation {
 		return evalNonCommercial(ref, t, p)
-	case terms.FieldOfUse:
+	},
+	terms.FieldOfUse: func(ref string, t terms.Term, p *Profile, _ Rates, _ Context) Evaluation {
 		return evalFieldOfUse(ref, t, p)
-	case terms.OutputsRestriction:
+	},
+	terms.OutputsRestriction: func(ref string, t terms.Term, p *Profile, _ Rates, _ Context) Evaluation {
 		return evalByUse(ref, p, UseTrainOnOutputs,
 			"you use outputs to train other models, which %s restricts%s",
 			"your uses do not include training other models on outputs, which %s restricts%s",
 			categoriesNote(t.Categories))
-	case terms.HostingRestriction:
+	},
+	terms.HostingRestriction: func(ref string, _ terms.Term, p *Profile, _ Rates, _ Context) Evaluation {
 		return evalByUse(ref, p, UseHostedService,
 			"you offer the model as a hosted service, which %s does not allow without separate permission%s",
 			"your uses do not include offering the model as a hosted service, which %s restricts%s", "")
-	case terms.NamingRequirement, terms.AttributionRequirement, terms.NoticeRequirement,
-		terms.CopyOfLicenseRequired, terms.PassThrough:
-		return evalObligation(ref, t, p)
-	case terms.IncorporatedPolicy:
+	},
+	terms.NamingRequirement:      evalObligationK,
+	terms.AttributionRequirement: evalObligationK,
+	terms.NoticeRequirement:      evalObligationK,
+	terms.CopyOfLicenseRequired:  evalObligationK,
+	terms.PassThrough:            evalObligationK,
+	terms.IncorporatedPolicy: func(ref string, t terms.Term, p *Profile, _ Rates, _ Context) Evaluation {
 		return evalPolicy(ref, t, p)
-	case terms.LicensorMayUpdate:
+	},
+	terms.LicensorMayUpdate: func(ref string, _ terms.Term, _ *Profile, _ Rates, _ Context) Evaluation {
 		return Evaluation{Verdict: Applies, Reason: fmt.Sprintf(
 			"%s lets the licensor change its terms: re-check the current version before each release", ref)}
-	case terms.RemoteRestriction:
+	},
+	terms.RemoteRestriction: func(ref string, _ terms.Term, _ *Profile, _ Rates, _ Context) Evaluation {
 		return Evaluation{Verdict: Applies, Reason: fmt.Sprintf(
 			"%s lets the licensor restrict use remotely: plan for being told to stop or update", ref)}
-	}
-	return Evaluation{Verdict: Undetermined, Reason: fmt.Sprintf("%s: carveout does not know how to evaluate a %q term; read it", ref, t.Kind)}
+	},
+}
+
+func evalObligationK(ref string, t terms.Term, p *Profile, _ Rates, _ Context) Evaluation {
+	return evalObligation(ref, t, p)
 }
 
 // ref0 returns the license id at the start of a reference.

@@ -3,7 +3,6 @@ package terms
 import (
 	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 )
 
@@ -43,19 +42,7 @@ type collector struct {
 	index map[string]int
 }
 
-func termKey(t *Term) string {
-	if t.Kind == UserThreshold || t.Kind == RevenueThreshold {
-		// One threshold per metric/currency and value; qualifiers read from
-		// different sentences are merged.
-		return strings.Join([]string{string(t.Kind), t.Metric, strconv.FormatInt(t.Value, 10), t.Currency}, "\x00")
-	}
-	return strings.Join([]string{
-		string(t.Kind), t.Metric, strconv.FormatInt(t.Value, 10), t.Currency,
-		t.Period, t.Measured, t.Effect, strings.Join(t.Regions, ","), t.Scope,
-		t.Exempt, strings.Join(t.Allowed, ","), strings.Join(t.Categories, ","),
-		t.Prefix, t.Statement, t.Notice, t.Policy,
-	}, "\x00")
-}
+func termKey(t *Term) string { return Key(*t) }
 
 func (c *collector) add(t Term, ev ...Lines) {
 	t.Origin = "text"
@@ -81,10 +68,6 @@ func (c *collector) add(t Term, ev ...Lines) {
 }
 
 func (c *collector) result() []Term {
-	kindRank := map[Kind]int{}
-	for i, k := range Kinds {
-		kindRank[k] = i
-	}
 	for i := range c.terms {
 		c.terms[i].Evidence = mergeLines(c.terms[i].Evidence)
 	}
@@ -94,8 +77,8 @@ func (c *collector) result() []Term {
 		if fa != fb {
 			return fa < fb
 		}
-		if kindRank[a.Kind] != kindRank[b.Kind] {
-			return kindRank[a.Kind] < kindRank[b.Kind]
+		if Rank(a.Kind) != Rank(b.Kind) {
+			return Rank(a.Kind) < Rank(b.Kind)
 		}
 		return termKey(a) < termKey(b)
 	})

@@ -28,14 +28,6 @@ const (
 	CopyOfLicenseRequired  Kind = "copy-of-license-required"
 )
 
-// Kinds lists every kind in a fixed order (used for sorting and docs).
-var Kinds = []Kind{
-	UserThreshold, RevenueThreshold, TerritoryExclusion, NonCommercial,
-	FieldOfUse, OutputsRestriction, NamingRequirement, AttributionRequirement,
-	NoticeRequirement, PassThrough, IncorporatedPolicy, HostingRestriction,
-	LicensorMayUpdate, RemoteRestriction, CopyOfLicenseRequired,
-}
-
 // Lines is an inclusive 1-based line range.
 type Lines struct {
 	Start int `json:"start_line" yaml:"start_line"`

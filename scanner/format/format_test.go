@@ -4,18 +4,18 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/carveout/carveout/internal/golden"
 	"github.com/carveout/carveout/licenses/terms"
 	"github.com/carveout/carveout/scanner"
 	"github.com/carveout/carveout/scanner/source"
 )
 
-var update = flag.Bool("update", false, "rewrite golden files")
+var update = golden.Update // the module-wide -update flag
 
 func report(t *testing.T, name string) *scanner.Report {
 	t.Helper()

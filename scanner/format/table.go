@@ -257,63 +257,7 @@ func evidenceList(es []scanner.Evidence, max int) string {
 func Place(e scanner.Evidence) string { return e.Place() }
 
 // Describe renders a term's parameters in a few words.
-func Describe(t terms.Term) string {
-	var parts []string
-	switch t.Kind {
-	case terms.UserThreshold:
-		parts = append(parts, fmt.Sprintf("%s > %s", orDefault(t.Metric, "users"), Thousands(t.Value)))
-	case terms.RevenueThreshold:
-		parts = append(parts, fmt.Sprintf("revenue > %s %s", Thousands(t.Value), t.Currency))
-		if t.Period != "" {
-			parts = append(parts, t.Period)
-		}
-	case terms.TerritoryExclusion:
-		parts = append(parts, "regions "+strings.Join(t.Regions, ","))
-		if t.Scope != "" {
-			parts = append(parts, "scope: "+t.Scope)
-		}
-		if t.Exempt != "" {
-			parts = append(parts, "exempt: "+t.Exempt)
-		}
-	case terms.NonCommercial:
-		parts = append(parts, "allowed: "+orDefault(strings.Join(t.Allowed, ","), "non-commercial"))
-	case terms.FieldOfUse, terms.OutputsRestriction:
-		parts = append(parts, strings.Join(t.Categories, ","))
-	case terms.NamingRequirement:
-		parts = append(parts, fmt.Sprintf("name must start with %q", t.Prefix))
-	case terms.AttributionRequirement:
-		parts = append(parts, fmt.Sprintf("display %q", t.Statement))
-	case terms.NoticeRequirement:
-		if t.Notice != "" {
-			parts = append(parts, fmt.Sprintf("NOTICE: %q", clip(t.Notice, 60)))
-		} else {
-			parts = append(parts, "ship a NOTICE file")
-		}
-	case terms.IncorporatedPolicy:
-		parts = append(parts, orDefault(t.Policy, "policy"))
-	}
-	if t.Effect != "" {
-		parts = append(parts, t.Effect)
-	}
-	if len(parts) == 0 {
-		return clip(t.Text, 70)
-	}
-	return strings.Join(parts, "; ")
-}
-
-func orDefault(s, d string) string {
-	if s == "" {
-		return d
-	}
-	return s
-}
-
-func clip(s string, n int) string {
-	if len([]rune(s)) <= n {
-		return s
-	}
-	return string([]rune(s)[:n-1]) + "…"
-}
+func Describe(t terms.Term) string { return terms.Describe(t) }
 
 // Thousands formats n with comma separators.
 func Thousands(n int64) string { return profile.Thousands(n) }
