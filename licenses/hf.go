@@ -2,8 +2,6 @@ package licenses
 
 import (
 	"strings"
-
-	"github.com/carveout/carveout/licenses/terms"
 )
 
 // hfLicenses is the Hugging Face Hub's list of model-card license ids
@@ -191,13 +189,6 @@ func fromCatalog(l *License) Identification {
 	if hf == "" {
 		hf = hfIDFor(l.ID)
 	}
-	ts := make([]terms.Term, len(l.Terms))
-	for i, t := range l.Terms {
-		t = t.Clone()
-		t.Origin = "catalog"
-		t.Evidence = nil
-		ts[i] = t
-	}
 	return Identification{
 		ID:         id,
 		Name:       l.Name,
@@ -208,6 +199,6 @@ func fromCatalog(l *License) Identification {
 		HFID:       hf,
 		Kind:       MatchDeclared,
 		Confidence: 1,
-		Terms:      ts,
+		Terms:      catalogTerms(l),
 	}
 }

@@ -30,6 +30,9 @@ func Extract(text string) []Term {
 		extractPolicy(c, ss, i)
 		extractHosting(c, s)
 		extractSimple(c, s)
+		extractGate(c, s)
+		extractDistribution(c, s)
+		extractModTermination(c, s)
 	}
 	extractFieldOfUse(c, ss)
 	extractNonCommercial(c, ss)

@@ -34,27 +34,29 @@ const (
 var params = []struct {
 	name Param
 	get  func(*Term) string
+	// take sets the parameter of dst from src.
+	take func(dst, src *Term)
 }{
-	{ParamMetric, func(t *Term) string { return t.Metric }},
+	{ParamMetric, func(t *Term) string { return t.Metric }, func(d, s *Term) { d.Metric = s.Metric }},
 	{ParamValue, func(t *Term) string {
 		if t.Value == 0 {
 			return ""
 		}
 		return strconv.FormatInt(t.Value, 10)
-	}},
-	{ParamCurrency, func(t *Term) string { return t.Currency }},
-	{ParamPeriod, func(t *Term) string { return t.Period }},
-	{ParamMeasured, func(t *Term) string { return t.Measured }},
-	{ParamEffect, func(t *Term) string { return t.Effect }},
-	{ParamRegions, func(t *Term) string { return strings.Join(t.Regions, ",") }},
-	{ParamScope, func(t *Term) string { return t.Scope }},
-	{ParamExempt, func(t *Term) string { return t.Exempt }},
-	{ParamAllowed, func(t *Term) string { return strings.Join(t.Allowed, ",") }},
-	{ParamCategories, func(t *Term) string { return strings.Join(t.Categories, ",") }},
-	{ParamPrefix, func(t *Term) string { return t.Prefix }},
-	{ParamStatement, func(t *Term) string { return t.Statement }},
-	{ParamNotice, func(t *Term) string { return t.Notice }},
-	{ParamPolicy, func(t *Term) string { return t.Policy }},
+	}, func(d, s *Term) { d.Value = s.Value }},
+	{ParamCurrency, func(t *Term) string { return t.Currency }, func(d, s *Term) { d.Currency = s.Currency }},
+	{ParamPeriod, func(t *Term) string { return t.Period }, func(d, s *Term) { d.Period = s.Period }},
+	{ParamMeasured, func(t *Term) string { return t.Measured }, func(d, s *Term) { d.Measured = s.Measured }},
+	{ParamEffect, func(t *Term) string { return t.Effect }, func(d, s *Term) { d.Effect = s.Effect }},
+	{ParamRegions, func(t *Term) string { return strings.Join(t.Regions, ",") }, func(d, s *Term) { d.Regions = cloneStrings(s.Regions) }},
+	{ParamScope, func(t *Term) string { return t.Scope }, func(d, s *Term) { d.Scope = s.Scope }},
+	{ParamExempt, func(t *Term) string { return t.Exempt }, func(d, s *Term) { d.Exempt = s.Exempt }},
+	{ParamAllowed, func(t *Term) string { return strings.Join(t.Allowed, ",") }, func(d, s *Term) { d.Allowed = cloneStrings(s.Allowed) }},
+	{ParamCategories, func(t *Term) string { return strings.Join(t.Categories, ",") }, func(d, s *Term) { d.Categories = cloneStrings(s.Categories) }},
+	{ParamPrefix, func(t *Term) string { return t.Prefix }, func(d, s *Term) { d.Prefix = s.Prefix }},
+	{ParamStatement, func(t *Term) string { return t.Statement }, func(d, s *Term) { d.Statement = s.Statement }},
+	{ParamNotice, func(t *Term) string { return t.Notice }, func(d, s *Term) { d.Notice = s.Notice }},
+	{ParamPolicy, func(t *Term) string { return t.Policy }, func(d, s *Term) { d.Policy = s.Policy }},
 }
 
 // Params lists every parameter name in a fixed order.
@@ -102,7 +104,11 @@ type KindDescriptor struct {
 	// Qualifiers are the Params that do not tell two terms apart: two
 	// terms equal but for them are one term (its qualifiers merged).
 	Qualifiers []Param
-	describe   func(Term) string
+	// CatalogNamed are the Params the catalog writes in its own vocabulary
+	// (a policy's catalog id where the text gives a URL): Merge does not
+	// compare them.
+	CatalogNamed []Param
+	describe     func(Term) string
 }
 
 // Gates reports whether an "applies" verdict on the kind blocks the use
@@ -186,9 +192,10 @@ var descriptors = []KindDescriptor{
 		Summary: "the use restrictions must be passed on to recipients of the model or derivatives",
 	},
 	{Kind: IncorporatedPolicy, Obligation: true,
-		Summary:  "an acceptable-use policy is part of the terms",
-		Params:   []Param{ParamPolicy},
-		describe: func(t Term) string { return orDefault(t.Policy, "policy") }},
+		Summary:      "an acceptable-use policy is part of the terms",
+		Params:       []Param{ParamPolicy},
+		CatalogNamed: []Param{ParamPolicy},
+		describe:     func(t Term) string { return orDefault(t.Policy, "policy") }},
 	{Kind: HostingRestriction, Restricts: true,
 		Summary: "the model may not be offered as a hosted service without permission",
 		Params:  []Param{ParamEffect},
@@ -202,6 +209,25 @@ var descriptors = []KindDescriptor{
 	{Kind: CopyOfLicenseRequired, Obligation: true,
 		Summary: "a copy of the license must go with every copy",
 	},
+	{Kind: CommercialUseGate, Restricts: true,
+		Summary:    "commercial (or production) use needs a registration, subscription or separate license first",
+		Params:     []Param{ParamScope, ParamEffect},
+		Qualifiers: []Param{ParamEffect},
+		describe: func(t Term) string {
+			return orDefault(t.Scope, "commercial use") + " gated"
+		}},
+	{Kind: DistributionRestriction, Restricts: true,
+		Summary: "the model (code, data, derivatives) may not be distributed or shared",
+		Params:  []Param{ParamCategories, ParamEffect},
+		describe: func(t Term) string {
+			return "no distribution of " + orDefault(strings.Join(t.Categories, ","), "the materials")
+		}},
+	{Kind: ModificationNotice, Obligation: true,
+		Summary:  "modified files must carry notices saying they were changed",
+		describe: func(Term) string { return "mark modified files as changed" }},
+	{Kind: TerminationAtWill, Reservation: true,
+		Summary:  "the licensor may terminate the license at any time, without a breach",
+		describe: func(Term) string { return "licensor may terminate at any time" }},
 }
 
 // Kinds lists every kind in a fixed order (used for sorting and docs),

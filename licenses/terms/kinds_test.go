@@ -13,21 +13,25 @@ import (
 // must read as that kind. A new kind without an example (so without
 // extractor patterns) fails TestEveryKindIsComplete.
 var kindExamples = map[Kind]string{
-	UserThreshold:          "If your products have more than 40 million monthly active users, you must request a separate license from the Provider.",
-	RevenueThreshold:       "This license is available only to organizations with annual revenue below US$5,000,000.",
-	TerritoryExclusion:     "No rights under this Agreement are granted to persons located in Brazil.",
-	NonCommercial:          "You may use the Model for non-commercial research purposes only.",
-	FieldOfUse:             "You shall not use the Model for military purposes.",
-	OutputsRestriction:     "You must not use the outputs of the Model to train any other large language model.",
-	NamingRequirement:      `Any model you derive from the Model must include "Zephyrine" at the beginning of its name.`,
-	AttributionRequirement: `You must prominently display "Powered by Zephyrine" on your product website.`,
-	NoticeRequirement:      "You must retain a NOTICE file with the attribution notices in every copy you distribute.",
-	PassThrough:            "You must include the use restrictions of this License as an enforceable provision in any agreement governing the use of your derivatives.",
-	IncorporatedPolicy:     "Your use of the Model must comply with the Acceptable Use Policy, which is incorporated by reference into this Agreement.",
-	HostingRestriction:     "You may not offer the Model as a hosted service without a separate agreement.",
-	LicensorMayUpdate:      "The Licensor may update this Agreement from time to time.",
-	RemoteRestriction:      "The Licensor may remotely disable access to the Model if it believes these terms are breached.",
-	CopyOfLicenseRequired:  "You must give every recipient a copy of this Agreement.",
+	UserThreshold:           "If your products have more than 40 million monthly active users, you must request a separate license from the Provider.",
+	RevenueThreshold:        "This license is available only to organizations with annual revenue below US$5,000,000.",
+	TerritoryExclusion:      "No rights under this Agreement are granted to persons located in Brazil.",
+	NonCommercial:           "You may use the Model for non-commercial research purposes only.",
+	FieldOfUse:              "You shall not use the Model for military purposes.",
+	OutputsRestriction:      "You must not use the outputs of the Model to train any other large language model.",
+	NamingRequirement:       `Any model you derive from the Model must include "Zephyrine" at the beginning of its name.`,
+	AttributionRequirement:  `You must prominently display "Powered by Zephyrine" on your product website.`,
+	NoticeRequirement:       "You must retain a NOTICE file with the attribution notices in every copy you distribute.",
+	PassThrough:             "You must include the use restrictions of this License as an enforceable provision in any agreement governing the use of your derivatives.",
+	IncorporatedPolicy:      "Your use of the Model must comply with the Acceptable Use Policy, which is incorporated by reference into this Agreement.",
+	HostingRestriction:      "You may not offer the Model as a hosted service without a separate agreement.",
+	LicensorMayUpdate:       "The Licensor may update this Agreement from time to time.",
+	RemoteRestriction:       "The Licensor may remotely disable access to the Model if it believes these terms are breached.",
+	CopyOfLicenseRequired:   "You must give every recipient a copy of this Agreement.",
+	CommercialUseGate:       "Anyone who wants to put the Model to commercial use must first register with the Provider by email.",
+	DistributionRestriction: "You may use the weights internally, but you may not distribute the weights to anyone.",
+	ModificationNotice:      "Each file you alter must include a notice stating that you modified it.",
+	TerminationAtWill:       "The Provider may terminate this grant at any time by writing to you.",
 }
 
 // declaredKinds returns the Kind constants declared in terms.go.
@@ -85,7 +89,7 @@ func TestEveryKindIsComplete(t *testing.T) {
 		if !d.Restricts && !d.Obligation && !d.Reservation {
 			t.Errorf("kind %s is neither a restriction, an obligation nor a reservation", k)
 		}
-		for _, q := range d.Qualifiers {
+		for _, q := range append(slices.Clone(d.Qualifiers), d.CatalogNamed...) {
 			if !slices.Contains(d.Params, q) {
 				t.Errorf("kind %s: qualifier %s is not one of its parameters", k, q)
 			}
