@@ -37,6 +37,10 @@ type Context struct {
 	// Role is RoleDeveloper or RoleEndUser; "" falls back to the profile's
 	// role, then to developer.
 	Role string
+	// ShipsNotice says whether the model ships a NOTICE file; nil when
+	// unknown. A NOTICE duty that binds only works that include one
+	// (Apache-2.0 §4(d)) does not arise without it.
+	ShipsNotice *bool
 }
 
 // Evaluate evaluates every term of one license, in order.
@@ -131,9 +135,24 @@ var evaluators = map[terms.Kind]evaluator{
 	},
 	terms.NamingRequirement:      evalObligationK,
 	terms.AttributionRequirement: evalObligationK,
-	terms.NoticeRequirement:      evalObligationK,
-	terms.CopyOfLicenseRequired:  evalObligationK,
-	terms.PassThrough:            evalObligationK,
+	terms.NoticeRequirement: func(ref string, t terms.Term, p *Profile, r Rates, ctx Context) Evaluation {
+		if t.Scope == terms.NoticeIfShipped && ctx.ShipsNotice != nil && !*ctx.ShipsNotice {
+			return Evaluation{Verdict: DoesNotApply, Reason: fmt.Sprintf(
+				"%s requires its NOTICE duty only of works that include a NOTICE file, and this model ships none", ref)}
+		}
+		if strings.Contains(t.Exempt, "hosted service") && p.HasUse(UseHostedService) && !p.HasUse(UseRedistribute) &&
+			!p.HasUse(UsePublishDerivatives) && !p.HasUse(UseCommercial) {
+			return Evaluation{Verdict: DoesNotApply, Reason: fmt.Sprintf(
+				"you only offer the model as a hosted service, which %s exempts from its NOTICE duty", ref)}
+		}
+		e := evalObligation(ref, t, p)
+		if t.Scope == terms.NoticeIfShipped && ctx.ShipsNotice == nil && e.Verdict == Applies {
+			e.Reason += " (only if the work includes a NOTICE file)"
+		}
+		return e
+	},
+	terms.CopyOfLicenseRequired: evalObligationK,
+	terms.PassThrough:           evalObligationK,
 	terms.IncorporatedPolicy: func(ref string, t terms.Term, p *Profile, _ Rates, _ Context) Evaluation {
 		return evalPolicy(ref, t, p)
 	},
@@ -173,6 +192,18 @@ var evaluators = map[terms.Kind]evaluator{
 		}
 		return Evaluation{Verdict: DoesNotApply, Reason: fmt.Sprintf(
 			"you do not redistribute the model or publish derivatives, which %s forbids (%s)", ref, what)}
+	},
+	terms.ShareAlike: func(ref string, _ terms.Term, p *Profile, _ Rates, _ Context) Evaluation {
+		if len(p.Uses) == 0 {
+			return Evaluation{Verdict: Undetermined, Missing: []string{"uses"}, Reason: fmt.Sprintf(
+				"%s requires adaptations you share to carry the same license: set uses in the profile", ref)}
+		}
+		if p.HasUse(UsePublishDerivatives) {
+			return Evaluation{Verdict: Applies, Reason: fmt.Sprintf(
+				"you publish derivatives: %s requires them to be licensed under the same (or a compatible) license", ref)}
+		}
+		return Evaluation{Verdict: DoesNotApply, Reason: fmt.Sprintf(
+			"you do not share adaptations, so %s's same-license duty does not arise", ref)}
 	},
 	terms.ModificationNotice: func(ref string, _ terms.Term, p *Profile, _ Rates, _ Context) Evaluation {
 		if len(p.Uses) == 0 {

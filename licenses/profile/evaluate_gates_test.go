@@ -34,8 +34,25 @@ func TestDistributionAndModification(t *testing.T) {
 		{name: "modified files published", term: mod, profile: "uses: [publish-derivatives]", verdict: Applies},
 		{name: "no modified files published", term: mod, profile: "uses: [redistribute-weights]", verdict: DoesNotApply},
 		{name: "modification, unknown uses", term: mod, profile: "", verdict: Undetermined, missing: []string{"uses"}},
+		{name: "share-alike when publishing", term: terms.Term{Kind: terms.ShareAlike}, profile: "uses: [publish-derivatives]", verdict: Applies},
+		{name: "share-alike internal", term: terms.Term{Kind: terms.ShareAlike}, profile: "uses: [internal]", verdict: DoesNotApply},
 		{name: "termination at will", term: terms.Term{Kind: terms.TerminationAtWill}, profile: "", verdict: Applies,
 			contain: []string{"at any time"}},
+	})
+}
+
+// TestNoticeQualifiers: Apache-2.0 §4(d) binds only works that ship a
+// NOTICE file; Gemma's NOTICE duty excludes hosted services.
+func TestNoticeQualifiers(t *testing.T) {
+	no, yes := false, true
+	apache := terms.Term{Kind: terms.NoticeRequirement, Scope: terms.NoticeIfShipped}
+	gemma := terms.Term{Kind: terms.NoticeRequirement, Exempt: terms.NoticeHostedExempt}
+	runEvalCases(t, []evalCase{
+		{name: "no NOTICE shipped", term: apache, profile: "uses: [redistribute-weights]", ctx: Context{ShipsNotice: &no}, verdict: DoesNotApply},
+		{name: "NOTICE shipped", term: apache, profile: "uses: [redistribute-weights]", ctx: Context{ShipsNotice: &yes}, verdict: Applies},
+		{name: "NOTICE unknown", term: apache, profile: "uses: [redistribute-weights]", verdict: Applies, contain: []string{"only if the work includes a NOTICE file"}},
+		{name: "hosted only", term: gemma, profile: "uses: [hosted-service]", verdict: DoesNotApply, contain: []string{"hosted service"}},
+		{name: "hosted and redistributed", term: gemma, profile: "uses: [hosted-service, redistribute-weights]", verdict: Applies},
 	})
 }
 

@@ -510,11 +510,30 @@ var (
 	noticeTextRe = mustGuard(`(?i)\b(?:notices?|statement|text|copies|file)\b[^":]{0,80}:\s*"([^"]{5,400})"?`)
 )
 
+// Qualifiers of a NOTICE duty: it binds only when the work ships a NOTICE
+// file (Apache-2.0 §4(d)), and not distribution through a hosted service
+// (Gemma §3.1).
+const (
+	NoticeIfShipped    = "only if the work includes a NOTICE file"
+	NoticeHostedExempt = "distribution through a hosted service"
+)
+
+var (
+	noticeIfRe     = mustGuard(`\bif the (?:work|model|materials?)\b[^.;]{0,20}?\b(?:includes?|contains?|is distributed with) an? "?notice"?`)
+	noticeHostedRe = mustGuard(`\b(?:other than|except|excluding) (?:through|via|by way of) an? hosted service\b`)
+)
+
 func extractNotice(c *collector, s *sentence) {
 	if !s.has("notice") || !noticeFileRe.matchT(s) || !noticeDutyRe.matchT(s) {
 		return
 	}
 	t := Term{Kind: NoticeRequirement, Text: s.text}
+	if noticeIfRe.matchL(s) {
+		t.Scope = NoticeIfShipped
+	}
+	if noticeHostedRe.matchL(s) {
+		t.Exempt = NoticeHostedExempt
+	}
 	if m := noticeTextRe.FindStringSubmatch(s.text); m != nil {
 		t.Notice = strings.TrimSpace(m[1])
 	}

@@ -87,7 +87,13 @@ var (
 	termCauseRe = mustGuard(`\bbreach|\bviolat|\bfail(?:s|ed|ure)? to comply|\bnon-?compliance|\binfring|\bif you\b|\bcommence\b|\blitigation\b`)
 )
 
+// shareAlikeRe: adaptations must carry the same license.
+var shareAlikeRe = mustGuard(`\b(?:adapt(?:ed material|ations?)|derivatives?|derivative works?|modified versions?|the entire work|the work as a whole|modifications)\b[^.;]{0,120}?\b(?:must|shall)\b[^.;]{0,60}?\bunder (?:the same|this|an? (?:identical|compatible|similar))\b[^.;]{0,30}?\b(?:licen[cs]e|terms)\b|\bmust license the entire work\b|\badapter'?s licen[cs]e you apply must be\b`)
+
 func extractModTermination(c *collector, s *sentence) {
+	if (s.has("under") || s.has("licen")) && shareAlikeRe.matchL(s) {
+		c.add(Term{Kind: ShareAlike, Text: s.text}, lines(s))
+	}
 	if s.has("notice") && modNoticeRe.matchL(s) {
 		c.add(Term{Kind: ModificationNotice, Text: s.text}, lines(s))
 	}

@@ -181,12 +181,19 @@ var descriptors = []KindDescriptor{
 		}},
 	{Kind: NoticeRequirement, Obligation: true,
 		Summary: "a NOTICE text must ship with copies",
-		Params:  []Param{ParamNotice},
+		Params:  []Param{ParamNotice, ParamScope, ParamExempt},
 		describe: func(t Term) string {
+			s := "ship a NOTICE file"
 			if t.Notice != "" {
-				return fmt.Sprintf("NOTICE: %q", clip(t.Notice, 60))
+				s = fmt.Sprintf("NOTICE: %q", clip(t.Notice, 60))
 			}
-			return "ship a NOTICE file"
+			if t.Scope != "" {
+				s += "; " + t.Scope
+			}
+			if t.Exempt != "" {
+				s += "; exempt: " + t.Exempt
+			}
+			return s
 		}},
 	{Kind: PassThrough, Obligation: true,
 		Summary: "the use restrictions must be passed on to recipients of the model or derivatives",
@@ -225,6 +232,9 @@ var descriptors = []KindDescriptor{
 	{Kind: ModificationNotice, Obligation: true,
 		Summary:  "modified files must carry notices saying they were changed",
 		describe: func(Term) string { return "mark modified files as changed" }},
+	{Kind: ShareAlike, Obligation: true,
+		Summary:  "adaptations must be licensed under the same (or a compatible) license: copyleft, ShareAlike",
+		describe: func(Term) string { return "license adaptations under the same terms" }},
 	{Kind: TerminationAtWill, Reservation: true,
 		Summary:  "the licensor may terminate the license at any time, without a breach",
 		describe: func(Term) string { return "licensor may terminate at any time" }},

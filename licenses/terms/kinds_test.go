@@ -32,6 +32,7 @@ var kindExamples = map[Kind]string{
 	DistributionRestriction: "You may use the weights internally, but you may not distribute the weights to anyone.",
 	ModificationNotice:      "Each file you alter must include a notice stating that you modified it.",
 	TerminationAtWill:       "The Provider may terminate this grant at any time by writing to you.",
+	ShareAlike:              "Any adaptation you share must be released under the same license as this one.",
 }
 
 // declaredKinds returns the Kind constants declared in terms.go.

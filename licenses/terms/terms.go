@@ -30,6 +30,7 @@ const (
 	DistributionRestriction Kind = "distribution-restriction"
 	ModificationNotice      Kind = "modification-notice"
 	TerminationAtWill       Kind = "termination-at-will"
+	ShareAlike              Kind = "share-alike"
 )
 
 // Lines is an inclusive 1-based line range.
