@@ -435,6 +435,13 @@ func evalUsers(ref string, t terms.Term, p *Profile) Evaluation {
 	if t.Value <= 0 {
 		return Evaluation{Verdict: Undetermined, Reason: fmt.Sprintf("the %s threshold of %s has no value; read the text", m.long, ref)}
 	}
+	// "If you are commercially using the Materials, and ... more than 100
+	// million monthly active users" (Tongyi Qianwen): no commercial use, no
+	// cap.
+	if strings.Contains(strings.ToLower(t.Scope), "commercial") && p.HasUse(UseResearchOnly) {
+		return Evaluation{Verdict: DoesNotApply, Reason: fmt.Sprintf(
+			"the %s threshold of %s binds only %s, and your uses are research-only", Thousands(t.Value), ref, t.Scope)}
+	}
 	measured := ""
 	if t.Measured != "" {
 		measured = " (measured " + t.Measured + ")"

@@ -691,8 +691,12 @@ var (
 	copyRe   = mustGuard(`\b(?:provide|give|include|make available|furnish|deliver|accompan\w*|supply)\b[^.;]{0,100}?\ba (?:full |complete )?copy of (?:this|the|these) (?:agreement|licen[cs]e|terms)`)
 )
 
+// updateObjectRe: what the licensor may update is the terms, not the
+// model ("Google may update Gemma from time to time" is about the model).
+var updateObjectRe = mustGuard(`\b(?:update|updated|modify|modified|amend|amended|change|changed|revise|revised|supplement|supplemented)\s+(?:\w+\s+){0,5}?(?:agreement|licen[cs]e|terms|polic(?:y|ies)|conditions|eula|aup)\b|\b(?:agreement|licen[cs]e|terms|polic(?:y|ies)|conditions|aup)\b[^.;]{0,60}?\b(?:updated|modified|amended|changed|revised|supplemented)\b`)
+
 func extractSimple(c *collector, s *sentence) {
-	if !s.has("warrant") && updateRe.matchL(s) {
+	if !s.has("warrant") && updateRe.matchL(s) && updateObjectRe.matchL(s) {
 		c.add(Term{Kind: LicensorMayUpdate, Text: s.text}, lines(s))
 	}
 	if s.has("remote") && remoteRe.matchL(s) {
