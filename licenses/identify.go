@@ -1,7 +1,6 @@
 package licenses
 
 import (
-	"slices"
 	"strings"
 
 	"github.com/carveout/carveout/licenses/internal/shingle"
@@ -334,11 +333,9 @@ func identFromLicense(l *License) Identification {
 func catalogTerms(l *License) []terms.Term {
 	ts := make([]terms.Term, len(l.Terms))
 	for i, t := range l.Terms {
+		t = t.Clone()
 		t.Origin = "catalog"
 		t.Evidence = nil
-		t.Regions = slices.Clone(t.Regions)
-		t.Allowed = slices.Clone(t.Allowed)
-		t.Categories = slices.Clone(t.Categories)
 		ts[i] = t
 	}
 	return ts
@@ -416,18 +413,6 @@ func offsetLines(ls []terms.Lines, by int) []terms.Lines {
 	return out
 }
 
-// restrictiveKinds are the term kinds that take a license out of the
-// open categories when they are added to an open license's text.
-var restrictiveKinds = map[terms.Kind]bool{
-	terms.UserThreshold:      true,
-	terms.RevenueThreshold:   true,
-	terms.TerritoryExclusion: true,
-	terms.FieldOfUse:         true,
-	terms.OutputsRestriction: true,
-	terms.HostingRestriction: true,
-	terms.RemoteRestriction:  true,
-}
-
 // restrictionAddOns are licensecheck ids of texts that only restrict the
 // license they are attached to.
 var restrictionAddOns = map[string]bool{"CommonsClause": true}
@@ -448,7 +433,7 @@ func restrictOpenLicense(id *Identification, lines []string, addOn bool) {
 			switch {
 			case t.Kind == terms.NonCommercial:
 				nc = true
-			case restrictiveKinds[t.Kind]:
+			case terms.Restricts(t.Kind):
 				restricted = true
 			}
 		}
@@ -461,26 +446,24 @@ func restrictOpenLicense(id *Identification, lines []string, addOn bool) {
 	}
 }
 
-// addCatalogTerms completes the terms read from an unmodified known text
-// with the catalog's facts of kinds the extractor did not find.
+// addCatalogTerms merges the terms read from an unmodified known text with
+// the catalog's facts (terms.Merge: never substituted); a catalog fact the
+// extraction did not find points at the lines of its quote when the text
+// shows it.
 func addCatalogTerms(ts, catalog []terms.Term, toks []shingle.Token, r terms.Lines) []terms.Term {
-	have := map[terms.Kind]bool{}
-	for _, t := range ts {
-		have[t.Kind] = true
-	}
-	for _, c := range catalog {
-		if have[c.Kind] {
+	ts = terms.Merge(ts, catalog)
+	for i := range ts {
+		c := &ts[i]
+		if c.Origin != terms.OriginCatalog {
 			continue
 		}
-		c.Origin = "catalog"
 		c.Evidence = nil
-		for _, p := range []string{c.Text, c.Statement, c.Prefix, c.Notice, c.Policy} {
+		for _, p := range []string{c.Quote, c.Text, c.Statement, c.Prefix, c.Notice, c.Policy} {
 			if l, ok := findPhrase(toks, shingle.Tokenize([]byte(p)), r); ok {
 				c.Evidence = []terms.Lines{l}
 				break
 			}
 		}
-		ts = append(ts, c)
 	}
 	return ts
 }

@@ -173,6 +173,8 @@ type Term struct {
 	Notice    string `json:"notice,omitempty"`
 	Policy    string `json:"policy,omitempty"`
 
+	// Clause names the operative clause of the license ("1.b.v", "III").
+	Clause string `json:"clause,omitempty"`
 	// Text is the sentence the term was read from (bounded).
 	Text string `json:"text,omitempty"`
 	// Description renders the parameters in a few words, as carveout
@@ -277,4 +279,9 @@ type Profile struct {
 	DerivativeName     string             `json:"derivative_name,omitempty"`
 	Role               string             `json:"role,omitempty"`
 	ExchangeRates      map[string]float64 `json:"exchange_rates,omitempty"`
+	// MonthlyActiveUsersAt is a history of monthly active users by date.
+	MonthlyActiveUsersAt map[string]int64 `json:"monthly_active_users_at,omitempty"`
+	// CommercialLicenses are the licenses whose commercial registration or
+	// separate license the organization holds.
+	CommercialLicenses []string `json:"commercial_licenses,omitempty"`
 }
