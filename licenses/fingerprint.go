@@ -47,7 +47,10 @@ type fpDB struct {
 	// builtin is the licensecheck pre-filter: per builtin license id, the
 	// hashes of words every match must contain.
 	builtin []lcAnchor
-	err     error
+	// sameText maps a reference id to the SPDX ids whose texts are word
+	// for word its own (GPL-2.0-only: GPL-2.0-or-later).
+	sameText map[string][]string
+	err      error
 }
 
 type lcAnchor struct {
@@ -102,6 +105,14 @@ func (db *fpDB) parse(b []byte, spdx bool) error {
 				return fmt.Errorf("licenses: fingerprints: bad line %q", line)
 			}
 			ids = append(ids, f[1])
+		case "S":
+			if len(f) < 3 {
+				return fmt.Errorf("licenses: fingerprints: bad line %q", line)
+			}
+			if db.sameText == nil {
+				db.sameText = map[string][]string{}
+			}
+			db.sameText[f[1]] = strings.Split(f[2], ",")
 		case "I":
 			if len(f) < 3 {
 				return fmt.Errorf("licenses: fingerprints: bad line %q", line)

@@ -25,12 +25,18 @@ const (
 	modifiedFloor = 0.80
 	// exactMissingMax bounds the reference shingles (other than those of
 	// its title and copyright notice lines) an exact text may lack without
-	// licensecheck's confirmation: deleting a single word loses K of them.
-	exactMissingMax = shingle.K - 1
+	// licensecheck's confirmation: none (deleting the first word of MIT's
+	// grant loses a single one; licensecheck's MIT-Broken.t2).
+	exactMissingMax = 0
 	// excerptPrecision is the share of a text that must be the
 	// reference's own words for a truncated copy (below modifiedFloor by
 	// its missing part alone) to be reported as that reference, modified.
 	excerptPrecision = 0.95
+	// excerptCoverage is the least share of the reference an excerpt
+	// holds: the first fifth of a corpus license holds 0.19 or more, a
+	// license header that a longer license quotes (licensecheck's
+	// Apache-2.0-Header files in FSL-1.1-ALv2) at most 0.13.
+	excerptCoverage = 0.15
 	// titleSlack: a reference the title names replaces the closest one
 	// when it explains this share of the words the closest one does.
 	titleSlack = 0.02
@@ -97,8 +103,13 @@ func resolveDocs(db *fpDB, text []byte, toks []shingle.Token) []*doc {
 				}
 				continue
 			}
+			// A reference that explains the licensecheck match and a
+			// document of its own around it holds that license's text
+			// (FSL-1.1-MIT holds MIT's); one that only explains the
+			// same words is a broader match than the pattern.
 			k := d.explainedIn(first, last)
-			if k > n || k == n && (d.first < first || d.last > last || d.coverage >= 0.98) {
+			around := d.explainedIn(d.first, first-1) + d.explainedIn(last+1, d.last)
+			if k > n || k == n && around >= minExcerpt {
 				win = false
 			}
 		}
@@ -242,7 +253,7 @@ func (d *doc) verdict(db *fpDB, in []uint32, toks []shingle.Token, lines []strin
 	id.OSI = false
 	precision := float64(n) / float64(max(all, 1))
 	// An excerpt (a truncated copy) is the reference's words only.
-	excerpt := precision >= excerptPrecision
+	excerpt := precision >= excerptPrecision && d.coverage >= excerptCoverage
 	if sim >= modifiedFloor || excerpt {
 		// What the text says it is decides between templates that share
 		// most of their words.

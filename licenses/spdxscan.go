@@ -1,6 +1,7 @@
 package licenses
 
 import (
+	"slices"
 	"strings"
 	"sync"
 
@@ -22,7 +23,7 @@ type spdxMatch struct {
 // compiling all of them costs about a second.
 type spdxScanner struct {
 	mu       sync.Mutex
-	builtins map[string]licensecheck.License
+	builtins map[string][]licensecheck.License // by id: a license may have several patterns (text, header)
 	cache    map[string]*licensecheck.Scanner
 }
 
@@ -53,7 +54,7 @@ func (db *fpDB) spdxCandidates(toks []shingle.Token) []string {
 		if a.half {
 			need = (len(a.words) + 1) / 2
 		}
-		if n >= need && n >= min(len(a.words), 3) {
+		if n >= need && n >= min(len(a.words), 3) && !slices.Contains(ids, a.id) {
 			ids = append(ids, a.id)
 		}
 	}
@@ -98,19 +99,17 @@ func (s *spdxScanner) scanner(ids []string) *licensecheck.Scanner {
 		return sc
 	}
 	if s.builtins == nil {
-		s.builtins = map[string]licensecheck.License{}
+		s.builtins = map[string][]licensecheck.License{}
 		for _, l := range licensecheck.BuiltinLicenses() {
 			if l.LRE != "" {
-				s.builtins[l.ID] = l
+				s.builtins[l.ID] = append(s.builtins[l.ID], l)
 			}
 		}
 		s.cache = map[string]*licensecheck.Scanner{}
 	}
 	var list []licensecheck.License
 	for _, id := range ids {
-		if l, ok := s.builtins[id]; ok {
-			list = append(list, l)
-		}
+		list = append(list, s.builtins[id]...)
 	}
 	if len(list) == 0 {
 		return nil

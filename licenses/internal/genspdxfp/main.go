@@ -29,12 +29,13 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strings"
 
 	"github.com/carveout/carveout/licenses/internal/shingle"
 	"github.com/github/go-spdx/v2/spdxexp/spdxlicenses"
 )
 
-const generatorVersion = "genspdxfp/1"
+const generatorVersion = "genspdxfp/2"
 
 type pkgJSON struct {
 	Name    string `json:"name"`
@@ -95,14 +96,49 @@ func run(dir, out string) error {
 	fmt.Fprintf(&hdr, "# Hashed %d-word shingles of the SPDX License List texts (no text is stored).\n", shingle.K)
 	fmt.Fprintf(&hdr, "# Source: npm %s@%s (SPDX License List %s), spdx-full.json licenseText.\n", pkg.Name, pkg.Version, listVersion)
 	fmt.Fprintf(&hdr, "# Refresh: see licenses/internal/genspdxfp.\n")
+	fmt.Fprintf(&hdr, "# S<TAB>SPDX id<TAB>ids whose text is word for word the same (no reference of their own)\n")
 	fmt.Fprintf(&hdr, "# L<TAB>SPDX id<TAB>sha256 of the text<TAB>tokens<TAB>shingles (DATA: per id its shingle set, then the optional subset: title and notice lines)\n")
 	fmt.Fprintf(&hdr, "V\t%s\t%s\n", generatorVersion, shingle.Version)
+	// Ids whose texts are word for word the same (the SPDX list ships one
+	// text for GPL-2.0-only and GPL-2.0-or-later, for the GFDL invariants
+	// variants, OFL-1.1 and OFL-1.1-RFN...) share one reference, kept
+	// under the shortest id; the notice decides the variant.
+	groups := map[string][]string{}
+	var keys []string
+	sets := map[string][]uint32{}
 	for _, id := range ids {
+		set := shingle.Set(shingle.Shingles(shingle.Tokenize([]byte(full[id].Text))))
+		sets[id] = set
+		k := string(shingle.AppendSet(nil, set))
+		if groups[k] == nil {
+			keys = append(keys, k)
+		}
+		groups[k] = append(groups[k], id)
+	}
+	kept := map[string][]string{}
+	for _, k := range keys {
+		g := groups[k]
+		sort.Slice(g, func(i, j int) bool {
+			if len(g[i]) != len(g[j]) {
+				return len(g[i]) < len(g[j])
+			}
+			return g[i] < g[j]
+		})
+		kept[g[0]] = g[1:]
+	}
+	for _, id := range ids {
+		others, ok := kept[id]
+		if !ok {
+			continue
+		}
 		text := []byte(full[id].Text)
 		sum := sha256.Sum256(text)
 		toks := shingle.Tokenize(text)
-		set := shingle.Set(shingle.Shingles(toks))
+		set := sets[id]
 		fmt.Fprintf(&hdr, "L\t%s\t%s\t%d\t%d\n", id, hex.EncodeToString(sum[:]), len(toks), len(set))
+		if len(others) > 0 {
+			fmt.Fprintf(&hdr, "S\t%s\t%s\n", id, strings.Join(others, ","))
+		}
 		bin = shingle.AppendSet(bin, set)
 		bin = shingle.AppendSet(bin, shingle.Optional(text))
 	}
