@@ -40,6 +40,9 @@ const (
 	// titleSlack: a reference the title names replaces the closest one
 	// when it explains this share of the words the closest one does.
 	titleSlack = 0.02
+	// minClosest is the least similarity worth showing as a closest
+	// reference (below it the texts share stock phrases only).
+	minClosest = 0.2
 )
 
 // doc is one document found in a text: a region of tokens and the
@@ -563,7 +566,7 @@ func closestRef(db *fpDB, toks []shingle.Token) *Closest {
 			best, bestSim = r, sim
 		}
 	}
-	if best < 0 {
+	if best < 0 || bestSim < minClosest {
 		return nil
 	}
 	return &Closest{ID: canonicalRefID(db.refs[best].id), Similarity: round3(bestSim)}

@@ -200,6 +200,10 @@ func (s *scan) addIdentification(id licenses.Identification, ev Evidence) {
 			l.Version = id.License.Version
 			l.URL = id.License.URL
 			l.Incorporates = id.License.Incorporates
+			if id.Kind == licenses.MatchText {
+				// A text incorporates what it still refers to.
+				l.Incorporates = id.Incorporates
+			}
 		}
 		l.Match = Match{Kind: string(id.Kind), Confidence: id.Confidence}
 		s.lics[id.ID] = l
@@ -213,6 +217,9 @@ func (s *scan) addIdentification(id licenses.Identification, ev Evidence) {
 		delete(s.termIdx, l)
 	} else if string(id.Kind) == l.Match.Kind && id.Confidence < l.Match.Confidence {
 		l.Match.Confidence = id.Confidence
+	}
+	if id.Closest != nil && (l.Closest == nil || id.Closest.Similarity > l.Closest.Similarity) {
+		l.Closest = &Closest{ID: id.Closest.ID, Similarity: id.Closest.Similarity}
 	}
 	if id.Kind == licenses.MatchText && id.Modified {
 		l.Match.Modified = true
