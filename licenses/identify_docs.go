@@ -430,9 +430,8 @@ func (d *doc) rematch(db *fpDB, r int, toks []shingle.Token) *doc {
 // later version ("or (at your option) any later version").
 var orLaterNotice = [][]string{{"any", "later", "version"}, {"or", "later"}}
 
-// orLaterByNotice turns an "-only" id into "-or-later" when the text
-// outside the license's own lines (its notice) says any later version
-// applies.
+// orLaterByNotice turns an "-only" id into "-or-later" when the notice
+// before the license's own lines says any later version applies.
 func orLaterByNotice(id, spdx string, lines []string, r terms.Lines) (string, string) {
 	if !strings.HasSuffix(id, "-only") {
 		return id, spdx
@@ -441,8 +440,9 @@ func orLaterByNotice(id, spdx string, lines []string, r terms.Lines) (string, st
 	if _, ok := SPDXLicense(later); !ok {
 		return id, spdx
 	}
-	outside := append(slices.Clone(lines[:max(r.Start-1, 0)]), lines[min(r.End, len(lines)):]...)
-	toks := shingle.Tokenize([]byte(strings.Join(outside, "\n")))
+	// The notice precedes the license (a file header); what follows
+	// the license's last matched line may be its own appendix.
+	toks := shingle.Tokenize([]byte(strings.Join(lines[:max(r.Start-1, 0)], "\n")))
 	for _, p := range orLaterNotice {
 		for i := 0; i+len(p) <= len(toks); i++ {
 			ok := true
