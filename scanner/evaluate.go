@@ -33,13 +33,13 @@ type Evaluation struct {
 func Evaluate(r *Report, e Evaluation) {
 	multimodal := isMultimodal(r)
 	if e.Profile != nil {
-		r.Profile = e.Profile
+		r.Profile = reportProfile(e.Profile)
 		rates := e.Profile.ExchangeRates.Merge(e.Rates)
 		for i := range r.Licenses {
 			l := &r.Licenses[i]
 			for j := range l.Terms {
 				t := &l.Terms[j]
-				ev := profile.EvaluateTerm(l.ID, termLocation(*t), t.Term, e.Profile, rates, profile.Context{Multimodal: multimodal})
+				ev := profile.EvaluateTerm(l.ID, termLocation(*t), termOf(*t), e.Profile, rates, profile.Context{Multimodal: multimodal})
 				t.Verdict, t.Reason, t.Missing = string(ev.Verdict), ev.Reason, ev.Missing
 			}
 		}
@@ -49,8 +49,8 @@ func Evaluate(r *Report, e Evaluation) {
 		var ts []terms.Term
 		byKind := map[terms.Kind][]Evidence{}
 		for _, t := range l.Terms {
-			ts = append(ts, t.Term)
-			byKind[t.Kind] = append(byKind[t.Kind], t.Evidence...)
+			ts = append(ts, termOf(t))
+			byKind[terms.Kind(t.Kind)] = append(byKind[terms.Kind(t.Kind)], t.Evidence...)
 		}
 		loc := ""
 		if len(l.Evidence) > 0 {
@@ -80,7 +80,7 @@ func Evaluate(r *Report, e Evaluation) {
 			if t.Verdict == "" {
 				continue
 			}
-			items = append(items, profile.Item{Kind: profile.ItemTerm, License: l.ID, Term: t.Kind, Verdict: profile.Verdict(t.Verdict), Message: fmt.Sprintf("%s %s: %s", l.ID, t.Kind, t.Reason), Path: firstPathOf(t.Evidence)})
+			items = append(items, profile.Item{Kind: profile.ItemTerm, License: l.ID, Term: terms.Kind(t.Kind), Verdict: profile.Verdict(t.Verdict), Message: fmt.Sprintf("%s %s: %s", l.ID, t.Kind, t.Reason), Path: firstPathOf(t.Evidence)})
 		}
 	}
 	// Findings go through the policy only when a policy file is given

@@ -43,9 +43,10 @@ func newEnv(app *App, o *scanOptions) *env {
 		Client:    app.HTTPClient,
 		UserAgent: "carveout/" + version,
 	}
-	tok := g("GITHUB_TOKEN")
+	// As gh: GH_TOKEN first, then GITHUB_TOKEN.
+	tok := g("GH_TOKEN")
 	if tok == "" {
-		tok = g("GH_TOKEN")
+		tok = g("GITHUB_TOKEN")
 	}
 	e.github = source.GitHubConfig{BaseURL: githubBase(g("GITHUB_API_URL")), Token: tok, Client: app.HTTPClient, Offline: offline, UserAgent: "carveout/" + version}
 	return e
@@ -131,7 +132,7 @@ func scanOne(ctx context.Context, e *env, t target, opts scanner.Options) (*scan
 		if errors.Is(err, errUsage) && t.origin == "" {
 			return nil, err
 		}
-		return nil, fmt.Errorf("%w %s: %v", scanner.ErrTarget, t.spec, err)
+		return nil, fmt.Errorf("%w %s: %w", scanner.ErrTarget, t.spec, err)
 	}
 	opts.Kind = kind
 	return scanner.Scan(ctx, src, opts)
@@ -144,7 +145,7 @@ func hfCacheTargets(app *App, o *scanOptions) ([]target, error) {
 	}
 	srcs, err := source.NewHFCache(dir)
 	if err != nil {
-		return nil, fmt.Errorf("%w: --hf-cache %s: %v", scanner.ErrTarget, dir, err)
+		return nil, fmt.Errorf("%w: --hf-cache %s: %w", scanner.ErrTarget, dir, err)
 	}
 	var ts []target
 	for _, s := range srcs {
@@ -160,7 +161,7 @@ func githubOrgTargets(ctx context.Context, app *App, o *scanOptions) ([]target, 
 	}
 	repos, err := source.GitHubOrgRepos(ctx, o.githubOrg, e.github)
 	if err != nil {
-		return nil, fmt.Errorf("%w: --github-org %s: %v", scanner.ErrTarget, o.githubOrg, err)
+		return nil, fmt.Errorf("%w: --github-org %s: %w", scanner.ErrTarget, o.githubOrg, err)
 	}
 	var ts []target
 	for _, r := range repos {

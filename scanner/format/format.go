@@ -9,20 +9,34 @@ import (
 	"io"
 	"sort"
 	"strings"
+	"time"
 
-	"github.com/carveout/carveout/scanner"
+	"github.com/carveout/carveout/scanner/report"
 )
 
 // Options shape the output of encoders that print for people.
 type Options struct {
 	// Color enables ANSI colors (only for terminals, never with NO_COLOR).
 	Color bool
+	// Version of carveout named in the output; "" takes it from the
+	// build information.
+	Version string
+	// Timestamp is the scan date written where a format has a place for
+	// it; zero leaves it out, so output stays deterministic.
+	Timestamp time.Time
+	// Repo, when set, makes encoders link places to the lines on the forge
+	// (Markdown, HTML).
+	Repo *Repo
+	// Root returns the path of a target's folder within its git checkout
+	// ("" at the root), so SARIF paths are relative to the repository
+	// root; nil takes the report's paths as they are.
+	Root func(target string) string
 }
 
 // Encoder writes reports in one format.
 type Encoder interface {
 	// Encode writes one report.
-	Encode(w io.Writer, r *scanner.Report, o Options) error
+	Encode(w io.Writer, r *report.Report, o Options) error
 }
 
 // Encoders lists every output format by name.
@@ -55,7 +69,7 @@ func Lookup(name string) (Encoder, error) {
 type JSON struct{}
 
 // Encode implements Encoder.
-func (JSON) Encode(w io.Writer, r *scanner.Report, _ Options) error {
+func (JSON) Encode(w io.Writer, r *report.Report, _ Options) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
@@ -67,7 +81,7 @@ func (JSON) Encode(w io.Writer, r *scanner.Report, _ Options) error {
 type JSONLines struct{}
 
 // Encode implements Encoder.
-func (JSONLines) Encode(w io.Writer, r *scanner.Report, _ Options) error {
+func (JSONLines) Encode(w io.Writer, r *report.Report, _ Options) error {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	return enc.Encode(r)

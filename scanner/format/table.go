@@ -7,9 +7,8 @@ import (
 	"text/tabwriter"
 	"unicode"
 
-	"github.com/carveout/carveout/licenses/profile"
 	"github.com/carveout/carveout/licenses/terms"
-	"github.com/carveout/carveout/scanner"
+	"github.com/carveout/carveout/scanner/report"
 )
 
 // Table writes a report for people: licenses with their terms, verdicts
@@ -27,7 +26,7 @@ const (
 )
 
 // Encode implements Encoder.
-func (Table) Encode(w io.Writer, r *scanner.Report, o Options) error {
+func (Table) Encode(w io.Writer, r *report.Report, o Options) error {
 	p := &printer{w: w, color: o.Color}
 	p.line("%s", p.c(bold, "carveout: "+clean(r.Target)))
 	src := r.Source.Kind
@@ -96,7 +95,7 @@ func (Table) Encode(w io.Writer, r *scanner.Report, o Options) error {
 		}
 		tw.Flush()
 	}
-	obligations := map[string][]scanner.Obligation{}
+	obligations := map[string][]report.Obligation{}
 	for _, o := range r.Obligations {
 		obligations[o.License] = append(obligations[o.License], o)
 	}
@@ -124,9 +123,9 @@ func (Table) Encode(w io.Writer, r *scanner.Report, o Options) error {
 				}
 			}
 			if verdict == "" {
-				fmt.Fprintf(tw, "  %s\t%s\t%s\n", t.Kind, clean(Describe(t.Term)), where)
+				fmt.Fprintf(tw, "  %s\t%s\t%s\n", t.Kind, clean(t.Description), where)
 			} else {
-				fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", t.Kind, clean(Describe(t.Term)), where, verdict)
+				fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", t.Kind, clean(t.Description), where, verdict)
 			}
 		}
 		tw.Flush()
@@ -164,9 +163,9 @@ func (Table) Encode(w io.Writer, r *scanner.Report, o Options) error {
 		for _, f := range r.Findings {
 			sev := string(f.Severity)
 			switch f.Severity {
-			case scanner.SeverityError:
+			case report.SeverityError:
 				sev = p.c(red, sev)
-			case scanner.SeverityWarning:
+			case report.SeverityWarning:
 				sev = p.c(yellow, sev)
 			}
 			fmt.Fprintf(tw, "  %s\t%s\t%s\n", sev, f.Rule, clean(f.Message))
@@ -241,7 +240,7 @@ func yesNo(b bool) string {
 }
 
 // evidenceList renders up to max evidence places as path:start-end.
-func evidenceList(es []scanner.Evidence, max int) string {
+func evidenceList(es []report.Evidence, max int) string {
 	var parts []string
 	for i, e := range es {
 		if i == max {
@@ -254,66 +253,7 @@ func evidenceList(es []scanner.Evidence, max int) string {
 }
 
 // Place renders one evidence place as path:line or path:start-end.
-func Place(e scanner.Evidence) string { return e.Place() }
-
-// Describe renders a term's parameters in a few words.
-func Describe(t terms.Term) string {
-	var parts []string
-	switch t.Kind {
-	case terms.UserThreshold:
-		parts = append(parts, fmt.Sprintf("%s > %s", orDefault(t.Metric, "users"), Thousands(t.Value)))
-	case terms.RevenueThreshold:
-		parts = append(parts, fmt.Sprintf("revenue > %s %s", Thousands(t.Value), t.Currency))
-		if t.Period != "" {
-			parts = append(parts, t.Period)
-		}
-	case terms.TerritoryExclusion:
-		parts = append(parts, "regions "+strings.Join(t.Regions, ","))
-		if t.Scope != "" {
-			parts = append(parts, "scope: "+t.Scope)
-		}
-		if t.Exempt != "" {
-			parts = append(parts, "exempt: "+t.Exempt)
-		}
-	case terms.NonCommercial:
-		parts = append(parts, "allowed: "+orDefault(strings.Join(t.Allowed, ","), "non-commercial"))
-	case terms.FieldOfUse, terms.OutputsRestriction:
-		parts = append(parts, strings.Join(t.Categories, ","))
-	case terms.NamingRequirement:
-		parts = append(parts, fmt.Sprintf("name must start with %q", t.Prefix))
-	case terms.AttributionRequirement:
-		parts = append(parts, fmt.Sprintf("display %q", t.Statement))
-	case terms.NoticeRequirement:
-		if t.Notice != "" {
-			parts = append(parts, fmt.Sprintf("NOTICE: %q", clip(t.Notice, 60)))
-		} else {
-			parts = append(parts, "ship a NOTICE file")
-		}
-	case terms.IncorporatedPolicy:
-		parts = append(parts, orDefault(t.Policy, "policy"))
-	}
-	if t.Effect != "" {
-		parts = append(parts, t.Effect)
-	}
-	if len(parts) == 0 {
-		return clip(t.Text, 70)
-	}
-	return strings.Join(parts, "; ")
-}
-
-func orDefault(s, d string) string {
-	if s == "" {
-		return d
-	}
-	return s
-}
-
-func clip(s string, n int) string {
-	if len([]rune(s)) <= n {
-		return s
-	}
-	return string([]rune(s)[:n-1]) + "…"
-}
+func Place(e report.Evidence) string { return e.Place() }
 
 // Thousands formats n with comma separators.
-func Thousands(n int64) string { return profile.Thousands(n) }
+func Thousands(n int64) string { return terms.Thousands(n) }

@@ -1,10 +1,12 @@
-package scanner
+// Package report holds the types of carveout's JSON report, the
+// carveout.report/v1 contract documented in the README and published as a
+// JSON Schema (schema/report.schema.json). It is a leaf: it imports nothing
+// of carveout, so a change in the catalog's or the extractor's own types
+// cannot change the contract silently; the scanner maps its internal types
+// onto these.
+package report
 
-import (
-	"fmt"
-
-	"github.com/carveout/carveout/licenses/terms"
-)
+import "fmt"
 
 // Schema is the version of the JSON report. It changes only when a field
 // changes meaning or disappears; new fields may be added within a version.
@@ -81,7 +83,7 @@ type Report struct {
 	Lineage  []Link     `json:"lineage"`
 	// Profile, Obligations and Violations are filled when a profile or
 	// policy is evaluated.
-	Profile     any          `json:"profile,omitempty"`
+	Profile     *Profile     `json:"profile,omitempty"`
 	Obligations []Obligation `json:"obligations"`
 	Violations  []Violation  `json:"violations"`
 	Findings    []Finding    `json:"findings"`
@@ -156,10 +158,38 @@ type Closest struct {
 }
 
 // Term is a license term with its evidence and, when a profile was
-// evaluated, its verdict.
+// evaluated, its verdict. Only the parameters that make sense for its Kind
+// are set (the README lists them per kind).
 type Term struct {
-	terms.Term
-	// Evidence overrides terms.Term.Evidence with file paths.
+	Kind string `json:"kind"`
+
+	Metric   string `json:"metric,omitempty"`
+	Value    int64  `json:"value,omitempty"`
+	Currency string `json:"currency,omitempty"`
+	Period   string `json:"period,omitempty"`
+	Measured string `json:"measured,omitempty"`
+	Effect   string `json:"effect,omitempty"`
+
+	Regions []string `json:"regions,omitempty"`
+	Scope   string   `json:"scope,omitempty"`
+	Exempt  string   `json:"exempt,omitempty"`
+
+	Allowed    []string `json:"allowed,omitempty"`
+	Categories []string `json:"categories,omitempty"`
+
+	Prefix    string `json:"prefix,omitempty"`
+	Statement string `json:"statement,omitempty"`
+	Notice    string `json:"notice,omitempty"`
+	Policy    string `json:"policy,omitempty"`
+
+	// Text is the sentence the term was read from (bounded).
+	Text string `json:"text,omitempty"`
+	// Description renders the parameters in a few words, as carveout
+	// prints them ("monthly_active_users > 700,000,000").
+	Description string `json:"description"`
+	// Origin is "text" (read from the text present) or "catalog" (a
+	// catalog fact about the license).
+	Origin   string     `json:"origin,omitempty"`
 	Evidence []Evidence `json:"evidence"`
 	Verdict  string     `json:"verdict,omitempty"` // applies, does-not-apply, undetermined
 	Reason   string     `json:"reason,omitempty"`
@@ -234,4 +264,26 @@ type Summary struct {
 	// Unknown is true when any license could not be identified: unknown is
 	// never allowed.
 	Unknown bool `json:"unknown_license"`
+}
+
+// Money is an amount in an ISO 4217 currency.
+type Money struct {
+	Amount   float64 `json:"amount"`
+	Currency string  `json:"currency"`
+}
+
+// Profile is the organization profile a report was evaluated against.
+type Profile struct {
+	Name               string             `json:"name,omitempty"`
+	MonthlyActiveUsers *int64             `json:"monthly_active_users,omitempty"`
+	DailyActiveUsers   *int64             `json:"daily_active_users,omitempty"`
+	MonthlyVisits      *int64             `json:"monthly_visits,omitempty"`
+	AnnualRevenue      *Money             `json:"annual_revenue,omitempty"`
+	Headquarters       string             `json:"headquarters,omitempty"`
+	Countries          []string           `json:"countries,omitempty"`
+	Uses               []string           `json:"uses,omitempty"`
+	Fields             []string           `json:"fields,omitempty"`
+	DerivativeName     string             `json:"derivative_name,omitempty"`
+	Role               string             `json:"role,omitempty"`
+	ExchangeRates      map[string]float64 `json:"exchange_rates,omitempty"`
 }
