@@ -23,6 +23,8 @@ const (
 	// license with a clause added or removed, a threshold changed or a
 	// rider appended stays above 0.85.
 	modifiedFloor = 0.80
+	// wholeCoverage: a reference the text holds this much of is whole.
+	wholeCoverage = 0.98
 	// exactMissingMax bounds the reference shingles (other than those of
 	// its title and copyright notice lines) an exact text may lack without
 	// licensecheck's confirmation: none (deleting the first word of MIT's
@@ -108,11 +110,13 @@ func resolveDocs(db *fpDB, text []byte, toks []shingle.Token) []*doc {
 			}
 			// A reference that explains the licensecheck match and a
 			// document of its own around it holds that license's text
-			// (FSL-1.1-MIT holds MIT's); one that only explains the
-			// same words is a broader match than the pattern.
+			// (FSL-1.1-MIT holds MIT's), and one the text holds whole
+			// is more specific than a pattern with wildcards (HPND's
+			// matches HPND-Netrek); one that only explains the same
+			// words and is mostly absent is a broader match.
 			k := d.explainedIn(first, last)
 			around := d.explainedIn(d.first, first-1) + d.explainedIn(last+1, d.last)
-			if k > n || k == n && around >= minExcerpt {
+			if k > n || k == n && (around >= minExcerpt || d.coverage >= wholeCoverage) {
 				win = false
 			}
 		}
@@ -372,23 +376,20 @@ const titleLines = 3
 // text, which may name other licenses).
 const maxTitleWords = 16
 
-// titleRefs returns the licenses the title lines of tokens [first,last]
-// name.
+// titleRefs returns the licenses the title of tokens [first,last] names:
+// its first lines up to a blank line, when they are few and short (a
+// paragraph is body text, which may name other licenses).
 func titleRefs(toks []shingle.Token, first, last int, lines []string) []Identification {
+	start := toks[first].Line
 	var title []string
-	count := map[int]int{}
-	for j := first; j <= last && len(count) <= titleLines; j++ {
-		count[toks[j].Line]++
-	}
-	prev := 0
-	for j := first; j <= last && len(title) < titleLines; j++ {
-		if l := toks[j].Line; l != prev {
-			prev = l
-			if count[l] > maxTitleWords {
-				break // the body of the text
-			}
-			title = append(title, lines[l-1])
+	for l := start; l <= len(lines) && l <= toks[last].Line; l++ {
+		if strings.TrimSpace(lines[l-1]) == "" {
+			break
 		}
+		if len(title) == titleLines || len(shingle.Tokenize([]byte(lines[l-1]))) > maxTitleWords {
+			return nil
+		}
+		title = append(title, lines[l-1])
 	}
 	return FindReferences([]byte(strings.Join(title, "\n")))
 }
