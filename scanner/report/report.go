@@ -146,6 +146,15 @@ type License struct {
 	Terms       []Term     `json:"terms"`
 	// Incorporates lists documents the license incorporates by reference.
 	Incorporates []string `json:"incorporates,omitempty"`
+	// Closest is, for an unknown license text, the known license it
+	// resembles most and how much (never its id).
+	Closest *Closest `json:"closest,omitempty"`
+}
+
+// Closest is the known license an unknown text resembles most.
+type Closest struct {
+	ID         string  `json:"id"`
+	Similarity float64 `json:"similarity"`
 }
 
 // Term is a license term with its evidence and, when a profile was
