@@ -34,6 +34,15 @@ func (o *outputOptions) addFlags(f *pflag.FlagSet) {
 	f.BoolVar(&o.timestamp, "timestamp", false, "write the scan date into formats that have a place for it (html, sarif, cyclonedx, spdx); off, output is deterministic")
 }
 
+// machineReadable reports whether any output is for programs (anything
+// but the table), so every target gets a record there.
+func (o *outputOptions) machineReadable() bool {
+	if len(o.outs) > 0 || o.format != "table" {
+		return true
+	}
+	return false
+}
+
 // sink is one format written to one place.
 type sink struct {
 	f      format.Format
