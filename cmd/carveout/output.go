@@ -54,6 +54,8 @@ type sink struct {
 	n      int // reports written (streaming)
 	// doc writes several json reports as one document.
 	doc *format.JSONDocument
+	// summary collects a row per report for the table's closing summary.
+	summary []format.SummaryRow
 }
 
 // outputs are the sinks of one run.
@@ -164,6 +166,9 @@ func (s *outputs) add(r *report.Report) error {
 		} else if err := k.f.Encoder.Encode(k.w, []*report.Report{r}, k.opts); err != nil {
 			return k.err(err)
 		}
+		if k.f.Name == "table" {
+			k.summary = append(k.summary, format.Summarize(r))
+		}
 		k.n++
 	}
 	return nil
@@ -176,6 +181,13 @@ func (s *outputs) finish(rs []*report.Report) error {
 	for _, k := range s.sinks {
 		if k.doc != nil {
 			if err := k.doc.Close(k.w); err != nil {
+				errs = append(errs, k.err(err))
+			}
+		}
+		if len(k.summary) > 1 {
+			// After several targets, one line per model (as trivy does).
+			fmt.Fprintln(k.w)
+			if err := format.WriteSummary(k.w, k.summary, k.opts); err != nil {
 				errs = append(errs, k.err(err))
 			}
 		}
