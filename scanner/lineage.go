@@ -55,6 +55,14 @@ func (rs Resolvers) Resolve(ctx context.Context, id string) (*BaseInfo, error) {
 
 // lineage follows base models breadth-first, depth-limited and cycle-safe,
 // and records each link with the licenses it carries.
+// Bounds on lineage: base models followed per model, and lookups per
+// target (a Hub giving every model 20 new base models, or a card listing
+// thousands, must not cost thousands of requests).
+const (
+	maxLineageBreadth = 32
+	maxLineageLookups = 128
+)
+
 func (s *scan) lineage() {
 	maxDepth := s.opts.LineageDepth
 	if maxDepth <= 0 {
@@ -79,9 +87,14 @@ func (s *scan) lineage() {
 		queue = append(queue, item{model: model, base: b.id, relation: b.relation, depth: 1, ev: b.ev})
 	}
 	visited := map[string]bool{self: true}
+	lookups, notFollowed := 0, 0
 	for len(queue) > 0 {
 		it := queue[0]
 		queue = queue[1:]
+		if lookups >= maxLineageLookups {
+			notFollowed++
+			continue
+		}
 		key := strings.ToLower(it.model + "→" + it.base)
 		if seenEdge[key] {
 			continue
@@ -100,6 +113,7 @@ func (s *scan) lineage() {
 			s.rep.Lineage = append(s.rep.Lineage, link)
 			continue
 		}
+		lookups++
 		bi, err := s.opts.Lineage.Resolve(s.ctx, it.base)
 		if err != nil {
 			link.Note = "not resolved: " + err.Error()
@@ -127,9 +141,16 @@ func (s *scan) lineage() {
 		if it.depth >= maxDepth {
 			continue
 		}
-		for _, b := range bi.BaseModels {
+		for i, b := range bi.BaseModels {
+			if i >= maxLineageBreadth {
+				notFollowed += len(bi.BaseModels) - i
+				break
+			}
 			queue = append(queue, item{model: it.base, base: b.ID, relation: b.Relation, depth: it.depth + 1, ev: Evidence{Path: it.base, Source: bi.Source}})
 		}
+	}
+	if notFollowed > 0 {
+		s.finding(rules.LineageError, fmt.Sprintf("%d base model links were not followed (at most %d base models per model and %d lookups per target); the licenses they carry are not known", notFollowed, maxLineageBreadth, maxLineageLookups))
 	}
 	sort.SliceStable(s.rep.Lineage, func(i, j int) bool {
 		a, b := s.rep.Lineage[i], s.rep.Lineage[j]

@@ -41,10 +41,26 @@ type Options struct {
 	// be published under (default: the card's model_name).
 	Derivative     bool
 	DerivativeName string
+	// MaxTargetBytes caps the bytes read from one target in total
+	// (default DefaultMaxTargetBytes); files past it are not read, and an
+	// error finding names each.
+	MaxTargetBytes int64
 	// Kind names the kind of source for the report: dir (default), file,
 	// hf, hf-cache, github. A "file" target is read as a license text
 	// whatever its name.
 	Kind string
+}
+
+// DefaultMaxTargetBytes is the default of Options.MaxTargetBytes: room
+// for hundreds of license texts and weight headers, not for a repository
+// of hundreds of links to one giant text.
+const DefaultMaxTargetBytes = 1 << 30
+
+func (o Options) maxTargetBytes() int64 {
+	if o.MaxTargetBytes > 0 {
+		return o.MaxTargetBytes
+	}
+	return DefaultMaxTargetBytes
 }
 
 func (o Options) maxText() int64 {
@@ -61,6 +77,7 @@ var ErrTarget = errors.New("cannot read target")
 // target cannot be read at all; problems with single files become findings
 // and the scan goes on.
 func Scan(ctx context.Context, src source.Source, opts Options) (*Report, error) {
+	src = source.WithBudget(src, opts.maxTargetBytes())
 	s := &scan{ctx: ctx, src: src, opts: opts, lics: map[string]*License{}, texts: map[string]string{}}
 	r := &s.rep
 	r.Schema = Schema
