@@ -10,7 +10,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
-	"unicode"
+
+	"github.com/carveout/carveout/internal/safetext"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -66,20 +67,7 @@ func sanitize(s string) string {
 	return strings.Join(lines, "\n  ")
 }
 
-func escapeControls(s string) string {
-	if strings.IndexFunc(s, func(r rune) bool { return unicode.IsControl(r) && r != '\t' }) < 0 {
-		return s
-	}
-	var b strings.Builder
-	for _, r := range s {
-		if unicode.IsControl(r) && r != '\t' {
-			fmt.Fprintf(&b, "\\x%02x", r)
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
+func escapeControls(s string) string { return safetext.Escape(s, '\t') }
 
 func newRootCmd(app *App) *cobra.Command {
 	root := &cobra.Command{

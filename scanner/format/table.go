@@ -5,7 +5,8 @@ import (
 	"io"
 	"strings"
 	"text/tabwriter"
-	"unicode"
+
+	"github.com/carveout/carveout/internal/safetext"
 
 	"github.com/carveout/carveout/licenses/terms"
 	"github.com/carveout/carveout/scanner/report"
@@ -27,6 +28,9 @@ const (
 
 // Encode implements Encoder.
 func (Table) Encode(w io.Writer, r *report.Report, o Options) error {
+	// Every string of the report may come from a hostile repository or
+	// server: all are escaped for the terminal, once, before printing.
+	r = safetext.EscapeAll(r)
 	p := &printer{w: w, color: o.Color}
 	p.line("%s", p.c(bold, "carveout: "+clean(r.Target)))
 	src := r.Source.Kind
@@ -198,22 +202,10 @@ func (p *printer) line(format string, args ...any) {
 	_, p.err = fmt.Fprintf(p.w, format+"\n", args...)
 }
 
-// clean escapes control characters (newlines, escape sequences) that a
-// hostile file name or text could carry into the table.
-func clean(s string) string {
-	if strings.IndexFunc(s, unicode.IsControl) < 0 {
-		return s
-	}
-	var b strings.Builder
-	for _, r := range s {
-		if unicode.IsControl(r) {
-			fmt.Fprintf(&b, "\\x%02x", r)
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
+// clean escapes control characters (newlines, escape sequences, raw C1
+// bytes, bidirectional overrides) that a hostile file name or text could
+// carry into the table.
+func clean(s string) string { return safetext.Escape(s) }
 
 func (p *printer) c(code, s string) string {
 	if !p.color {
