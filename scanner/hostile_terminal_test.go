@@ -14,8 +14,8 @@ import (
 func TestTableEscapesUntrustedText(t *testing.T) {
 	const evil = "\x1b[2J\x1b]0;pwned\x07\x9b31m\u009b\u202e"
 	files := map[string][]byte{
-		"README.md": []byte("---\nlicense: other\nlicense_name: \"n" + evil + "\"\nlicense_link: \"l" + evil + "\"\nmodel_name: \"m" + evil + "\"\nbase_model: \"org/b" + evil + "\"\ntags: [\"t" + evil + "\"]\n---\n"),
-		"LICENSE" + evil: []byte("custom terms: non-commercial use only" + evil + "\n"),
+		"README.md":          []byte("---\nlicense: other\nlicense_name: \"n" + evil + "\"\nlicense_link: \"l" + evil + "\"\nmodel_name: \"m" + evil + "\"\nbase_model: \"org/b" + evil + "\"\ntags: [\"t" + evil + "\"]\n---\n"),
+		"LICENSE" + evil:     []byte("custom terms: non-commercial use only" + evil + "\n"),
 		"w" + evil + ".gguf": ggufFile(ggufKV{"general.license", "x" + evil}, ggufKV{"general.base_model.0.name", "b" + evil}),
 	}
 	md := &source.Metadata{ID: "org/m" + evil, Service: "hf", URL: "http://h/" + evil, License: []string{"l" + evil}, LicenseName: "n" + evil, Tags: []string{"t" + evil},
