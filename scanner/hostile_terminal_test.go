@@ -2,6 +2,11 @@ package scanner
 
 import (
 	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
 	"testing"
 
 	"github.com/carveout/carveout/scanner/format"
@@ -34,5 +39,26 @@ func TestTableEscapesUntrustedText(t *testing.T) {
 			lo := max(i-60, 0)
 			t.Errorf("table output holds %q raw: …%q…", bad, out[lo:min(i+20, len(out))])
 		}
+	}
+}
+
+// failingOpen is a source whose files list but cannot be opened.
+type failingOpen struct{ source.Source }
+
+func (failingOpen) Open(ctx context.Context, p string, limit int64) (io.ReadCloser, error) {
+	return nil, fmt.Errorf("open %s: permission denied", p)
+}
+
+// TestUnreadableSingleFile: a single-file target that cannot be read is a
+// target error (exit 3), not a failing report (exit 1).
+func TestUnreadableSingleFile(t *testing.T) {
+	src := failingOpen{source.NewMemory("LICENSE", map[string][]byte{"LICENSE": []byte("MIT")}, nil)}
+	_, err := Scan(t.Context(), src, Options{Kind: "file"})
+	if !errors.Is(err, ErrTarget) || !strings.Contains(err.Error(), "permission denied") {
+		t.Errorf("Scan = %v, want ErrTarget with the cause", err)
+	}
+	r := ErrorReport("LICENSE", err, SeverityError)
+	if r.Summary.Status != StatusError || len(r.Findings) != 1 || r.Findings[0].Severity != SeverityError {
+		t.Errorf("ErrorReport = %+v", r)
 	}
 }

@@ -109,6 +109,9 @@ func Scan(ctx context.Context, src source.Source, opts Options) (*Report, error)
 		return nil, fmt.Errorf("%w %s: %w", ErrTarget, src.Target(), s.fatal)
 	}
 	s.readFiles()
+	if err := s.singleFileUnread(); err != nil {
+		return nil, err
+	}
 	s.readWeights()
 	s.serviceMetadata()
 	s.lineage()

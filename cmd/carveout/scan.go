@@ -206,6 +206,10 @@ func runScan(ctx context.Context, app *App, o *scanOptions, args []string) error
 			if len(targets) > 1 {
 				app.warnf("%v", err)
 			}
+			if streaming {
+				// One record per target: nothing is lost in a pipeline.
+				results[i] = scanner.ErrorReport(targets[i].spec, err, failOn)
+			}
 		} else {
 			results[i] = r
 		}
