@@ -42,8 +42,9 @@ func (b *budgetLister) ListWithProblems(ctx context.Context) ([]File, []Problem,
 	return b.pl.ListWithProblems(ctx)
 }
 
-func (b *budget) spent(p string) error {
-	return fmt.Errorf("%s: %w (%d bytes): carveout stopped reading this target", p, ErrBudget, b.max)
+// spent is the error of a read past the budget; the caller names the file.
+func (b *budget) spent(string) error {
+	return fmt.Errorf("%w (%d bytes): carveout stopped reading this target", ErrBudget, b.max)
 }
 
 // take reserves up to n bytes and returns how many were granted.
