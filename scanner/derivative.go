@@ -15,38 +15,41 @@ import (
 // derivative checks a repository about to be published against the
 // licenses of its base models: the derivative's name, the NOTICE text, a
 // copy of the license and a reference to the acceptable-use policy.
-func (s *scan) derivative() {
-	if len(s.bases) == 0 {
-		s.finding(rules.NoBaseModel, "no base model is named (card base_model, adapter or GGUF metadata): derivative checks against a base license were not made")
+func checkDerivative(f *facts, fs *findings) {
+	if len(f.e.bases) == 0 {
+		fs.add("", rules.NoBaseModel, "no base model is named (card base_model, adapter or GGUF metadata): derivative checks against a base license were not made")
 		return
 	}
-	for _, l := range s.rep.Lineage {
+	for _, l := range f.lineage {
 		if !l.Resolved && l.Depth == 1 {
-			s.finding(rules.BaseModelUnresolved, fmt.Sprintf("base model %s: license not resolved (%s); its terms were not checked and are not assumed", l.Base, l.Note), Evidence{Path: s.cardPath, Source: SourceLineage, Detail: l.Base})
+			fs.add("", rules.BaseModelUnresolved, fmt.Sprintf("base model %s: license not resolved (%s); its terms were not checked and are not assumed", l.Base, l.Note), Evidence{Path: f.e.cardPath, Source: SourceLineage, Detail: l.Base})
 		}
 	}
-	name := s.opts.DerivativeName
+	name := f.opts.DerivativeName
 	nameSrc := "--derivative-name / profile derivative_name"
 	if name == "" {
-		name = s.rep.Declared.ModelName
-		nameSrc = "model_name in " + s.cardPath
+		if f.e.card != nil {
+			name = f.e.card.ModelName
+		}
+		nameSrc = "model_name in " + f.e.cardPath
 	}
 	var notices, policyText strings.Builder
-	for p, t := range s.texts {
+	for _, p := range sortedKeys(f.e.allTexts) {
+		t := f.e.allTexts[p]
 		base := strings.ToUpper(path.Base(p))
 		if strings.HasPrefix(base, "NOTICE") {
 			notices.WriteString(t + "\n")
 		}
 		policyText.WriteString(t + "\n")
 	}
-	cardEv := Evidence{Path: s.cardPath, Source: SourceModelCard}
-	for _, inh := range Inherited(&s.rep) {
+	cardEv := Evidence{Path: f.e.cardPath, Source: SourceModelCard}
+	for _, inh := range inherited(f.lineage) {
 		base, ok := licenses.Lookup(inh)
 		if !ok {
 			continue
 		}
 		ts := base.Terms
-		if l, ok := s.lics[inh]; ok {
+		if l := f.lics.get(inh); l != nil {
 			ts = ts[:0:0]
 			for _, t := range l.Terms {
 				ts = append(ts, termOf(t))
@@ -54,22 +57,22 @@ func (s *scan) derivative() {
 		}
 		if hasKind(ts, terms.NamingRequirement) {
 			if name == "" {
-				s.licenseFinding(inh, rules.DerivativeNameUnknown, fmt.Sprintf("%s requires derivative names to start with %s, but no derivative name is known (set model_name in the card, derivative_name in the profile, or --derivative-name)", inh, prefixes(ts)), cardEv)
+				fs.add(inh, rules.DerivativeNameUnknown, fmt.Sprintf("%s requires derivative names to start with %s, but no derivative name is known (set model_name in the card, derivative_name in the profile, or --derivative-name)", inh, prefixes(ts)), cardEv)
 			} else if ok, reason := profile.CheckName(name, ts); !ok {
-				s.licenseFinding(inh, rules.DerivativeNamePrefix, fmt.Sprintf("derivative name %q (%s): %s", name, nameSrc, reason), cardEv)
+				fs.add(inh, rules.DerivativeNamePrefix, fmt.Sprintf("derivative name %q (%s): %s", name, nameSrc, reason), cardEv)
 			}
 		}
 		if hasKind(ts, terms.NoticeRequirement) {
 			if ok, reason := profile.CheckNotice(notices.String(), ts); !ok {
-				s.licenseFinding(inh, rules.DerivativeNoticeMissing, fmt.Sprintf("%s requires a NOTICE file: %s", inh, reason))
+				fs.add(inh, rules.DerivativeNoticeMissing, fmt.Sprintf("%s requires a NOTICE file: %s", inh, reason))
 			}
 		}
-		if hasKind(ts, terms.CopyOfLicenseRequired) && !s.shipsCopyOf(inh) {
-			s.licenseFinding(inh, rules.DerivativeLicenseCopyMissing, fmt.Sprintf("%s requires a copy of the license to ship with the model, and no license file in the repository holds or names it", inh))
+		if hasKind(ts, terms.CopyOfLicenseRequired) && !f.lics.shipsCopyOf(inh) {
+			fs.add(inh, rules.DerivativeLicenseCopyMissing, fmt.Sprintf("%s requires a copy of the license to ship with the model, and no license file in the repository holds or names it", inh))
 		}
 		if hasKind(ts, terms.IncorporatedPolicy) {
 			if ok, reason := profile.CheckPolicyReference(policyText.String(), ts); !ok {
-				s.licenseFinding(inh, rules.DerivativePolicyNotReferenced, fmt.Sprintf("%s: %s", inh, reason), cardEv)
+				fs.add(inh, rules.DerivativePolicyNotReferenced, fmt.Sprintf("%s: %s", inh, reason), cardEv)
 			}
 		}
 	}
@@ -96,14 +99,16 @@ func prefixes(ts []terms.Term) string {
 }
 
 // shipsCopyOf: a license file identifies (or names) the license.
-func (s *scan) shipsCopyOf(id string) bool {
-	l, ok := s.lics[id]
-	if !ok {
-		return false
-	}
-	for _, e := range l.Evidence {
-		if e.Source == SourceLicenseFile && !strings.HasPrefix(e.Detail, "incorporated") {
-			return true
+func (ls *licenseSet) shipsCopyOf(id string) bool {
+	for _, k := range ls.keys() {
+		l := ls.byKey[k]
+		if l.ID != id {
+			continue
+		}
+		for _, e := range l.Evidence {
+			if e.Source == SourceLicenseFile && !strings.HasPrefix(e.Detail, "incorporated") {
+				return true
+			}
 		}
 	}
 	return false

@@ -9,25 +9,23 @@ import (
 
 // singleFileUnread: a single-file target whose file could not be read is
 // a target that cannot be read at all (exit 3), not a failing report.
-func (s *scan) singleFileUnread() error {
-	if s.kind() != "file" || !s.unreadableLicense {
+func (e *evidence) singleFileUnread() error {
+	if e.kind != "file" || !e.unreadableLicense {
 		return nil
 	}
-	for _, f := range s.rep.Findings {
+	for _, f := range e.findings {
 		if f.Rule == rules.UnreadableFile {
-			return fmt.Errorf("%w %s: %s", ErrTarget, s.src.Target(), f.Message)
+			return fmt.Errorf("%w %s: %s", ErrTarget, e.target, f.Message)
 		}
 	}
-	return fmt.Errorf("%w %s: the file could not be read", ErrTarget, s.src.Target())
+	return fmt.Errorf("%w %s: the file could not be read", ErrTarget, e.target)
 }
-
-// StatusError is the Summary.Status of a report for a target that could
-// not be read (ErrorReport).
-const StatusError = "error"
 
 // ErrorReport is the report of a target that could not be scanned at all,
 // so that a stream of reports (JSON Lines) holds one record per target:
-// status "error", one error finding saying why, nothing else.
+// status "fail" (every encoder shows it as failing; a distinct "error"
+// status would need each of them taught), one unreadable-file error
+// finding saying why, nothing else.
 func ErrorReport(target string, err error, failOn Severity) *Report {
 	r := &Report{Schema: Schema, Target: target, Licenses: []License{}, Files: []File{}, Lineage: []Link{},
 		Obligations: []Obligation{}, Violations: []Violation{},
@@ -37,7 +35,7 @@ func ErrorReport(target string, err error, failOn Severity) *Report {
 	r.Findings = []Finding{{Rule: rules.UnreadableFile, Severity: rules.Get(rules.UnreadableFile).Severity,
 		Message: "the target could not be read, so nothing in it was checked: " + msg, Evidence: []Evidence{}}}
 	r.Summary = Summary{Categories: map[string]int{}, Findings: map[string]int{"error": 0, "warning": 0, "info": 0},
-		Status: StatusError, FailOn: string(failOn)}
+		Status: "fail", FailOn: string(failOn)}
 	r.Summary.Findings[string(r.Findings[0].Severity)]++
 	return r
 }

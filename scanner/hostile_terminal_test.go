@@ -30,7 +30,7 @@ func TestTableEscapesUntrustedText(t *testing.T) {
 		t.Fatal(err)
 	}
 	var buf bytes.Buffer
-	if err := (format.Table{}).Encode(&buf, r, format.Options{}); err != nil {
+	if err := (format.Table{}).Encode(&buf, []*Report{r}, format.Options{}); err != nil {
 		t.Fatal(err)
 	}
 	out := buf.Bytes()
@@ -58,7 +58,7 @@ func TestUnreadableSingleFile(t *testing.T) {
 		t.Errorf("Scan = %v, want ErrTarget with the cause", err)
 	}
 	r := ErrorReport("LICENSE", err, SeverityError)
-	if r.Summary.Status != StatusError || len(r.Findings) != 1 || r.Findings[0].Severity != SeverityError {
+	if r.Summary.Status != "fail" || len(r.Findings) != 1 || r.Findings[0].Severity != SeverityError {
 		t.Errorf("ErrorReport = %+v", r)
 	}
 }

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/carveout/carveout/licenses"
-	"github.com/carveout/carveout/licenses/profile"
 	"github.com/carveout/carveout/scanner/rules"
 	"github.com/carveout/carveout/scanner/source"
 )
@@ -53,8 +52,6 @@ func (rs Resolvers) Resolve(ctx context.Context, id string) (*BaseInfo, error) {
 	return nil, ErrUnresolved
 }
 
-// lineage follows base models breadth-first, depth-limited and cycle-safe,
-// and records each link with the licenses it carries.
 // Bounds on lineage: base models followed per model, and lookups per
 // target (a Hub giving every model 20 new base models, or a card listing
 // thousands, must not cost thousands of requests).
@@ -63,12 +60,16 @@ const (
 	maxLineageLookups = 128
 )
 
-func (s *scan) lineage() {
-	maxDepth := s.opts.LineageDepth
+// followLineage is the lineage stage: it follows the target's base models
+// breadth-first, depth-limited and cycle-safe, and returns each link with
+// the licenses it carries.
+func followLineage(ctx context.Context, e *evidence, opts Options) ([]Link, []Finding) {
+	var fs findings
+	maxDepth := opts.LineageDepth
 	if maxDepth <= 0 {
 		maxDepth = 5
 	}
-	self := strings.ToLower(s.md.ID)
+	self := strings.ToLower(e.md.ID)
 	type item struct {
 		model, base, relation string
 		depth                 int
@@ -76,16 +77,17 @@ func (s *scan) lineage() {
 	}
 	var queue []item
 	seenEdge := map[string]bool{}
-	for _, b := range s.bases {
+	for _, b := range e.bases {
 		if b.id == "" {
 			continue
 		}
-		model := s.md.ID
+		model := e.md.ID
 		if model == "" {
-			model = s.src.Target()
+			model = e.target
 		}
 		queue = append(queue, item{model: model, base: b.id, relation: b.relation, depth: 1, ev: b.ev})
 	}
+	links := []Link{}
 	visited := map[string]bool{self: true}
 	lookups, notFollowed := 0, 0
 	for len(queue) > 0 {
@@ -104,28 +106,28 @@ func (s *scan) lineage() {
 		lb := strings.ToLower(it.base)
 		if visited[lb] {
 			link.Note = "cycle: already visited"
-			s.rep.Lineage = append(s.rep.Lineage, link)
+			links = append(links, link)
 			continue
 		}
 		visited[lb] = true
-		if s.opts.Lineage == nil {
+		if opts.Lineage == nil {
 			link.Note = "not resolved: no resolver (offline table or Hub) configured"
-			s.rep.Lineage = append(s.rep.Lineage, link)
+			links = append(links, link)
 			continue
 		}
 		lookups++
-		bi, err := s.opts.Lineage.Resolve(s.ctx, it.base)
+		bi, err := opts.Lineage.Resolve(ctx, it.base)
 		if err != nil {
 			link.Note = "not resolved: " + err.Error()
 			if !errors.Is(err, ErrUnresolved) {
-				s.finding(rules.LineageError, fmt.Sprintf("base model %s: %v", it.base, err), it.ev)
+				fs.add("", rules.LineageError, fmt.Sprintf("base model %s: %v", it.base, err), it.ev)
 			}
-			s.rep.Lineage = append(s.rep.Lineage, link)
+			links = append(links, link)
 			continue
 		}
 		link.Source = bi.Source
 		for _, v := range bi.Licenses {
-			id, ok := s.resolveDeclared(v, bi.LicenseName)
+			id, ok := resolveDeclared(v, bi.LicenseName)
 			if ok {
 				link.Licenses = append(link.Licenses, id.ID)
 			} else if !strings.EqualFold(v, "other") || bi.LicenseName != "" {
@@ -137,7 +139,7 @@ func (s *scan) lineage() {
 		if !link.Resolved {
 			link.Note = "the base model declares no license carveout can identify"
 		}
-		s.rep.Lineage = append(s.rep.Lineage, link)
+		links = append(links, link)
 		if it.depth >= maxDepth {
 			continue
 		}
@@ -150,24 +152,23 @@ func (s *scan) lineage() {
 		}
 	}
 	if notFollowed > 0 {
-		s.finding(rules.LineageError, fmt.Sprintf("%d base model links were not followed (at most %d base models per model and %d lookups per target); the licenses they carry are not known", notFollowed, maxLineageBreadth, maxLineageLookups))
+		fs.add("", rules.LineageError, fmt.Sprintf("%d base model links were not followed (at most %d base models per model and %d lookups per target); the licenses they carry are not known", notFollowed, maxLineageBreadth, maxLineageLookups))
 	}
-	sort.SliceStable(s.rep.Lineage, func(i, j int) bool {
-		a, b := s.rep.Lineage[i], s.rep.Lineage[j]
+	sort.SliceStable(links, func(i, j int) bool {
+		a, b := links[i], links[j]
 		if a.Depth != b.Depth {
 			return a.Depth < b.Depth
 		}
 		return a.Base < b.Base
 	})
-	s.checkInherited()
-	s.addInherited()
+	return links, fs
 }
 
 // addInherited lists the licenses inherited from base models among the
-// report's licenses, so their terms are evaluated too: a quantization of a
+// licenses found, so their terms are evaluated too: a quantization of a
 // Llama fine-tune is bound by the Llama terms whatever its card says.
-func (s *scan) addInherited() {
-	for _, l := range s.rep.Lineage {
+func (ls *licenseSet) addInherited(links []Link) {
+	for _, l := range links {
 		for _, id := range l.Licenses {
 			if id == string(licenses.Unknown) {
 				continue
@@ -176,21 +177,21 @@ func (s *scan) addInherited() {
 			if !ok {
 				continue
 			}
-			if _, have := s.lics[ident.ID]; have && s.lics[ident.ID].Match.Kind != string(licenses.MatchDeclared) {
+			if have := ls.get(ident.ID); have != nil && have.Match.Kind != string(licenses.MatchDeclared) {
 				continue
 			}
 			ident.Kind = licenses.MatchDeclared
-			s.addIdentification(ident, Evidence{Path: l.Base, Source: SourceLineage, Detail: "inherited from base model " + l.Base})
+			ls.add(ident, Evidence{Path: l.Base, Source: SourceLineage, Detail: "inherited from base model " + l.Base})
 		}
 	}
 }
 
-// Inherited returns the identified licenses of the target's ancestors,
+// inherited returns the identified licenses of the target's ancestors,
 // nearest first, without duplicates.
-func Inherited(r *Report) []string {
+func inherited(links []Link) []string {
 	seen := map[string]bool{}
 	var out []string
-	for _, l := range r.Lineage {
+	for _, l := range links {
 		for _, id := range l.Licenses {
 			if !seen[id] {
 				seen[id] = true
@@ -201,40 +202,10 @@ func Inherited(r *Report) []string {
 	return out
 }
 
-// checkInherited flags a declared license that drops a restrictive
-// license inherited from the lineage (a Llama fine-tune relabelled mit).
-func (s *scan) checkInherited() {
-	if len(s.declared) == 0 {
-		return
-	}
-	line := 0
-	if s.card != nil {
-		line = s.card.Line("license")
-	}
-	for _, inh := range Inherited(&s.rep) {
-		base, ok := licenses.Lookup(inh)
-		if !ok || !restrictive(string(base.Category)) {
-			continue
-		}
-		var bad []string
-		for _, d := range s.declared {
-			if ok, reason := profile.Compatible(base, d.ID); !ok {
-				bad = append(bad, reason)
-			}
-		}
-		if len(bad) < len(s.declared) {
-			continue // one declared license keeps the base's terms
-		}
-		s.licenseFinding(inh, rules.BaseLicenseConflict,
-			fmt.Sprintf("the model card declares %s, but base model %s is licensed under %s (%s): %s", strings.Join(idsOf(s.declared), ", "), strings.Join(s.basesWith(inh), ", "), inh, base.Category, bad[0]),
-			Evidence{Path: s.cardPath, StartLine: line, EndLine: line, Source: SourceModelCard})
-	}
-}
-
 // basesWith lists the lineage models licensed under id.
-func (s *scan) basesWith(id string) []string {
+func basesWith(links []Link, id string) []string {
 	var out []string
-	for _, l := range s.rep.Lineage {
+	for _, l := range links {
 		for _, x := range l.Licenses {
 			if x == id {
 				out = append(out, l.Base)

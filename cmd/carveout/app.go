@@ -77,7 +77,7 @@ headers, Hugging Face Hub and GitHub metadata — identifies each license exactl
 (llama3.1, not "some Llama license"), turns it into structured terms with line
 citations, and says which terms bite a given organization.
 
-` + exitCodeHelp,
+` + exitCodeText(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Version:       version,
@@ -94,6 +94,7 @@ citations, and says which terms bite a given organization.
 		newProfileCmd(app),
 		newVersionCmd(app),
 	)
+	root.AddCommand(helpTopics()...)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return usageErr(err)
 	})
@@ -105,12 +106,20 @@ citations, and says which terms bite a given organization.
 func execute(ctx context.Context, app *App, args []string) int {
 	root := newRootCmd(app)
 	root.SetArgs(args)
-	err := root.ExecuteContext(ctx)
+	cmd, err := root.ExecuteContextC(ctx)
+	if err != nil && ctx.Err() != nil && !errors.Is(err, errUsage) {
+		// Ctrl-C: say so, and exit as shells expect (128 + SIGINT).
+		app.warnf("interrupted")
+		return exitInterrupted
+	}
 	code := exitCode(err)
 	if err != nil && !errors.Is(err, errPolicyFailed) {
 		app.warnf("%s", err.Error())
 		if code == exitUsage {
-			fmt.Fprintln(app.Stderr, "Run 'carveout --help' for usage.")
+			if cmd == nil {
+				cmd = root
+			}
+			fmt.Fprintf(app.Stderr, "Run '%s --help' for usage.\n", cmd.CommandPath())
 		}
 	}
 	return code
@@ -122,8 +131,15 @@ func newVersionCmd(app *App) *cobra.Command {
 		Short: "Print carveout's version and report schema",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			fmt.Fprintf(app.Stdout, "carveout %s (report schema %s)\n", version, "carveout.report/v1")
+			fmt.Fprintf(app.Stdout, "carveout %s (report schema %s)\n", buildVersion(), "carveout.report/v1")
 			return nil
 		},
 	}
+}
+
+// completeValues makes shell completion offer values for a flag.
+func completeValues(cmd *cobra.Command, flag string, values ...string) {
+	_ = cmd.RegisterFlagCompletionFunc(flag, func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return values, cobra.ShellCompDirectiveNoFileComp
+	})
 }

@@ -1,9 +1,12 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +15,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/carveout/carveout/internal/corpus"
 	"github.com/carveout/carveout/internal/fakes/fakegithub"
 	"github.com/carveout/carveout/internal/fakes/fakehub"
 	"github.com/carveout/carveout/internal/golden"
@@ -34,9 +38,12 @@ func TestScripts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	corpus, _ := filepath.Abs("../../../shared/corpus")
-	if _, err := os.Stat(corpus); err != nil {
-		corpus = ""
+	corpusDir, ok := corpus.Path()
+	if !ok {
+		if corpus.Required() {
+			t.Fatalf("reference corpus not found at %s: it is required in CI", corpusDir)
+		}
+		corpusDir = ""
 	}
 	testscript.Run(t, testscript.Params{
 		Dir:                 "../../testdata/script",
@@ -62,13 +69,13 @@ func TestScripts(t *testing.T) {
 			env.Setenv("GITHUB_TOKEN", "")
 			env.Setenv("GH_TOKEN", "")
 			env.Setenv("MODELS", models)
-			env.Setenv("CORPUS", corpus)
+			env.Setenv("CORPUS", corpusDir)
 			env.Setenv("NO_COLOR", "1")
 			return nil
 		},
 		Condition: func(cond string) (bool, error) {
 			if cond == "corpus" {
-				return corpus != "", nil
+				return corpusDir != "", nil
 			}
 			return false, fmt.Errorf("unknown condition %q", cond)
 		},
@@ -79,10 +86,10 @@ func TestScripts(t *testing.T) {
 				if len(args) != 2 {
 					ts.Fatalf("usage: corpus FILE DEST")
 				}
-				if corpus == "" {
+				if corpusDir == "" {
 					ts.Fatalf("reference corpus ../shared/corpus not present: guard the script with [!corpus] skip")
 				}
-				b, err := os.ReadFile(filepath.Join(corpus, args[0]))
+				b, err := os.ReadFile(filepath.Join(corpusDir, args[0]))
 				ts.Check(err)
 				dst := ts.MkAbs(args[1])
 				ts.Check(os.MkdirAll(filepath.Dir(dst), 0o755))
@@ -246,5 +253,49 @@ func TestSanitizeMultiLine(t *testing.T) {
 	want := "2 errors:\n  profile.yaml:3: unknown key \"x\"\n  http://***@h/\\x1b[2J"
 	if got != want {
 		t.Errorf("sanitize = %q, want %q", got, want)
+	}
+}
+
+// Ctrl-C ends with exit 130 and "interrupted", not a report blaming every
+// file with "context canceled".
+func TestInterrupted(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var out, errb bytes.Buffer
+	app := &App{Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }, HTTPClient: http.DefaultClient, Now: time.Now}
+	code := execute(ctx, app, []string{"scan", "--offline", "../../testdata/models/llama-finetune-mislabelled"})
+	if code != exitInterrupted {
+		t.Errorf("exit %d, want %d", code, exitInterrupted)
+	}
+	if !strings.Contains(errb.String(), "interrupted") || strings.Contains(errb.String()+out.String(), "canceled") {
+		t.Errorf("stderr %q, stdout %q", errb.String(), out.String())
+	}
+	if out.Len() != 0 {
+		t.Errorf("a report was printed after the interrupt: %q", out.String())
+	}
+}
+
+func TestCanonicalSpec(t *testing.T) {
+	for in, want := range map[string]string{
+		"hf://meta-llama/Llama-3.1-8B":                                      "hf:meta-llama/Llama-3.1-8B",
+		"hf://org/name@main":                                                "hf:org/name@main",
+		"https://huggingface.co/org/name":                                   "hf:org/name",
+		"https://huggingface.co/org/name/":                                  "hf:org/name",
+		"https://huggingface.co/org/name/tree/v1.0":                         "hf:org/name@v1.0",
+		"https://huggingface.co/org/name/blob/abc123/README.md":             "hf:org/name@abc123",
+		"pkg:huggingface/org/name@0123456789abcdef0123456789abcdef01234567": "hf:org/name@0123456789abcdef0123456789abcdef01234567",
+		"pkg:huggingface/org/name":                                          "hf:org/name",
+		"hf:org/name":                                                       "hf:org/name",
+		"./models/a":                                                        "./models/a",
+	} {
+		got, err := canonicalSpec(in)
+		if err != nil || got != want {
+			t.Errorf("canonicalSpec(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"https://huggingface.co/datasets/org/name", "https://huggingface.co/org", "pkg:huggingface/"} {
+		if _, err := canonicalSpec(bad); err == nil {
+			t.Errorf("canonicalSpec(%q) accepted", bad)
+		}
 	}
 }

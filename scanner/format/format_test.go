@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -12,6 +13,7 @@ import (
 	"github.com/carveout/carveout/licenses/terms"
 	"github.com/carveout/carveout/scanner"
 	"github.com/carveout/carveout/scanner/report"
+	"github.com/carveout/carveout/scanner/report/schema"
 	"github.com/carveout/carveout/scanner/source"
 )
 
@@ -32,7 +34,7 @@ func TestTableGolden(t *testing.T) {
 	for _, name := range []string{"llama-finetune-mislabelled", "custom-license", "no-license"} {
 		t.Run(name, func(t *testing.T) {
 			var buf bytes.Buffer
-			if err := (Table{}).Encode(&buf, scanReport(t, name), Options{}); err != nil {
+			if err := (Table{}).Encode(&buf, []*report.Report{scanReport(t, name)}, Options{}); err != nil {
 				t.Fatal(err)
 			}
 			golden.Check(t, filepath.Join("testdata", name+".txt"), buf.Bytes())
@@ -45,7 +47,7 @@ func TestTableGolden(t *testing.T) {
 
 func TestColor(t *testing.T) {
 	var buf bytes.Buffer
-	(Table{}).Encode(&buf, scanReport(t, "no-license"), Options{Color: true})
+	(Table{}).Encode(&buf, []*report.Report{scanReport(t, "no-license")}, Options{Color: true})
 	if !strings.Contains(buf.String(), "\x1b[31m") {
 		t.Error("no color with Options.Color")
 	}
@@ -54,8 +56,10 @@ func TestColor(t *testing.T) {
 func TestJSONAndLines(t *testing.T) {
 	r := scanReport(t, "apache-model")
 	var a, b bytes.Buffer
-	(JSON{}).Encode(&a, r, Options{})
-	(JSONLines{}).Encode(&b, r, Options{})
+	(JSON{}).Encode(&a, []*report.Report{r}, Options{})
+	(JSONLines{}).Encode(&b, []*report.Report{r}, Options{})
+	schema.ValidateReport(t, a.Bytes())
+	schema.ValidateReport(t, b.Bytes())
 	if strings.Count(strings.TrimSpace(b.String()), "\n") != 0 {
 		t.Error("JSON Lines output spans lines")
 	}
@@ -105,10 +109,43 @@ func TestThousandsAndDescribe(t *testing.T) {
 func TestTableEscapesHostileNames(t *testing.T) {
 	r := &report.Report{Target: "x\nFAKE", Findings: []report.Finding{{Rule: "r", Severity: report.SeverityError, Message: "LICENSE\n\x1b[31mFAKE: line"}}}
 	var buf bytes.Buffer
-	if err := (Table{}).Encode(&buf, r, Options{}); err != nil {
+	if err := (Table{}).Encode(&buf, []*report.Report{r}, Options{}); err != nil {
 		t.Fatal(err)
 	}
 	if strings.Contains(buf.String(), "\x1b") || strings.Contains(buf.String(), "\nFAKE") {
 		t.Errorf("control characters reached the table:\n%q", buf.String())
+	}
+}
+
+// Several reports are one JSON document that a JSON reader takes whole.
+func TestJSONDocument(t *testing.T) {
+	for _, n := range []int{0, 1, 3} {
+		var rs []*report.Report
+		for i := 0; i < n; i++ {
+			rs = append(rs, &report.Report{Schema: report.Schema, Target: fmt.Sprintf("t%d <&>", i)})
+		}
+		var buf bytes.Buffer
+		d := &JSONDocument{}
+		for _, r := range rs {
+			if err := d.Add(&buf, r); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := d.Close(&buf); err != nil {
+			t.Fatal(err)
+		}
+		var doc struct {
+			Schema  string           `json:"schema"`
+			Reports []map[string]any `json:"reports"`
+		}
+		if err := json.Unmarshal(buf.Bytes(), &doc); err != nil {
+			t.Fatalf("%d reports: %v\n%s", n, err, buf.String())
+		}
+		if doc.Schema != ReportsSchema || len(doc.Reports) != n {
+			t.Errorf("%d reports: got schema %q and %d reports", n, doc.Schema, len(doc.Reports))
+		}
+		if n > 0 && (doc.Reports[0]["target"] != "t0 <&>" || strings.Contains(buf.String(), `\u003c`)) {
+			t.Errorf("targets not kept as written: %s", buf.String())
+		}
 	}
 }

@@ -26,8 +26,23 @@ const (
 	reset  = "\x1b[0m"
 )
 
-// Encode implements Encoder.
-func (Table) Encode(w io.Writer, r *report.Report, o Options) error {
+// Encode implements Encoder. Several reports are separated by a blank
+// line.
+func (t Table) Encode(w io.Writer, rs []*report.Report, o Options) error {
+	for i, r := range rs {
+		if i > 0 {
+			if _, err := fmt.Fprintln(w); err != nil {
+				return err
+			}
+		}
+		if err := t.encode(w, r, o); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (Table) encode(w io.Writer, r *report.Report, o Options) error {
 	// Every string of the report may come from a hostile repository or
 	// server: all are escaped for the terminal, once, before printing.
 	r = safetext.EscapeAll(r)
@@ -179,10 +194,11 @@ func (Table) Encode(w io.Writer, r *report.Report, o Options) error {
 	p.line("")
 	s := r.Summary
 	status := s.Status
-	if status == "fail" {
-		status = p.c(red, "FAIL")
-	} else {
+	switch status {
+	case "pass":
 		status = p.c(green, "PASS")
+	default: // fail, error (the target could not be read): never a pass
+		status = p.c(red, strings.ToUpper(status))
 	}
 	p.line("summary: %d license(s); findings: %d error, %d warning, %d info; fail-on: %s; status: %s",
 		s.Licenses, s.Findings["error"], s.Findings["warning"], s.Findings["info"], s.FailOn, status)
