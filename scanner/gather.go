@@ -44,6 +44,8 @@ type evidence struct {
 	bases []baseRef
 	// headers are the license values of weight headers.
 	headers []headerLicense
+	// otherCards are the cards besides the model card.
+	otherCards []otherCard
 
 	findings []Finding
 }
@@ -54,10 +56,19 @@ type text struct {
 	data []byte
 }
 
-// headerLicense is the license a weight header declares.
+// headerLicense is one license a weight header declares.
 type headerLicense struct {
 	path           string
+	key            string // where in the header ("general.license", "License", ...)
 	id, name, link string
+}
+
+// otherCard is a card other than the model card (MODEL_CARD.md beside
+// README.md, READMEs in subfolders): the Hub shows none of them, but the
+// licenses they declare or name may apply.
+type otherCard struct {
+	path string
+	card *card.Card
 }
 
 type baseRef struct {
@@ -112,6 +123,9 @@ func gather(ctx context.Context, src source.Source, opts Options) (*evidence, er
 	return e, nil
 }
 
+// maxTextCap bounds --max-file-size: a larger value reads at most this.
+const maxTextCap = 1 << 40
+
 // reader reads the target's files into evidence.
 type reader struct {
 	ctx  context.Context
@@ -124,7 +138,7 @@ type reader struct {
 // be read; a finding has then been recorded. fatal is an access error
 // (gated, unauthorized) that makes the whole target unreadable.
 func (r *reader) readText(p string, size int64) (data []byte, ok bool, fatal error) {
-	limit := r.opts.maxText()
+	limit := min(r.opts.maxText(), maxTextCap) // limit+1 below must not overflow
 	rc, err := r.src.Open(r.ctx, p, limit+1)
 	if err != nil && (errors.Is(err, source.ErrGated) || errors.Is(err, source.ErrUnauthorized)) {
 		fatal = err
@@ -264,6 +278,8 @@ func (r *reader) readFiles(linked []string) {
 		case KindCard:
 			if single && f.Path != e.cardPath {
 				r.readLicenseFile(f.Path, f.Size)
+			} else if f.Path != e.cardPath {
+				r.readOtherCard(f.Path, f.Size)
 			}
 		}
 	}
@@ -291,6 +307,21 @@ func (r *reader) readLicenseFile(p string, size int64) {
 		return
 	}
 	e.licenseTexts = append(e.licenseTexts, text{path: p, data: data})
+}
+
+// readOtherCard reads a card other than the model card; its licenses are
+// identified like the model card's, and checked against it.
+func (r *reader) readOtherCard(p string, size int64) {
+	e := r.e
+	data, ok, _ := r.readText(p, size)
+	e.record(p, size, KindCard, int64(len(data)))
+	if !ok {
+		e.unreadableLicense = true
+		return
+	}
+	if c, _ := card.Parse(p, data); c != nil {
+		e.otherCards = append(e.otherCards, otherCard{path: p, card: c})
+	}
 }
 
 func (r *reader) readConfig(p string, size int64) {
@@ -383,20 +414,17 @@ func licenseMetadata(h *weights.Header) map[string]string {
 	return out
 }
 
-// weightHeader records the license a weight header declares and the base
-// models it names.
+// weightHeader records every license a weight header declares and the
+// base models it names; a license value cut short is an error.
 func (e *evidence) weightHeader(p string, h *weights.Header) {
-	id, name, link := h.License()
-	if id == "" {
-		for k, v := range h.Metadata {
-			if strings.Contains(strings.ToLower(k), "license") && !strings.Contains(strings.ToLower(k), "link") && !strings.Contains(strings.ToLower(k), "name") {
-				id = v
-				break
-			}
-		}
+	_, name, link := h.License()
+	for _, d := range h.Licenses() {
+		e.headers = append(e.headers, headerLicense{path: p, key: d.Key, id: d.ID, name: name, link: link})
 	}
-	if id != "" || name != "" {
-		e.headers = append(e.headers, headerLicense{path: p, id: id, name: name, link: link})
+	for _, k := range h.Truncated {
+		if weights.IsLicenseKey(k) {
+			e.finding(rules.MalformedWeightsHeader, fmt.Sprintf("%s: the header's %s value is longer than %d bytes; only its start was read, and terms past it are not known", p, k, weights.MaxStringBytes), Evidence{Path: p, Source: SourceWeights, Detail: k})
+		}
 	}
 	for _, b := range h.BaseModels() {
 		ref := b.Name

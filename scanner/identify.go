@@ -204,6 +204,9 @@ func identify(e *evidence) (*licenseSet, []Finding) {
 			ls.identifyFile(t.path, t.data, &fs)
 		}
 	}
+	for _, o := range e.otherCards {
+		ls.identifyOtherCard(o, &fs)
+	}
 	for _, h := range e.headers {
 		ls.identifyHeader(e, h, &fs)
 	}
@@ -431,23 +434,91 @@ func hasRestriction(id licenses.Identification) bool {
 	return false
 }
 
-// identifyHeader identifies the license a weight header declares.
-func (ls *licenseSet) identifyHeader(e *evidence, h headerLicense, fs *findings) {
-	ev := Evidence{Path: h.path, Source: SourceWeights, Detail: strings.TrimSpace(fmt.Sprintf("license=%s name=%s link=%s", h.id, h.name, h.link))}
-	ident, ok := licenses.FromID(h.id)
-	if !ok && h.name != "" {
-		ident, ok = licenses.FromID(h.name)
+// maxQuoted bounds a header value quoted in a finding.
+const maxQuoted = 200
+
+// cut is v cut to maxQuoted bytes.
+func cut(v string) string {
+	if len(v) <= maxQuoted {
+		return v
 	}
-	if !ok {
-		fs.add("", rules.UnidentifiedWeightsLicense, fmt.Sprintf("%s: header declares license %q (name %q), which carveout does not know", h.path, h.id, h.name), ev)
+	return strings.ToValidUTF8(v[:maxQuoted], "") + "…"
+}
+
+// quoted is v in quotes, cut to maxQuoted bytes with its length said.
+func quoted(v string) string {
+	if len(v) <= maxQuoted {
+		return fmt.Sprintf("%q", v)
+	}
+	return fmt.Sprintf("%q… (%d bytes)", cut(v), len(v))
+}
+
+// identifyHeader identifies one license a weight header declares: an id
+// (or, for a long value, a license text) carveout identifies, or an
+// error: an unknown license is never allowed.
+func (ls *licenseSet) identifyHeader(e *evidence, h headerLicense, fs *findings) {
+	ev := Evidence{Path: h.path, Source: SourceWeights}
+	ev.Detail = strings.TrimSpace(fmt.Sprintf("license=%s name=%s link=%s", cut(h.id), cut(h.name), cut(h.link)))
+	if h.key != "general.license" && h.key != "license" {
+		ev.Detail += " key=" + h.key
+	}
+	var found []licenses.Identification
+	if ident, ok := licenses.FromID(h.id); ok {
+		found = append(found, ident)
+	} else if ident, ok := licenses.FromID(h.name); ok && h.name != "" {
+		found = append(found, ident)
+	} else if len(h.id) > maxQuoted && strings.ContainsAny(h.id, " \n") {
+		// A license text in the header: identified like a file.
+		for _, id := range licenses.Identify([]byte(h.id)) {
+			if id.ID != string(licenses.Unknown) {
+				found = append(found, id)
+			}
+		}
+	}
+	if len(found) == 0 {
+		fs.add("", rules.UnidentifiedWeightsLicense, fmt.Sprintf("%s: header %s declares license %s (name %s), which carveout does not know; treated as unknown, never as allowed", h.path, h.key, quoted(h.id), quoted(h.name)), ev)
 		return
 	}
-	ident.Kind = licenses.MatchMetadata
-	ls.add(ident, ev)
-	if len(ls.declared) > 0 && !declaresID(ls.declared, ident.ID) {
-		line := e.card.Line("license")
-		fs.add(ident.ID, rules.WeightsLicenseMismatch, fmt.Sprintf("%s: header declares %s but the model card declares %s", h.path, ident.ID, strings.Join(idsOf(ls.declared), ", ")), ev, Evidence{Path: e.cardPath, StartLine: line, EndLine: line, Source: SourceModelCard})
+	for _, ident := range found {
+		ident.Kind = licenses.MatchMetadata
+		ls.add(ident, ev)
+		if len(ls.declared) > 0 && !declaresID(ls.declared, ident.ID) {
+			line := e.card.Line("license")
+			fs.add(ident.ID, rules.WeightsLicenseMismatch, fmt.Sprintf("%s: header declares %s but the model card declares %s", h.path, ident.ID, strings.Join(idsOf(ls.declared), ", ")), ev, Evidence{Path: e.cardPath, StartLine: line, EndLine: line, Source: SourceModelCard})
+		}
 	}
+}
+
+// identifyOtherCard identifies the licenses a card other than the model
+// card declares or names; a declared one the model card does not declare
+// is a mismatch.
+func (ls *licenseSet) identifyOtherCard(o otherCard, fs *findings) {
+	c, p := o.card, o.path
+	l := c.Line("license")
+	ev := Evidence{Path: p, StartLine: l, EndLine: l, Source: SourceModelCard}
+	for _, v := range c.License {
+		id, ok := resolveDeclared(v, c.LicenseName)
+		if !ok {
+			fs.add("", rules.UnidentifiedDeclared, fmt.Sprintf("%s:%d: license %q is not a license carveout knows", p, l, v), ev)
+			continue
+		}
+		de := ev
+		de.Detail = "license: " + v
+		ls.add(id, de)
+		if !declaresID(ls.declared, id.ID) {
+			fs.add(id.ID, rules.DeclaredLicenseMismatch, fmt.Sprintf("%s:%d: declares %s, which the model card does not declare (%s)", p, l, id.ID, orNone(idsOf(ls.declared))), de)
+		}
+	}
+	if c.Body != "" {
+		ls.identifyProse(c.Body, Evidence{Path: p, StartLine: c.BodyStartLine, Source: SourceCardText})
+	}
+}
+
+func orNone(ids []string) string {
+	if len(ids) == 0 {
+		return "no license"
+	}
+	return strings.Join(ids, ", ")
 }
 
 func declaresID(ids []licenses.Identification, id string) bool {

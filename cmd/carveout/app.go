@@ -91,7 +91,7 @@ headers, Hugging Face Hub and GitHub metadata — identifies each license exactl
 (llama3.1, not "some Llama license"), turns it into structured terms with line
 citations, and says which terms bite a given organization.
 
-` + exitCodeHelp,
+` + exitCodeText(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Version:       version,
@@ -108,6 +108,7 @@ citations, and says which terms bite a given organization.
 		newProfileCmd(app),
 		newVersionCmd(app),
 	)
+	root.AddCommand(helpTopics()...)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return usageErr(err)
 	})
@@ -119,12 +120,20 @@ citations, and says which terms bite a given organization.
 func execute(ctx context.Context, app *App, args []string) int {
 	root := newRootCmd(app)
 	root.SetArgs(args)
-	err := root.ExecuteContext(ctx)
+	cmd, err := root.ExecuteContextC(ctx)
+	if err != nil && ctx.Err() != nil && !errors.Is(err, errUsage) {
+		// Ctrl-C: say so, and exit as shells expect (128 + SIGINT).
+		app.warnf("interrupted")
+		return exitInterrupted
+	}
 	code := exitCode(err)
 	if err != nil && !errors.Is(err, errPolicyFailed) {
 		app.warnf("%s", err.Error())
 		if code == exitUsage {
-			fmt.Fprintln(app.Stderr, "Run 'carveout --help' for usage.")
+			if cmd == nil {
+				cmd = root
+			}
+			fmt.Fprintf(app.Stderr, "Run '%s --help' for usage.\n", cmd.CommandPath())
 		}
 	}
 	return code
@@ -140,4 +149,11 @@ func newVersionCmd(app *App) *cobra.Command {
 			return nil
 		},
 	}
+}
+
+// completeValues makes shell completion offer values for a flag.
+func completeValues(cmd *cobra.Command, flag string, values ...string) {
+	_ = cmd.RegisterFlagCompletionFunc(flag, func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return values, cobra.ShellCompDirectiveNoFileComp
+	})
 }

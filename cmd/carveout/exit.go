@@ -12,17 +12,12 @@ import (
 
 // Exit codes. This is the one table that maps errors to codes.
 const (
-	exitOK          = 0 // no findings at or above the failing severity; policy passed
-	exitFail        = 1 // findings at or above --fail-on, or the policy failed
-	exitUsage       = 2 // bad flags, arguments, profile or policy files
-	exitOperational = 3 // the target (or every target) could not be read
+	exitOK          = 0   // no findings at or above the failing severity; policy passed
+	exitFail        = 1   // findings at or above --fail-on, or the policy failed
+	exitUsage       = 2   // bad flags, arguments, profile or policy files
+	exitOperational = 3   // the target (or every target) could not be read
+	exitInterrupted = 130 // interrupted (Ctrl-C): 128 + SIGINT, as shells report it
 )
-
-const exitCodeHelp = `Exit codes:
-  0  no findings at or above the failing severity (--fail-on) and the policy passed
-  1  findings at or above the failing severity, or the policy failed
-  2  usage error (bad flags or arguments, invalid profile or policy file)
-  3  operational failure (unreadable target, network or service error)`
 
 var (
 	errPolicyFailed = errors.New("findings at or above the failing severity, or policy violations")

@@ -1,9 +1,12 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,10 +16,10 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/carveout/carveout/internal/corpus"
+	"github.com/carveout/carveout/internal/fakes/fakegithub"
+	"github.com/carveout/carveout/internal/fakes/fakehub"
 	"github.com/carveout/carveout/internal/golden"
 	"github.com/carveout/carveout/scanner"
-	"github.com/carveout/carveout/scanner/source/fakegithub"
-	"github.com/carveout/carveout/scanner/source/fakehub"
 )
 
 func TestMain(m *testing.M) {
@@ -57,7 +60,7 @@ func TestScripts(t *testing.T) {
 			env.Setenv("HF_HOME", filepath.Join(env.WorkDir, ".hf"))
 			env.Setenv("HF_TOKEN", "")
 			gh := fakegithub.New(fakeGitHubRepos(models)...)
-			gh.Inject("acme/ratelimited", fakegithub.KindRepo, fakegithub.Fault{RateLimited: true, ResetIn: time.Hour})
+			gh.Inject("acme/ratelimited", fakegithub.KindRepo, fakegithub.RateLimited(time.Hour))
 			env.Defer(gh.Close)
 			env.Setenv("GITHUB_API_URL", strings.TrimSuffix(gh.APIURL(), "/"))
 			env.Setenv("GITHUB_TOKEN", "")
@@ -247,5 +250,49 @@ func TestSanitizeMultiLine(t *testing.T) {
 	want := "2 errors:\n  profile.yaml:3: unknown key \"x\"\n  http://***@h/\\x1b[2J"
 	if got != want {
 		t.Errorf("sanitize = %q, want %q", got, want)
+	}
+}
+
+// Ctrl-C ends with exit 130 and "interrupted", not a report blaming every
+// file with "context canceled".
+func TestInterrupted(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var out, errb bytes.Buffer
+	app := &App{Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }, HTTPClient: http.DefaultClient, Now: time.Now}
+	code := execute(ctx, app, []string{"scan", "--offline", "../../testdata/models/llama-finetune-mislabelled"})
+	if code != exitInterrupted {
+		t.Errorf("exit %d, want %d", code, exitInterrupted)
+	}
+	if !strings.Contains(errb.String(), "interrupted") || strings.Contains(errb.String()+out.String(), "canceled") {
+		t.Errorf("stderr %q, stdout %q", errb.String(), out.String())
+	}
+	if out.Len() != 0 {
+		t.Errorf("a report was printed after the interrupt: %q", out.String())
+	}
+}
+
+func TestCanonicalSpec(t *testing.T) {
+	for in, want := range map[string]string{
+		"hf://meta-llama/Llama-3.1-8B":                                      "hf:meta-llama/Llama-3.1-8B",
+		"hf://org/name@main":                                                "hf:org/name@main",
+		"https://huggingface.co/org/name":                                   "hf:org/name",
+		"https://huggingface.co/org/name/":                                  "hf:org/name",
+		"https://huggingface.co/org/name/tree/v1.0":                         "hf:org/name@v1.0",
+		"https://huggingface.co/org/name/blob/abc123/README.md":             "hf:org/name@abc123",
+		"pkg:huggingface/org/name@0123456789abcdef0123456789abcdef01234567": "hf:org/name@0123456789abcdef0123456789abcdef01234567",
+		"pkg:huggingface/org/name":                                          "hf:org/name",
+		"hf:org/name":                                                       "hf:org/name",
+		"./models/a":                                                        "./models/a",
+	} {
+		got, err := canonicalSpec(in)
+		if err != nil || got != want {
+			t.Errorf("canonicalSpec(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"https://huggingface.co/datasets/org/name", "https://huggingface.co/org", "pkg:huggingface/"} {
+		if _, err := canonicalSpec(bad); err == nil {
+			t.Errorf("canonicalSpec(%q) accepted", bad)
+		}
 	}
 }

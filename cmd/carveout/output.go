@@ -34,7 +34,7 @@ type outputOptions struct {
 
 func (o *outputOptions) addFlags(f *pflag.FlagSet) {
 	o.flags = f
-	f.StringVarP(&o.format, "format", "f", "table", "output format: "+strings.Join(format.Names(), ", ")+" (json with several targets streams JSON Lines)")
+	f.StringVarP(&o.format, "format", "f", "table", "output format: "+strings.Join(format.Names(), ", ")+" (json with several targets: one document with a reports list; jsonl streams a line per report)")
 	f.StringVar(&o.output, "output", "", "write the --format output to FILE instead of stdout")
 	f.StringArrayVarP(&o.outs, "out", "o", nil, "also write FORMAT to FILE (-o FORMAT[=FILE], repeatable; without =FILE to stdout), e.g. -o sarif=carveout.sarif -o markdown=$GITHUB_STEP_SUMMARY")
 	f.BoolVar(&o.githubReport, "github-report", false, "publish a check run with annotations and one pull-request comment, updated in place on re-runs (GitHub Actions: GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_SHA, GITHUB_EVENT_PATH)")
@@ -50,6 +50,8 @@ type sink struct {
 	opts   format.Options
 	stream bool
 	n      int // reports written (streaming)
+	// doc writes several json reports as one document.
+	doc *format.JSONDocument
 }
 
 // outputs are the sinks of one run.
@@ -130,11 +132,11 @@ func (o *outputOptions) open(ctx context.Context, app *App, specs []outputSpec, 
 	}
 	for _, s := range specs {
 		f, _ := format.Lookup(s.name)
-		if n > 1 && f.Name == "json" {
-			// Several targets stream one report per line.
-			f.Encoder = format.JSONLines{}
-		}
 		k := &sink{f: f, path: s.path, opts: base, stream: f.Stream}
+		if n > 1 && f.Name == "json" {
+			// Several targets: one document, written a report at a time.
+			k.doc = &format.JSONDocument{}
+		}
 		switch s.path {
 		case "", "-":
 			k.path, k.w = "", app.Stdout
@@ -163,7 +165,11 @@ func (s *outputs) add(r *report.Report) error {
 		if k.n > 0 && k.f.Name == "table" {
 			fmt.Fprintln(k.w)
 		}
-		if err := k.f.Encoder.Encode(k.w, []*report.Report{r}, k.opts); err != nil {
+		if k.doc != nil {
+			if err := k.doc.Add(k.w, r); err != nil {
+				return k.err(err)
+			}
+		} else if err := k.f.Encoder.Encode(k.w, []*report.Report{r}, k.opts); err != nil {
 			return k.err(err)
 		}
 		k.n++
@@ -175,6 +181,13 @@ func (s *outputs) add(r *report.Report) error {
 // files.
 func (s *outputs) finish(rs []*report.Report) error {
 	var errs []error
+	for _, k := range s.sinks {
+		if k.doc != nil {
+			if err := k.doc.Close(k.w); err != nil {
+				errs = append(errs, k.err(err))
+			}
+		}
+	}
 	if len(rs) > 0 {
 		for _, k := range s.sinks {
 			if k.stream {

@@ -14,6 +14,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/carveout/carveout/scanner"
+	"github.com/carveout/carveout/scanner/format"
+	"github.com/carveout/carveout/scanner/source"
 )
 
 type scanOptions struct {
@@ -53,6 +55,8 @@ func (o *scanOptions) addFlags(cmd *cobra.Command) {
 	f.BoolVar(&o.noWeights, "no-weights", false, "do not read weight file headers")
 	f.IntVar(&o.lineageDepth, "lineage-depth", 5, "how many base-model levels to follow")
 	f.Int64Var(&o.maxFileSize, "max-file-size", 4<<20, "bytes read at most from a card, license or config file")
+	completeValues(cmd, "format", format.Names()...)
+	completeValues(cmd, "fail-on", "error", "warning", "info", "never")
 }
 
 func newScanCmd(app *App) *cobra.Command {
@@ -67,7 +71,7 @@ A TARGET is one of:
   hf:ORG/NAME[@REV]     a Hugging Face Hub model (HF_ENDPOINT, HF_TOKEN, HF_HOME, HF_HUB_OFFLINE)
   gh:OWNER/REPO[@REF]   a GitHub repository (GITHUB_TOKEN or GH_TOKEN, GITHUB_API_URL)
 
-` + exitCodeHelp,
+` + exitCodeText(),
 		Example: `  carveout scan testdata/models/llama-finetune-mislabelled
   carveout scan --format json hf:meta-llama/Llama-3.1-8B
   carveout scan --hf-cache --format jsonl
@@ -96,7 +100,7 @@ policy and exits 1 when the policy fails.
 File names (as pre-commit passes them) are mapped to the model repository
 they belong to: the nearest folder above them with a README.md.
 
-` + exitCodeHelp,
+` + exitCodeText(),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runScan(cmd.Context(), app, o, modelRoots(args))
 		},
@@ -116,14 +120,8 @@ func runScan(ctx context.Context, app *App, o *scanOptions, args []string) error
 	if err != nil {
 		return err
 	}
-	if o.workers < 1 {
-		return usagef("--workers must be at least 1")
-	}
-	if o.maxFileSize < 1 {
-		return usagef("--max-file-size must be a positive number of bytes")
-	}
-	if o.lineageDepth < 0 {
-		return usagef("--lineage-depth must be 0 or more")
+	if err := o.validate(); err != nil {
+		return err
 	}
 	eval, err := loadEvaluation(app, o)
 	if err != nil {
@@ -181,6 +179,12 @@ func runScan(ctx context.Context, app *App, o *scanOptions, args []string) error
 		}
 		mu.Lock()
 		defer mu.Unlock()
+		if ctx.Err() != nil {
+			// Interrupted: what this target read is incomplete and is not
+			// reported (no report blaming every file with "canceled").
+			errs[i] = ctx.Err()
+			return
+		}
 		if err != nil {
 			errs[i] = err
 			if len(targets) > 1 {
@@ -195,6 +199,9 @@ func runScan(ctx context.Context, app *App, o *scanOptions, args []string) error
 		}
 	})
 	prog.finish()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	var done []*scanner.Report
 	for _, r := range results {
 		if r != nil {
@@ -207,8 +214,27 @@ func runScan(ctx context.Context, app *App, o *scanOptions, args []string) error
 	if emitErr != nil {
 		return fmt.Errorf("writing report: %w", emitErr)
 	}
+	return outcome(results, errs)
+}
+
+// validate checks the numeric flags.
+func (o *scanOptions) validate() error {
+	switch {
+	case o.workers < 1:
+		return usagef("--workers must be at least 1")
+	case o.maxFileSize < 1:
+		return usagef("--max-file-size must be a positive number of bytes")
+	case o.lineageDepth < 0:
+		return usagef("--lineage-depth must be 0 or more")
+	}
+	return nil
+}
+
+// outcome decides the command's error (and so its exit code) from the
+// reports and the targets that could not be read.
+func outcome(results []*scanner.Report, errs []error) error {
 	failed, opErrs := 0, 0
-	for i := range targets {
+	for i := range results {
 		if errs[i] != nil {
 			opErrs++
 			continue
@@ -218,12 +244,12 @@ func runScan(ctx context.Context, app *App, o *scanOptions, args []string) error
 		}
 	}
 	switch {
-	case opErrs == len(targets):
-		if len(targets) == 1 {
+	case opErrs == len(results):
+		if len(results) == 1 {
 			return errs[0]
 		}
-		return fmt.Errorf("%w: none of the %d targets could be read", scanner.ErrTarget, len(targets))
-	case len(targets) == 1 && opErrs == 1:
+		return fmt.Errorf("%w: none of the %d targets could be read", scanner.ErrTarget, len(results))
+	case len(results) == 1 && opErrs == 1:
 		return errs[0]
 	case failed > 0 || opErrs > 0:
 		// A target that could not be read is never reported as compliant.
@@ -274,6 +300,9 @@ func collectTargets(ctx context.Context, app *App, o *scanOptions, args []string
 		}
 		ts = append(ts, repos...)
 	}
+	if !o.check {
+		ts = expandModelRoots(ts)
+	}
 	if o.shard != "" {
 		k, n, err := parseShard(o.shard)
 		if err != nil {
@@ -282,6 +311,32 @@ func collectTargets(ctx context.Context, app *App, o *scanOptions, args []string
 		ts = shardTargets(ts, k, n)
 	}
 	return ts, nil
+}
+
+// expandModelRoots replaces a folder that holds several models (models/a,
+// models/b, each with its card) by one target per model, so each is
+// reported on its own instead of as one merged repository.
+func expandModelRoots(ts []target) []target {
+	var out []target
+	for _, t := range ts {
+		if t.src != nil || t.err != nil {
+			out = append(out, t)
+			continue
+		}
+		if fi, err := os.Stat(t.spec); err != nil || !fi.IsDir() {
+			out = append(out, t)
+			continue
+		}
+		roots, err := source.ModelRoots(t.spec, 4)
+		if err != nil || len(roots) == 1 {
+			out = append(out, t)
+			continue
+		}
+		for _, r := range roots {
+			out = append(out, target{spec: r, origin: t.origin})
+		}
+	}
+	return out
 }
 
 // readTargetList reads --from: one target per line, blank lines and

@@ -55,7 +55,7 @@ type Format struct {
 func Formats() []Format {
 	return []Format{
 		{"table", Table{}, true, "aligned text for people (the default)"},
-		{"json", JSON{}, true, "the carveout.report/v1 JSON report (JSON Lines with several targets)"},
+		{"json", JSON{}, true, "the carveout.report/v1 JSON report (several targets: one carveout.reports/v1 document with a reports list)"},
 		{"jsonl", JSONLines{}, true, "one carveout.report/v1 report per line"},
 		{"sarif", SARIF{}, false, "SARIF 2.1.0 for GitHub code scanning"},
 		{"markdown", Markdown{}, false, "Markdown for a pull-request comment or $GITHUB_STEP_SUMMARY"},
@@ -96,12 +96,64 @@ type JSON struct{}
 // Encode implements Encoder.
 func (JSON) Encode(w io.Writer, rs []*report.Report, o Options) error {
 	if len(rs) != 1 {
-		return JSONLines{}.Encode(w, rs, o)
+		d := &JSONDocument{}
+		for _, r := range rs {
+			if err := d.Add(w, r); err != nil {
+				return err
+			}
+		}
+		return d.Close(w)
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	return enc.Encode(rs[0])
+}
+
+// ReportsSchema is the schema of the document json writes for several
+// targets: {"schema": "carveout.reports/v1", "reports": [report, ...]},
+// each report a carveout.report/v1 object.
+const ReportsSchema = "carveout.reports/v1"
+
+// JSONDocument writes the reports of several targets as one JSON document
+// (one value json.load reads), a report at a time as targets finish, so no
+// report is held until the end.
+type JSONDocument struct{ n int }
+
+// Add writes one report into the document.
+func (d *JSONDocument) Add(w io.Writer, r *report.Report) error {
+	sep := ",\n"
+	if d.n == 0 {
+		sep = "{\n  \"schema\": \"" + ReportsSchema + "\",\n  \"reports\": [\n"
+	}
+	d.n++
+	b, err := json.MarshalIndent(r, "    ", "  ")
+	if err != nil {
+		return err
+	}
+	b = bytesReplaceEscapes(b)
+	if _, err := io.WriteString(w, sep+"    "); err != nil {
+		return err
+	}
+	_, err = w.Write(b)
+	return err
+}
+
+// Close ends the document (an empty reports list when nothing was added).
+func (d *JSONDocument) Close(w io.Writer) error {
+	if d.n == 0 {
+		_, err := io.WriteString(w, "{\n  \"schema\": \""+ReportsSchema+"\",\n  \"reports\": []\n}\n")
+		return err
+	}
+	_, err := io.WriteString(w, "\n  ]\n}\n")
+	return err
+}
+
+// bytesReplaceEscapes undoes json.Marshal's HTML escaping (<, >, &), as
+// the other JSON outputs write them (SetEscapeHTML(false)).
+func bytesReplaceEscapes(b []byte) []byte {
+	r := strings.NewReplacer(`\u003c`, "<", `\u003e`, ">", `\u0026`, "&")
+	return []byte(r.Replace(string(b)))
 }
 
 // JSONLines writes the report as one line of JSON, so a list of targets

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -113,5 +114,38 @@ func TestTableEscapesHostileNames(t *testing.T) {
 	}
 	if strings.Contains(buf.String(), "\x1b") || strings.Contains(buf.String(), "\nFAKE") {
 		t.Errorf("control characters reached the table:\n%q", buf.String())
+	}
+}
+
+// Several reports are one JSON document that a JSON reader takes whole.
+func TestJSONDocument(t *testing.T) {
+	for _, n := range []int{0, 1, 3} {
+		var rs []*report.Report
+		for i := 0; i < n; i++ {
+			rs = append(rs, &report.Report{Schema: report.Schema, Target: fmt.Sprintf("t%d <&>", i)})
+		}
+		var buf bytes.Buffer
+		d := &JSONDocument{}
+		for _, r := range rs {
+			if err := d.Add(&buf, r); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := d.Close(&buf); err != nil {
+			t.Fatal(err)
+		}
+		var doc struct {
+			Schema  string           `json:"schema"`
+			Reports []map[string]any `json:"reports"`
+		}
+		if err := json.Unmarshal(buf.Bytes(), &doc); err != nil {
+			t.Fatalf("%d reports: %v\n%s", n, err, buf.String())
+		}
+		if doc.Schema != ReportsSchema || len(doc.Reports) != n {
+			t.Errorf("%d reports: got schema %q and %d reports", n, doc.Schema, len(doc.Reports))
+		}
+		if n > 0 && (doc.Reports[0]["target"] != "t0 <&>" || strings.Contains(buf.String(), `\u003c`)) {
+			t.Errorf("targets not kept as written: %s", buf.String())
+		}
 	}
 }

@@ -177,8 +177,8 @@ var registry = []Rule{
 	{MalformedWeightsHeader, errorSev, "", "weights",
 		"a GGUF/safetensors header could not be read to its end (what was read before the problem still counts)",
 		"re-export the weights; a truncated header may hide license metadata"},
-	{UnidentifiedWeightsLicense, warningSev, "", "weights",
-		"a weight header declares a license value carveout does not know",
+	{UnidentifiedWeightsLicense, errorSev, "", "weights",
+		"a weight header declares a license value carveout does not know; unknown is never allowed",
 		"set general.license (GGUF) or the license metadata key (safetensors) to an SPDX or Hugging Face id"},
 
 	// Lineage.

@@ -2,25 +2,25 @@
 // server mounted under a non-empty base path (so a stray absolute URL
 // fails), serving repositories defined in Go with GitHub's response shapes
 // (repository, commit sha, git trees, raw contents with Range, license,
-// organization repositories with Link pagination), with injectable faults
-// (including primary and secondary rate limits), latency and counters.
+// organization repositories with Link pagination), with the injectable
+// faults, latency and counters of fakeserver, and GitHub's primary and
+// secondary rate limits.
 package fakegithub
 
 import (
-	"bytes"
 	"crypto/sha1"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
-	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/carveout/carveout/internal/fakes/fakeserver"
 )
 
 // Base is the path the fake API is mounted under.
@@ -66,62 +66,49 @@ const (
 )
 
 // Fault is an error injected into responses.
-type Fault struct {
-	// Status to answer with; 0 to answer normally.
-	Status  int
-	Message string
-	// RateLimited answers 403 with X-RateLimit-Remaining: 0 and a reset
-	// time ResetIn from now (the primary rate limit).
-	RateLimited bool
-	ResetIn     time.Duration
-	// Secondary answers 403 with the secondary rate limit documentation
-	// URL and Retry-After.
-	Secondary  bool
-	RetryAfter string
-	// Times is how many requests the fault hits (0: all).
-	Times int
-	// Truncate cuts a JSON body in half.
-	Truncate bool
-	// IgnoreRange serves whole files with 200.
-	IgnoreRange bool
+type Fault = fakeserver.Fault
+
+// RateLimited is the primary rate limit: 403 with X-RateLimit-Remaining: 0
+// and a reset time resetIn from now.
+func RateLimited(resetIn time.Duration) Fault {
+	return Fault{Status: http.StatusForbidden,
+		Message: "API rate limit exceeded for 127.0.0.1. (But here's the good news: Authenticated requests get a higher rate limit.)",
+		Code:    "https://docs.github.com/rest/overview/resources-in-the-rest-api#rate-limiting",
+		Header: map[string]string{
+			"X-RateLimit-Limit":     "60",
+			"X-RateLimit-Remaining": "0",
+			"X-RateLimit-Used":      "60",
+			"X-RateLimit-Reset":     strconv.FormatInt(time.Now().Add(resetIn).Unix(), 10),
+			"X-RateLimit-Resource":  "core",
+		}}
 }
 
-type faultKey struct{ repo, kind string }
-
-type fault struct {
-	Fault
-	hits int
+// Secondary is the secondary rate limit: 403 with its documentation URL
+// and Retry-After (omitted when "").
+func Secondary(retryAfter string) Fault {
+	return Fault{Status: http.StatusForbidden, RetryAfter: retryAfter,
+		Message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.",
+		Code:    "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits"}
 }
 
 // Server is a running fake GitHub API. Close it when done.
 type Server struct {
-	*httptest.Server
+	*fakeserver.Server
 
-	mu       sync.Mutex
-	repos    map[string]*Repo
-	orgs     map[string][]string
-	faults   map[faultKey]*fault
-	latency  time.Duration
-	perPage  int
-	counts   map[string]int
-	requests int
-	served   int64
-	tokens   []string
+	mu      sync.Mutex
+	repos   map[string]*Repo
+	orgs    map[string][]string
+	perPage int
 }
 
 // New starts a fake GitHub API serving repos. Every owner is also an
 // organization listing its repositories.
 func New(repos ...Repo) *Server {
-	s := &Server{repos: map[string]*Repo{}, orgs: map[string][]string{}, faults: map[faultKey]*fault{}, counts: map[string]int{}}
+	s := &Server{repos: map[string]*Repo{}, orgs: map[string][]string{}}
 	for _, r := range repos {
 		s.Add(r)
 	}
-	mux := http.NewServeMux()
-	mux.Handle(Base+"/", http.StripPrefix(Base, http.HandlerFunc(s.serve)))
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		http.Error(w, "fakegithub: request outside "+Base+": "+r.URL.Path, http.StatusTeapot)
-	})
-	s.Server = httptest.NewServer(mux)
+	s.Server = fakeserver.Start("fakegithub", Base, faultError, s.serve)
 	return s
 }
 
@@ -145,24 +132,12 @@ func (s *Server) Add(r Repo) {
 }
 
 // SHA is the default commit of a repository with this full name.
-func SHA(full string) string {
-	h := sha1.Sum([]byte("fakegithub:" + full))
-	return hex.EncodeToString(h[:])
-}
+func SHA(full string) string { return fakeserver.SHA("fakegithub", full) }
 
 // Inject makes requests of kind for repo (owner/name, or the organization
 // for KindOrg) fail as f says.
 func (s *Server) Inject(repo, kind string, f Fault) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.faults[faultKey{repo, kind}] = &fault{Fault: f}
-}
-
-// SetLatency delays every request by d.
-func (s *Server) SetLatency(d time.Duration) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.latency = d
+	s.Server.Inject(repo, kind, "", f)
 }
 
 // SetPerPage caps the page size of organization listings.
@@ -172,110 +147,21 @@ func (s *Server) SetPerPage(n int) {
 	s.perPage = n
 }
 
-// Requests is the number of requests served under Base.
-func (s *Server) Requests() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.requests
-}
+// faultError writes the error answer of a fault: its Code is the
+// documentation URL.
+func faultError(w http.ResponseWriter, status int, code, msg string) { ghError(w, status, msg, code) }
 
-// Count is the number of requests of a kind.
-func (s *Server) Count(kind string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.counts[kind]
-}
-
-// BytesServed is the number of file bytes sent by contents requests.
-func (s *Server) BytesServed() int64 {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.served
-}
-
-// Tokens returns the bearer tokens received, in order.
-func (s *Server) Tokens() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]string(nil), s.tokens...)
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any, f *Fault) {
-	b, _ := json.Marshal(v)
-	if f != nil && f.Truncate {
-		b = b[:len(b)/2]
-	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(status)
-	w.Write(b)
-}
-
+// ghError writes GitHub's error answer; doc is the documentation URL.
 func ghError(w http.ResponseWriter, status int, msg, doc string) {
 	if doc == "" {
 		doc = "https://docs.github.com/rest"
 	}
-	writeJSON(w, status, map[string]string{"message": msg, "documentation_url": doc}, nil)
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(map[string]string{"message": msg, "documentation_url": doc})
 }
 
-func (s *Server) takeFault(repo, kind string) *Fault {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.counts[kind]++
-	f, ok := s.faults[faultKey{repo, kind}]
-	if !ok || (f.Times > 0 && f.hits >= f.Times) {
-		return nil
-	}
-	f.hits++
-	ff := f.Fault
-	return &ff
-}
-
-// applyFault writes the fault's error answer and reports whether it did.
-func applyFault(w http.ResponseWriter, f *Fault) bool {
-	switch {
-	case f == nil:
-		return false
-	case f.RateLimited:
-		reset := time.Now().Add(f.ResetIn)
-		w.Header().Set("X-RateLimit-Limit", "60")
-		w.Header().Set("X-RateLimit-Remaining", "0")
-		w.Header().Set("X-RateLimit-Used", "60")
-		w.Header().Set("X-RateLimit-Reset", strconv.FormatInt(reset.Unix(), 10))
-		w.Header().Set("X-RateLimit-Resource", "core")
-		ghError(w, http.StatusForbidden, "API rate limit exceeded for 127.0.0.1. (But here's the good news: Authenticated requests get a higher rate limit.)",
-			"https://docs.github.com/rest/overview/resources-in-the-rest-api#rate-limiting")
-		return true
-	case f.Secondary:
-		if f.RetryAfter != "" {
-			w.Header().Set("Retry-After", f.RetryAfter)
-		}
-		ghError(w, http.StatusForbidden, "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.",
-			"https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits")
-		return true
-	case f.Status != 0:
-		if f.RetryAfter != "" {
-			w.Header().Set("Retry-After", f.RetryAfter)
-		}
-		msg := f.Message
-		if msg == "" {
-			msg = http.StatusText(f.Status)
-		}
-		ghError(w, f.Status, msg, "")
-		return true
-	}
-	return false
-}
-
-func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	s.requests++
-	lat := s.latency
-	tok, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	s.tokens = append(s.tokens, tok)
-	s.mu.Unlock()
-	if lat > 0 {
-		time.Sleep(lat)
-	}
+func (s *Server) serve(w http.ResponseWriter, r *http.Request, tok string) {
 	w.Header().Set("X-RateLimit-Limit", "5000")
 	w.Header().Set("X-RateLimit-Remaining", "4999")
 	w.Header().Set("X-RateLimit-Reset", strconv.FormatInt(time.Now().Add(time.Hour).Unix(), 10))
@@ -310,8 +196,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	name := segs[1] + "/" + segs[2]
-	f := s.takeFault(name, kind)
-	if applyFault(w, f) {
+	f := s.TakeFault(name, kind, "")
+	if s.Apply(w, r, f) {
 		return
 	}
 	if repo == nil || (repo.Private && !contains(repo.Tokens, tok)) {
@@ -320,7 +206,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	switch {
 	case len(rest) == 0:
-		writeJSON(w, 200, s.repoJSON(repo), f)
+		fakeserver.WriteJSON(w, r, http.StatusOK, s.repoJSON(repo), f)
 	case len(rest) == 2 && rest[0] == "commits":
 		ref, _ := url.PathUnescape(rest[1])
 		if ref != repo.SHA && ref != repo.DefaultBranch && !contains(repo.Refs, ref) {
@@ -332,7 +218,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			w.Write([]byte(repo.SHA))
 			return
 		}
-		writeJSON(w, 200, map[string]any{"sha": repo.SHA}, f)
+		fakeserver.WriteJSON(w, r, http.StatusOK, map[string]any{"sha": repo.SHA}, f)
 	case len(rest) == 3 && rest[0] == "git" && rest[1] == "trees":
 		s.serveTree(w, r, repo, rest[2], f)
 	case len(rest) >= 2 && rest[0] == "contents":
@@ -352,10 +238,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		content := repo.Files[repo.LicensePath]
-		writeJSON(w, 200, map[string]any{
+		fakeserver.WriteJSON(w, r, http.StatusOK, map[string]any{
 			"name":         repo.LicensePath[strings.LastIndex(repo.LicensePath, "/")+1:],
 			"path":         repo.LicensePath,
-			"sha":          gitOID(content),
+			"sha":          fakeserver.GitOID(content),
 			"size":         len(content),
 			"type":         "file",
 			"content":      base64.StdEncoding.EncodeToString(content),
@@ -398,13 +284,6 @@ func (s *Server) repoJSON(repo *Repo) map[string]any {
 	}
 }
 
-func gitOID(b []byte) string {
-	h := sha1.New()
-	fmt.Fprintf(h, "blob %d\x00", len(b))
-	h.Write(b)
-	return hex.EncodeToString(h.Sum(nil))
-}
-
 func treeSHA(repo *Repo, dir string) string {
 	if dir == "" {
 		return repo.SHA
@@ -438,12 +317,12 @@ func (s *Server) entries(repo *Repo) []treeEntry {
 	for p, b := range repo.Files {
 		addDirs(p)
 		n := len(b)
-		out = append(out, treeEntry{Path: p, Mode: "100644", Type: "blob", SHA: gitOID(b), Size: &n})
+		out = append(out, treeEntry{Path: p, Mode: "100644", Type: "blob", SHA: fakeserver.GitOID(b), Size: &n})
 	}
 	for p, target := range repo.Symlinks {
 		addDirs(p)
 		n := len(target)
-		out = append(out, treeEntry{Path: p, Mode: "120000", Type: "blob", SHA: gitOID([]byte(target)), Size: &n})
+		out = append(out, treeEntry{Path: p, Mode: "120000", Type: "blob", SHA: fakeserver.GitOID([]byte(target)), Size: &n})
 	}
 	for _, p := range repo.Submodules {
 		addDirs(p)
@@ -491,7 +370,7 @@ func (s *Server) serveTree(w http.ResponseWriter, r *http.Request, repo *Repo, s
 	if tree == nil {
 		tree = []treeEntry{}
 	}
-	writeJSON(w, 200, map[string]any{
+	fakeserver.WriteJSON(w, r, http.StatusOK, map[string]any{
 		"sha":       sha,
 		"url":       s.APIURL() + "repos/" + repo.FullName() + "/git/trees/" + sha,
 		"tree":      tree,
@@ -511,36 +390,18 @@ func (s *Server) serveContents(w http.ResponseWriter, r *http.Request, repo *Rep
 		return
 	}
 	if !strings.Contains(r.Header.Get("Accept"), "raw") {
-		writeJSON(w, 200, map[string]any{
+		fakeserver.WriteJSON(w, r, http.StatusOK, map[string]any{
 			"type": "file", "encoding": "base64", "size": len(b), "name": path[strings.LastIndex(path, "/")+1:],
-			"path": path, "sha": gitOID(b), "content": base64.StdEncoding.EncodeToString(b),
+			"path": path, "sha": fakeserver.GitOID(b), "content": base64.StdEncoding.EncodeToString(b),
 		}, f)
 		return
 	}
-	if f != nil && f.IgnoreRange {
-		r.Header.Del("Range")
-	}
-	cw := &countingWriter{ResponseWriter: w}
-	http.ServeContent(cw, r, "", time.Time{}, bytes.NewReader(b))
-	s.mu.Lock()
-	s.served += cw.n
-	s.mu.Unlock()
-}
-
-type countingWriter struct {
-	http.ResponseWriter
-	n int64
-}
-
-func (c *countingWriter) Write(p []byte) (int, error) {
-	n, err := c.ResponseWriter.Write(p)
-	c.n += int64(n)
-	return n, err
+	s.ServeFile(w, r, b, f)
 }
 
 func (s *Server) serveOrg(w http.ResponseWriter, r *http.Request, org string) {
-	f := s.takeFault(org, KindOrg)
-	if applyFault(w, f) {
+	f := s.TakeFault(org, KindOrg, "")
+	if s.Apply(w, r, f) {
 		return
 	}
 	s.mu.Lock()
@@ -576,5 +437,5 @@ func (s *Server) serveOrg(w http.ResponseWriter, r *http.Request, org string) {
 	if out == nil {
 		out = []map[string]any{}
 	}
-	writeJSON(w, 200, out, f)
+	fakeserver.WriteJSON(w, r, http.StatusOK, out, f)
 }

@@ -2,25 +2,22 @@
 // mounted under a non-empty base path (so a stray absolute URL fails),
 // serving repositories defined in Go with the Hub's response shapes
 // (GET /api/models/{id}[/revision/{rev}], /api/models/{id}/tree/{rev},
-// /{id}/resolve/{rev}/{path} with Range), with injectable faults, latency
-// and request counters.
+// /{id}/resolve/{rev}/{path} with Range), with the injectable faults,
+// latency and request counters of fakeserver.
 package fakehub
 
 import (
-	"bytes"
-	"crypto/sha1"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
-	"time"
+
+	"github.com/carveout/carveout/internal/fakes/fakeserver"
 )
 
 // Base is the path the fake Hub is mounted under.
@@ -60,31 +57,9 @@ type BaseModels struct {
 	IDs      []string
 }
 
-// Fault is an error injected into responses.
-type Fault struct {
-	// Status to answer with (401, 403, 404, 429, 500...); 0 to answer
-	// normally (with the other effects below).
-	Status int
-	// ErrorCode and ErrorMessage set X-Error-Code and X-Error-Message.
-	ErrorCode    string
-	ErrorMessage string
-	// RetryAfter and RateLimit set the Retry-After and RateLimit headers.
-	RetryAfter string
-	RateLimit  string
-	// Times is how many requests the fault hits (0: all of them); after
-	// that the request is served normally ("500 then OK").
-	Times int
-	// Truncate cuts a JSON body in half.
-	Truncate bool
-	// SlowBody sends the first bytes of the body, flushes, and waits this
-	// long before the rest.
-	SlowBody time.Duration
-	// IgnoreRange serves the whole file with 200 even when asked for a
-	// range.
-	IgnoreRange bool
-	// Body replaces the response body.
-	Body []byte
-}
+// Fault is an error injected into responses; Code sets X-Error-Code and
+// Message X-Error-Message.
+type Fault = fakeserver.Fault
 
 // Kinds of request, for faults and counters.
 const (
@@ -93,52 +68,34 @@ const (
 	KindResolve = "resolve"
 )
 
-type faultKey struct{ id, kind, path string }
-
-type fault struct {
-	Fault
-	hits int
-}
-
 // Server is a running fake Hub. Close it when done.
 type Server struct {
-	*httptest.Server
+	*fakeserver.Server
 
 	mu       sync.Mutex
 	repos    map[string]*Repo
-	faults   map[faultKey]*fault
-	latency  time.Duration
 	pageSize int
-	counts   map[string]int
-	fileReqs map[string]int
-	served   int64
-	requests int
-	tokens   []string
+	// extraTree holds entries listed in the tree beside the files.
+	extraTree map[string][]TreeEntry
+}
+
+// TreeEntry is an entry the tree lists whatever the files are (for paths
+// a real Hub should never list, or sizes that lie).
+type TreeEntry struct {
+	Type string `json:"type"`
+	Path string `json:"path"`
+	Size int64  `json:"size"`
 }
 
 // New starts a fake Hub serving repos.
 func New(repos ...Repo) *Server {
-	s := &Server{
-		repos:    map[string]*Repo{},
-		faults:   map[faultKey]*fault{},
-		counts:   map[string]int{},
-		fileReqs: map[string]int{},
-		pageSize: 1000,
-	}
+	s := &Server{repos: map[string]*Repo{}, pageSize: 1000, extraTree: map[string][]TreeEntry{}}
 	for _, r := range repos {
 		s.Add(r)
 	}
-	mux := http.NewServeMux()
-	mux.Handle(Base+"/", http.StripPrefix(Base, http.HandlerFunc(s.serve)))
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		http.Error(w, "fakehub: request outside "+Base+": "+r.URL.Path, http.StatusTeapot)
-	})
-	s.Server = httptest.NewServer(mux)
+	s.Server = fakeserver.Start("fakehub", Base, hubError, s.serve)
 	return s
 }
-
-// Endpoint is the Hub endpoint to configure: the server URL plus Base.
-func (s *Server) Endpoint() string { return s.URL + Base }
 
 // Add adds or replaces a repository.
 func (s *Server) Add(r Repo) {
@@ -150,33 +107,15 @@ func (s *Server) Add(r Repo) {
 	s.repos[r.ID] = &r
 }
 
+// AddTreeEntry makes the tree of repository id list e too.
+func (s *Server) AddTreeEntry(id string, e TreeEntry) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.extraTree[id] = append(s.extraTree[id], e)
+}
+
 // SHA is the default commit of a repository with this id.
-func SHA(id string) string {
-	h := sha1.Sum([]byte("fakehub:" + id))
-	return hex.EncodeToString(h[:])
-}
-
-// Inject makes requests of kind (KindInfo, KindTree, KindResolve) for repo
-// id fail as f says; path selects one file for KindResolve ("" for all).
-func (s *Server) Inject(id, kind, path string, f Fault) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.faults[faultKey{id, kind, path}] = &fault{Fault: f}
-}
-
-// ClearFaults removes every injected fault.
-func (s *Server) ClearFaults() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.faults = map[faultKey]*fault{}
-}
-
-// SetLatency delays every request by d (for benchmarks).
-func (s *Server) SetLatency(d time.Duration) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.latency = d
-}
+func SHA(id string) string { return fakeserver.SHA("fakehub", id) }
 
 // SetPageSize sets how many tree entries a page holds (default 1000).
 func (s *Server) SetPageSize(n int) {
@@ -185,52 +124,7 @@ func (s *Server) SetPageSize(n int) {
 	s.pageSize = max(n, 1)
 }
 
-// Requests is the number of requests served under Base.
-func (s *Server) Requests() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.requests
-}
-
-// Count is the number of requests of a kind.
-func (s *Server) Count(kind string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.counts[kind]
-}
-
-// FileRequests is the number of download requests for one file.
-func (s *Server) FileRequests(id, path string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.fileReqs[id+"/"+path]
-}
-
-// BytesServed is the number of file bytes sent by resolve requests.
-func (s *Server) BytesServed() int64 {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.served
-}
-
-// Tokens returns the bearer tokens received, in order (empty strings for
-// requests without one).
-func (s *Server) Tokens() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]string(nil), s.tokens...)
-}
-
-func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	s.requests++
-	lat := s.latency
-	tok, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	s.tokens = append(s.tokens, tok)
-	s.mu.Unlock()
-	if lat > 0 {
-		time.Sleep(lat)
-	}
+func (s *Server) serve(w http.ResponseWriter, r *http.Request, tok string) {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 		return
@@ -260,26 +154,6 @@ func (s *Server) lookup(segs []string) (*Repo, []string) {
 	return nil, nil
 }
 
-// takeFault returns the fault for a request, counting the hit.
-func (s *Server) takeFault(id, kind, path string) *Fault {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.counts[kind]++
-	for _, k := range []faultKey{{id, kind, path}, {id, kind, ""}} {
-		f, ok := s.faults[k]
-		if !ok {
-			continue
-		}
-		if f.Times > 0 && f.hits >= f.Times {
-			continue
-		}
-		f.hits++
-		ff := f.Fault
-		return &ff
-	}
-	return nil
-}
-
 func hubError(w http.ResponseWriter, status int, code, msg string) {
 	if code != "" {
 		w.Header().Set("X-Error-Code", code)
@@ -290,24 +164,6 @@ func hubError(w http.ResponseWriter, status int, code, msg string) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	json.NewEncoder(w).Encode(map[string]string{"error": msg})
-}
-
-// applyFault writes the fault's error answer and reports whether it did.
-func applyFault(w http.ResponseWriter, f *Fault) bool {
-	if f == nil {
-		return false
-	}
-	if f.RetryAfter != "" {
-		w.Header().Set("Retry-After", f.RetryAfter)
-	}
-	if f.RateLimit != "" {
-		w.Header().Set("RateLimit", f.RateLimit)
-	}
-	if f.Status == 0 {
-		return false
-	}
-	hubError(w, f.Status, f.ErrorCode, f.ErrorMessage)
-	return true
 }
 
 func (s *Server) granted(repo *Repo, tok string) bool {
@@ -338,7 +194,7 @@ func resolveRev(repo *Repo, rev string) (string, bool) {
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, tok string, segs []string) {
 	repo, rest := s.lookup(segs)
 	if repo == nil {
-		s.takeFault("", KindInfo, "")
+		s.TakeFault("", KindInfo, "")
 		hubError(w, http.StatusUnauthorized, "RepoNotFound", "Repository not found")
 		return
 	}
@@ -346,8 +202,8 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, tok string, se
 	if len(rest) >= 1 && rest[0] == "tree" {
 		kind = KindTree
 	}
-	f := s.takeFault(repo.ID, kind, "")
-	if applyFault(w, f) {
+	f := s.TakeFault(repo.ID, kind, "")
+	if s.Apply(w, r, f) {
 		return
 	}
 	if repo.Private && !s.granted(repo, tok) {
@@ -375,44 +231,6 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, tok string, se
 	default:
 		hubError(w, http.StatusNotFound, "", "Sorry, we can't find the page you are looking for.")
 	}
-}
-
-// sleepCtx waits d or until the client goes away; it reports whether the
-// client is still there.
-func sleepCtx(r *http.Request, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-r.Context().Done():
-		return false
-	}
-}
-
-func (s *Server) writeJSON(w http.ResponseWriter, r *http.Request, v any, f *Fault) {
-	b, _ := json.Marshal(v)
-	if f != nil && f.Body != nil {
-		b = f.Body
-	}
-	if f != nil && f.Truncate {
-		b = b[:len(b)/2]
-	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
-	if f != nil && f.SlowBody > 0 {
-		half := len(b) / 2
-		w.Write(b[:half])
-		if fl, ok := w.(http.Flusher); ok {
-			fl.Flush()
-		}
-		if !sleepCtx(r, f.SlowBody) {
-			return
-		}
-		w.Write(b[half:])
-		return
-	}
-	w.Write(b)
 }
 
 func paths(repo *Repo) []string {
@@ -469,7 +287,7 @@ func (s *Server) writeInfo(w http.ResponseWriter, r *http.Request, repo *Repo, s
 			}
 		}
 	}
-	s.writeJSON(w, r, out, f)
+	fakeserver.WriteJSON(w, r, http.StatusOK, out, f)
 }
 
 func nonNil(s []string) []string {
@@ -494,13 +312,6 @@ func isLFS(repo *Repo, p string) bool {
 	return false
 }
 
-func gitOID(b []byte) string {
-	h := sha1.New()
-	fmt.Fprintf(h, "blob %d\x00", len(b))
-	h.Write(b)
-	return hex.EncodeToString(h.Sum(nil))
-}
-
 func (s *Server) writeTree(w http.ResponseWriter, r *http.Request, repo *Repo, f *Fault) {
 	type lfsInfo struct {
 		OID         string `json:"oid"`
@@ -521,11 +332,11 @@ func (s *Server) writeTree(w http.ResponseWriter, r *http.Request, repo *Repo, f
 			d = d[:strings.LastIndex(d, "/")]
 			if !dirs[d] {
 				dirs[d] = true
-				all = append(all, entry{Type: "directory", OID: gitOID([]byte(d)), Path: d})
+				all = append(all, entry{Type: "directory", OID: fakeserver.GitOID([]byte(d)), Path: d})
 			}
 		}
 		b := repo.Files[p]
-		e := entry{Type: "file", OID: gitOID(b), Size: int64(len(b)), Path: p}
+		e := entry{Type: "file", OID: fakeserver.GitOID(b), Size: int64(len(b)), Path: p}
 		if isLFS(repo, p) {
 			sum := sha256.Sum256(b)
 			e.LFS = &lfsInfo{OID: hex.EncodeToString(sum[:]), Size: int64(len(b)), PointerSize: 134}
@@ -534,6 +345,9 @@ func (s *Server) writeTree(w http.ResponseWriter, r *http.Request, repo *Repo, f
 	}
 	sort.Slice(all, func(i, j int) bool { return all[i].Path < all[j].Path })
 	s.mu.Lock()
+	for _, e := range s.extraTree[repo.ID] {
+		all = append(all, entry{Type: e.Type, OID: fakeserver.GitOID([]byte(e.Path)), Size: e.Size, Path: e.Path})
+	}
 	ps := s.pageSize
 	s.mu.Unlock()
 	cursor, _ := strconv.Atoi(r.URL.Query().Get("cursor"))
@@ -549,13 +363,13 @@ func (s *Server) writeTree(w http.ResponseWriter, r *http.Request, repo *Repo, f
 	if page == nil {
 		page = []entry{}
 	}
-	s.writeJSON(w, r, page, f)
+	fakeserver.WriteJSON(w, r, http.StatusOK, page, f)
 }
 
 func (s *Server) serveResolve(w http.ResponseWriter, r *http.Request, tok string, segs []string) {
 	repo, rest := s.lookup(segs)
 	if repo == nil || len(rest) < 3 || rest[0] != "resolve" {
-		s.takeFault("", KindResolve, "")
+		s.TakeFault("", KindResolve, "")
 		hubError(w, http.StatusUnauthorized, "RepoNotFound", "Repository not found")
 		return
 	}
@@ -570,11 +384,9 @@ func (s *Server) serveResolve(w http.ResponseWriter, r *http.Request, tok string
 		parts = append(parts, p)
 	}
 	path := strings.Join(parts, "/")
-	f := s.takeFault(repo.ID, KindResolve, path)
-	s.mu.Lock()
-	s.fileReqs[repo.ID+"/"+path]++
-	s.mu.Unlock()
-	if applyFault(w, f) {
+	f := s.TakeFault(repo.ID, KindResolve, path)
+	s.CountFile(repo.ID, path)
+	if s.Apply(w, r, f) {
 		return
 	}
 	if repo.Private && !s.granted(repo, tok) {
@@ -600,46 +412,6 @@ func (s *Server) serveResolve(w http.ResponseWriter, r *http.Request, tok string
 		return
 	}
 	w.Header().Set("X-Repo-Commit", sha)
-	w.Header().Set("ETag", `"`+gitOID(b)+`"`)
-	cw := &countingWriter{ResponseWriter: w}
-	defer func() {
-		s.mu.Lock()
-		s.served += cw.n
-		s.mu.Unlock()
-	}()
-	if f != nil && f.IgnoreRange {
-		r.Header.Del("Range")
-	}
-	if f != nil && f.SlowBody > 0 {
-		w.Header().Set("Content-Length", strconv.Itoa(len(b)))
-		half := min(len(b), 16)
-		cw.Write(b[:half])
-		if fl, ok := w.(http.Flusher); ok {
-			fl.Flush()
-		}
-		if !sleepCtx(r, f.SlowBody) {
-			return
-		}
-		cw.Write(b[half:])
-		return
-	}
-	http.ServeContent(cw, r, "", time.Time{}, bytes.NewReader(b))
-}
-
-// countingWriter counts body bytes.
-type countingWriter struct {
-	http.ResponseWriter
-	n int64
-}
-
-func (c *countingWriter) Write(p []byte) (int, error) {
-	n, err := c.ResponseWriter.Write(p)
-	c.n += int64(n)
-	return n, err
-}
-
-func (c *countingWriter) Flush() {
-	if f, ok := c.ResponseWriter.(http.Flusher); ok {
-		f.Flush()
-	}
+	w.Header().Set("ETag", `"`+fakeserver.GitOID(b)+`"`)
+	s.ServeFile(w, r, b, f)
 }
