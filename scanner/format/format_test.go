@@ -149,3 +149,27 @@ func TestJSONDocument(t *testing.T) {
 		}
 	}
 }
+
+// TestJSONSeveral: json with several reports is one carveout.reports/v1
+// document that validates, and text that looks like an escape stays text.
+func TestJSONSeveral(t *testing.T) {
+	rs := caseReports(t)
+	odd := *rs["apache"]
+	odd.Target = `a\u003cb <c> "d"`
+	var buf bytes.Buffer
+	if err := (JSON{}).Encode(&buf, []*report.Report{rs["bigco-waived"], rs["custom-strict"], &odd}, testOptions); err != nil {
+		t.Fatal(err)
+	}
+	schema.ValidateAny(t, buf.Bytes())
+	var doc struct {
+		Reports []struct {
+			Target string `json:"target"`
+		} `json:"reports"`
+	}
+	if err := json.Unmarshal(buf.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Reports) != 3 || doc.Reports[2].Target != odd.Target {
+		t.Errorf("reports %+v", doc.Reports)
+	}
+}
