@@ -31,7 +31,7 @@ func (CycloneDX) Encode(w io.Writer, rs []*Report, o Options) error {
 	bom.Metadata = &cdx.Metadata{
 		Timestamp:  o.timestamp(),
 		Tools:      &cdx.ToolsChoice{Components: &[]cdx.Component{tool}},
-		Properties: &[]cdx.Property{{Name: "carveout:schema", Value: r0Schema(rs)}},
+		Properties: &[]cdx.Property{{Name: "carveout:schema", Value: r0Schema(rs)}, {Name: "carveout:catalog", Value: o.catalog()}},
 	}
 	comps := []cdx.Component{}
 	for i, r := range rs {

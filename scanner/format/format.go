@@ -22,6 +22,9 @@ type Options struct {
 	// Version of carveout named in the output; "" takes it from the
 	// build information.
 	Version string
+	// Catalog names the license catalog's version in the output; "" takes
+	// a digest of the embedded catalog (see CatalogVersion).
+	Catalog string
 	// Timestamp is the scan date written where a format has a place for
 	// it; zero leaves it out, so output stays deterministic.
 	Timestamp time.Time

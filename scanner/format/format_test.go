@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -171,5 +172,15 @@ func TestJSONSeveral(t *testing.T) {
 	}
 	if len(doc.Reports) != 3 || doc.Reports[2].Target != odd.Target {
 		t.Errorf("reports %+v", doc.Reports)
+	}
+}
+
+func TestCatalogVersion(t *testing.T) {
+	v := CatalogVersion()
+	if !regexp.MustCompile(`^sha256:[0-9a-f]{12} \([1-9][0-9]* licenses\)$`).MatchString(v) || v != CatalogVersion() {
+		t.Errorf("CatalogVersion() = %q", v)
+	}
+	if got := (Options{Catalog: "x"}).catalog(); got != "x" {
+		t.Errorf("Options.Catalog ignored: %q", got)
 	}
 }

@@ -37,6 +37,7 @@ var htmlTmpl = template.Must(template.New("report").Funcs(template.FuncMap{
 type htmlPage struct {
 	Title     string
 	Version   string
+	Catalog   string
 	Schema    string
 	Timestamp string
 	Reports   []htmlReport
@@ -78,7 +79,7 @@ type htmlCell struct {
 
 // Encode implements Encoder.
 func (HTML) Encode(w io.Writer, rs []*Report, o Options) error {
-	page := htmlPage{Version: o.toolVersion(), Schema: r0Schema(rs), Timestamp: o.timestamp()}
+	page := htmlPage{Version: o.toolVersion(), Catalog: o.catalog(), Schema: r0Schema(rs), Timestamp: o.timestamp()}
 	var names []string
 	for i, r := range rs {
 		hr := htmlPrepare(r, i, o)

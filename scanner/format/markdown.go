@@ -35,7 +35,7 @@ func (Markdown) Encode(w io.Writer, rs []*Report, o Options) error {
 		}
 		markdownReport(&b, r, o, len(rs) > 1)
 	}
-	fmt.Fprintf(&b, "\n<sub>carveout %s · %s</sub>\n", mdText(o.toolVersion()), mdText(r0Schema(rs)))
+	fmt.Fprintf(&b, "\n<sub>carveout %s · license catalog %s · %s</sub>\n", mdText(o.toolVersion()), mdText(o.catalog()), mdText(r0Schema(rs)))
 	_, err := io.WriteString(w, b.String())
 	return err
 }

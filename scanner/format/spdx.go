@@ -40,6 +40,7 @@ func (SPDX) Encode(w io.Writer, rs []*Report, o Options) error {
 			Created:  o.timestamp(),
 		},
 	}
+	doc.DocumentComment = "license catalog " + o.catalog() + "; report schema " + r0Schema(rs)
 	if doc.CreationInfo.Created == "" {
 		// SPDX requires a creation time; without --timestamp the output
 		// stays deterministic and says so.
