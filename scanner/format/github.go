@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/carveout/carveout/scanner/report"
 )
 
 // Failure is one thing a run fails on (or warns about), at the first place
@@ -49,25 +51,32 @@ func Failures(rs []*Report, o Options) []Failure {
 			if v.Waived || isFinding[waiverKey{v.Rule, v.License}] {
 				continue
 			}
-			var ev []Evidence
-			for _, l := range r.Licenses {
-				if l.ID != v.License {
-					continue
-				}
-				for _, t := range l.Terms {
-					if strings.HasSuffix(v.Rule, ":"+t.Kind) {
-						ev = append(ev, t.Evidence...)
-					}
-				}
-				ev = append(ev, l.Evidence...)
-			}
-			if v.Path != "" {
-				ev = append(ev, Evidence{Path: v.Path, Source: "license-file"})
-			}
-			add("error", v.Rule, v.Message, ev)
+			add("error", v.Rule, v.Message, violationEvidence(r, v))
 		}
 	}
 	return out
+}
+
+// violationEvidence are the places a policy violation is about: the lines
+// of the term its rule names (applies:user-threshold), then the license's
+// evidence, then the violation's path.
+func violationEvidence(r *Report, v report.Violation) []Evidence {
+	var ev []Evidence
+	for _, l := range r.Licenses {
+		if l.ID != v.License {
+			continue
+		}
+		for _, t := range l.Terms {
+			if strings.HasSuffix(v.Rule, ":"+t.Kind) {
+				ev = append(ev, t.Evidence...)
+			}
+		}
+		ev = append(ev, l.Evidence...)
+	}
+	if v.Path != "" {
+		ev = append(ev, Evidence{Path: v.Path, Source: "license-file"})
+	}
+	return ev
 }
 
 // GitHubAnnotations writes GitHub Actions workflow commands, one per

@@ -120,10 +120,7 @@ func htmlPrepare(r *Report, i int, o Options) htmlReport {
 		if isFinding[waiverKey{v.Rule, v.License}] {
 			continue
 		}
-		row := htmlRow{Rule: v.Rule, License: v.License, Message: v.Message}
-		if v.Path != "" {
-			row.Where = where([]Evidence{{Path: v.Path, Source: "license-file"}})
-		}
+		row := htmlRow{Rule: v.Rule, License: v.License, Message: v.Message, Where: where(firstFile(violationEvidence(r, v)))}
 		if v.Waived {
 			row.Message += " — waiver: " + v.WaiverReason
 			hr.Waived = append(hr.Waived, row)
@@ -174,6 +171,17 @@ func htmlPrepare(r *Report, i int, o Options) htmlReport {
 	}
 	hr.Lineage = lineageSVG(r)
 	return hr
+}
+
+// firstFile is the first place in a file, as a list (none when there is
+// none).
+func firstFile(ev []Evidence) []Evidence {
+	for _, e := range ev {
+		if fileEvidence(e) {
+			return []Evidence{e}
+		}
+	}
+	return nil
 }
 
 func verdictRank(v string) int {

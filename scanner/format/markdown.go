@@ -167,10 +167,7 @@ func markdownReport(b *strings.Builder, r *Report, o Options, several bool) {
 		if v.Waived || isFinding[waiverKey{v.Rule, v.License}] {
 			continue
 		}
-		ev := []Evidence{}
-		if v.Path != "" {
-			ev = append(ev, Evidence{Path: v.Path, Source: "license-file"})
-		}
+		ev := firstFile(violationEvidence(r, v))
 		msg := v.Message
 		if v.WaiverExpired {
 			msg += " (waiver expired)"
