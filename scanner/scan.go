@@ -248,11 +248,4 @@ func Summarize(r *Report, failOn Severity) Summary {
 	return sum
 }
 
-func kindRank(k terms.Kind) int {
-	for i, x := range terms.Kinds {
-		if x == k {
-			return i
-		}
-	}
-	return len(terms.Kinds)
-}
+func kindRank(k terms.Kind) int { return terms.Rank(k) }

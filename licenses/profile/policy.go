@@ -341,7 +341,7 @@ func (p *Policy) Check(items []Item, now time.Time) Result {
 			}
 			switch it.Verdict {
 			case Applies:
-				if IsRestriction(it.Term) {
+				if terms.Gates(it.Term) {
 					add(it, rule, msg, p.FailOn.Applies)
 				}
 			case Undetermined:

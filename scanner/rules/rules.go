@@ -71,13 +71,14 @@ const (
 
 	LineageError = "lineage-error"
 
-	NoBaseModel                   = "no-base-model"
-	BaseModelUnresolved           = "base-model-unresolved"
-	DerivativeNameUnknown         = "derivative-name-unknown"
-	DerivativeNamePrefix          = "derivative-name-prefix"
-	DerivativeNoticeMissing       = "derivative-notice-missing"
-	DerivativeLicenseCopyMissing  = "derivative-license-copy-missing"
-	DerivativePolicyNotReferenced = "derivative-policy-not-referenced"
+	NoBaseModel                       = "no-base-model"
+	BaseModelUnresolved               = "base-model-unresolved"
+	DerivativeNameUnknown             = "derivative-name-unknown"
+	DerivativeNamePrefix              = "derivative-name-prefix"
+	DerivativeNoticeMissing           = "derivative-notice-missing"
+	DerivativeLicenseCopyMissing      = "derivative-license-copy-missing"
+	DerivativePolicyNotReferenced     = "derivative-policy-not-referenced"
+	DerivativeRestrictionsNotPassedOn = "derivative-restrictions-not-passed-on"
 
 	ServiceLicenseDiffers = "service-license-differs"
 )
@@ -208,6 +209,10 @@ var registry = []Rule{
 	{DerivativePolicyNotReferenced, errorSev, "", "derivative",
 		"the base license's acceptable-use policy is not passed on",
 		"ship the policy (USE_POLICY.md) or reference it in the card and license"},
+
+	{DerivativeRestrictionsNotPassedOn, errorSev, "", "derivative",
+		"the base license's use restrictions must pass on to recipients of derivatives, and no license text in the repository carries them",
+		"ship the base license's text, or a license that includes its use restrictions"},
 
 	// The hosting service.
 	{ServiceLicenseDiffers, infoSev, "", "service",
