@@ -22,6 +22,9 @@ type sbomLicense struct {
 	URL      string
 	Licensor string
 	ScanCode string
+	// Closest is, for an unknown license, the known one it resembles most
+	// ("" otherwise).
+	Closest string
 }
 
 // sbomLicenseOf names a license for SBOMs: the SPDX id where the SPDX list

@@ -147,6 +147,9 @@ func cdxModel(r *Report, i int) cdx.Component {
 		if l.Match.Modified {
 			props = append(props, cdx.Property{Name: "carveout:modified", Value: "true"})
 		}
+		if l.Closest != nil {
+			props = append(props, cdx.Property{Name: "carveout:closest", Value: fmt.Sprintf("%s (%.2f similar; not this license)", l.Closest.ID, l.Closest.Similarity)})
+		}
 		lc := cdxLicense(s, cdx.LicenseAcknowledgementConcluded, props...)
 		lics = append(lics, lc)
 		evLics = append(evLics, cdx.LicenseChoice{License: &cdx.License{ID: lc.License.ID, Name: lc.License.Name}})

@@ -31,6 +31,7 @@ var htmlTmpl = template.Must(template.New("report").Funcs(template.FuncMap{
 	"thousand": Thousands,
 	"join":     strings.Join,
 	"vclass":   verdictClass,
+	"percent":  func(f float64) float64 { return f * 100 },
 }).Parse(htmlTemplate))
 
 type htmlPage struct {

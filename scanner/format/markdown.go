@@ -108,7 +108,11 @@ func markdownReport(b *strings.Builder, r *Report, o Options, several bool) {
 	if len(r.Licenses) > 0 {
 		var ls []string
 		for _, l := range r.Licenses {
-			ls = append(ls, fmt.Sprintf("`%s` (%s)", mdCode(l.ID), mdText(l.Category)))
+			s := fmt.Sprintf("`%s` (%s)", mdCode(l.ID), mdText(l.Category))
+			if l.Closest != nil {
+				s = fmt.Sprintf("`%s` (%s; closest known: %s, %.0f%% similar)", mdCode(l.ID), mdText(l.Category), mdText(l.Closest.ID), l.Closest.Similarity*100)
+			}
+			ls = append(ls, s)
 		}
 		fmt.Fprintf(b, "Licenses: %s  \n", strings.Join(ls, ", "))
 	}
@@ -221,7 +225,11 @@ func markdownReport(b *strings.Builder, r *Report, o Options, several bool) {
 				} else if t.Reason != "" {
 					v += ": " + t.Reason
 				}
-				fmt.Fprintf(b, "| `%s` | %s | %s | %s | %s |\n", mdCode(l.ID), mdText(string(t.Kind)), mdText(t.Description), mdText(v), where(t.Evidence))
+				kind := t.Kind
+				if t.Clause != "" {
+					kind += " (clause " + t.Clause + ")"
+				}
+				fmt.Fprintf(b, "| `%s` | %s | %s | %s | %s |\n", mdCode(l.ID), mdText(kind), mdText(t.Description), mdText(v), where(t.Evidence))
 			}
 		}
 		b.WriteString("\n</details>\n\n")
