@@ -183,7 +183,12 @@ func cdxModel(r *Report, i int) cdx.Component {
 
 	// The base-model chain, nearest first.
 	var anc []cdx.Component
+	seen := map[string]bool{}
 	for _, ln := range r.Lineage {
+		if seen[ln.Base] {
+			continue // a base reached twice (a merge of tunes of one base) is one ancestor
+		}
+		seen[ln.Base] = true
 		a := cdx.Component{Type: cdx.ComponentTypeMachineLearningModel, BOMRef: c.BOMRef + ":base:" + ln.Base, Name: ln.Base,
 			PackageURL: purl("hf", ln.Base, "")}
 		var al cdx.Licenses
