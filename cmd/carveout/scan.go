@@ -206,6 +206,12 @@ func runScan(ctx context.Context, app *App, o *scanOptions, args []string) error
 			if len(targets) > 1 {
 				app.warnf("%v", err)
 			}
+			if !errors.Is(err, errUsage) && (len(targets) > 1 || o.out.machineReadable()) {
+				// One record per target in every output, the unreadable
+				// ones too (with their error), so a pipeline loses none.
+				// (A single target on a terminal has its error on stderr.)
+				results[i] = scanner.ErrorReport(targets[i].spec, targetKind(targets[i]), err)
+			}
 		} else {
 			results[i] = r
 		}

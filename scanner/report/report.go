@@ -88,6 +88,9 @@ type Report struct {
 	Violations  []Violation  `json:"violations"`
 	Findings    []Finding    `json:"findings"`
 	Summary     Summary      `json:"summary"`
+	// Error says why the target could not be read at all (summary status
+	// "error"); such a report is never a pass.
+	Error string `json:"error,omitempty"`
 }
 
 // SourceInfo describes where the target was read.
@@ -260,7 +263,8 @@ type Summary struct {
 	Categories map[string]int `json:"categories"`
 	Findings   map[string]int `json:"findings"` // by severity
 	// Status is "pass" when nothing fails at the failing severity and the
-	// policy (if any) passes, "fail" otherwise.
+	// policy (if any) passes, "fail" otherwise, "error" when the target
+	// could not be read.
 	Status string `json:"status"`
 	FailOn string `json:"fail_on"`
 	// Unknown is true when any license could not be identified: unknown is
