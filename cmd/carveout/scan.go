@@ -170,7 +170,7 @@ func runScan(ctx context.Context, app *App, o *scanOptions, args []string) error
 	if o.check && len(targets) != 1 {
 		return usagef("check takes exactly one target")
 	}
-	outs, err := o.out.open(app, specs, len(targets))
+	outs, err := o.out.open(ctx, app, specs, len(targets))
 	if err != nil {
 		return err
 	}
