@@ -70,12 +70,12 @@ func TestCatalogCitations(t *testing.T) {
 // quoteIn reports whether the words of quote occur, in order and together,
 // in text (formatting ignored).
 func quoteIn(quote, text string) bool {
-	q := words(quote)
-	x := words(text)
+	q := tokenWords(quote)
+	x := tokenWords(text)
 	return len(q) > 0 && strings.Contains(" "+x+" ", " "+q+" ")
 }
 
-func words(s string) string {
+func tokenWords(s string) string {
 	var out []string
 	for _, tk := range shingle.Tokenize([]byte(s)) {
 		out = append(out, tk.Word)

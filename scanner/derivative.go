@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/carveout/carveout/licenses"
-	"github.com/carveout/carveout/licenses/profile"
 	"github.com/carveout/carveout/licenses/terms"
 )
 
@@ -54,20 +53,23 @@ func (s *scan) derivative() {
 		if hasKind(ts, terms.NamingRequirement) {
 			if name == "" {
 				s.licenseFinding(inh, "derivative-name-unknown", SeverityWarning, fmt.Sprintf("%s requires derivative names to start with %s, but no derivative name is known (set model_name in the card, derivative_name in the profile, or --derivative-name)", inh, prefixes(ts)), cardEv)
-			} else if ok, reason := profile.CheckName(name, ts); !ok {
+			} else if ok, reason := licenses.CheckName(name, ts); !ok {
 				s.licenseFinding(inh, "derivative-name-prefix", SeverityError, fmt.Sprintf("derivative name %q (%s): %s", name, nameSrc, reason), cardEv)
 			}
 		}
 		if hasKind(ts, terms.NoticeRequirement) {
-			if ok, reason := profile.CheckNotice(notices.String(), ts); !ok {
+			if ok, reason := licenses.CheckNotice(notices.String(), ts); !ok {
 				s.licenseFinding(inh, "derivative-notice-missing", SeverityError, fmt.Sprintf("%s requires a NOTICE file: %s", inh, reason))
 			}
 		}
 		if hasKind(ts, terms.CopyOfLicenseRequired) && !s.shipsCopyOf(inh) {
 			s.licenseFinding(inh, "derivative-license-copy-missing", SeverityError, fmt.Sprintf("%s requires a copy of the license to ship with the model, and no license file in the repository holds or names it", inh))
 		}
+		if hasKind(ts, terms.PassThrough) && !s.shipsCopyOf(inh) && !s.shipsUseRestrictions() {
+			s.licenseFinding(inh, "derivative-restrictions-not-passed-on", SeverityError, fmt.Sprintf("%s requires its use restrictions to be passed on to recipients of derivatives, and no license text in the repository carries them (ship the %s text or include its use restrictions)", inh, inh), cardEv)
+		}
 		if hasKind(ts, terms.IncorporatedPolicy) {
-			if ok, reason := profile.CheckPolicyReference(policyText.String(), ts); !ok {
+			if ok, reason := licenses.CheckPolicyReference(policyText.String(), ts); !ok {
 				s.licenseFinding(inh, "derivative-policy-not-referenced", SeverityError, fmt.Sprintf("%s: %s", inh, reason), cardEv)
 			}
 		}
@@ -94,15 +96,25 @@ func prefixes(ts []terms.Term) string {
 	return strings.Join(ps, " or ")
 }
 
-// shipsCopyOf: a license file identifies (or names) the license.
+// shipsCopyOf: a license file holds or names the license (a NOTICE line
+// naming it is not a copy).
 func (s *scan) shipsCopyOf(id string) bool {
-	l, ok := s.lics[id]
-	if !ok {
-		return false
-	}
-	for _, e := range l.Evidence {
-		if e.Source == SourceLicenseFile && !strings.HasPrefix(e.Detail, "incorporated") {
+	for _, x := range s.shipped() {
+		if x.ID == id && !strings.HasPrefix(strings.ToUpper(path.Base(x.Path)), "NOTICE") {
 			return true
+		}
+	}
+	return false
+}
+
+// shipsUseRestrictions: a license text in the repository bans some uses
+// (the derivative's own license carrying the base's restrictions).
+func (s *scan) shipsUseRestrictions() bool {
+	for _, x := range s.shipped() {
+		for _, t := range s.lics[x.ID].Terms {
+			if t.Kind == terms.FieldOfUse && t.Origin == terms.OriginText {
+				return true
+			}
 		}
 	}
 	return false

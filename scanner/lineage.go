@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/carveout/carveout/licenses"
-	"github.com/carveout/carveout/licenses/profile"
 	"github.com/carveout/carveout/scanner/source"
 )
 
@@ -182,7 +181,7 @@ func Inherited(r *Report) []string {
 // checkInherited flags a declared license that drops a restrictive
 // license inherited from the lineage (a Llama fine-tune relabelled mit).
 func (s *scan) checkInherited() {
-	if len(s.declared) == 0 {
+	if len(s.declared) == 0 && len(s.unresolved) == 0 {
 		return
 	}
 	line := 0
@@ -194,17 +193,16 @@ func (s *scan) checkInherited() {
 		if !ok || !restrictive(string(base.Category)) {
 			continue
 		}
-		var bad []string
-		for _, d := range s.declared {
-			if ok, reason := profile.Compatible(base, d.ID); !ok {
-				bad = append(bad, reason)
-			}
+		ok, reason := licenses.KeepsBase(base, idsOf(s.declared), s.shipped())
+		if ok {
+			continue
 		}
-		if len(bad) < len(s.declared) {
-			continue // one declared license keeps the base's terms
+		decl := idsOf(s.declared)
+		if len(s.unresolved) > 0 {
+			decl = append(decl, "an unidentified license")
 		}
 		s.licenseFinding(inh, "base-license-conflict", SeverityError,
-			fmt.Sprintf("the model card declares %s, but base model %s is licensed under %s (%s): %s", strings.Join(idsOf(s.declared), ", "), strings.Join(s.basesWith(inh), ", "), inh, base.Category, bad[0]),
+			fmt.Sprintf("the model card declares %s, but base model %s is licensed under %s (%s): %s", strings.Join(decl, ", "), strings.Join(s.basesWith(inh), ", "), inh, base.Category, reason),
 			Evidence{Path: s.cardPath, StartLine: line, EndLine: line, Source: SourceModelCard})
 	}
 }
@@ -216,6 +214,20 @@ func (s *scan) basesWith(id string) []string {
 		for _, x := range l.Licenses {
 			if x == id {
 				out = append(out, l.Base)
+			}
+		}
+	}
+	return out
+}
+
+// shipped lists the licenses identified in the repository's license files.
+func (s *scan) shipped() []licenses.Shipped {
+	var out []licenses.Shipped
+	for _, id := range sortedKeys(s.lics) {
+		l := s.lics[id]
+		for _, e := range l.Evidence {
+			if e.Source == SourceLicenseFile && !strings.HasPrefix(e.Detail, "incorporated") {
+				out = append(out, licenses.Shipped{ID: id, Path: e.Path})
 			}
 		}
 	}

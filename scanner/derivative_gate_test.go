@@ -1,0 +1,69 @@
+package scanner
+
+import (
+	"os"
+	"testing"
+)
+
+const mitText = `MIT License
+
+Copyright (c) 2025 Example Tuners
+
+Permission is hereby granted, free of charge, to any person obtaining a copy
+of this software and associated documentation files (the "Software"), to deal
+in the Software without restriction, including without limitation the rights
+to use, copy, modify, merge, publish, distribute, sublicense, and/or sell
+copies of the Software, and to permit persons to whom the Software is
+furnished to do so, subject to the following conditions:
+
+The above copyright notice and this permission notice shall be included in all
+copies or substantial portions of the Software.
+
+THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
+OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE
+SOFTWARE.
+`
+
+// TestDerivativeGate: relabelling a restricted base under "other" (or an
+// unidentified license) with an MIT text drops the base's pass-through
+// restrictions just as apache-2.0 does; a NOTICE line naming the base
+// license is no copy of it; shipping the base text keeps its terms.
+func TestDerivativeGate(t *testing.T) {
+	llama31, err := os.ReadFile("../../shared/corpus/licenses/llama3.1.txt")
+	if err != nil {
+		t.Skipf("reference corpus not found (../shared/corpus): %v", err)
+	}
+	card := func(license, base string) string {
+		return "---\nlicense: " + license + "\nbase_model: " + base + "\nmodel_name: Llama-3.1-Tune\n---\n"
+	}
+	for _, c := range []struct {
+		name     string
+		files    map[string]string
+		conflict bool
+	}{
+		{"deepseek base relabelled other with an MIT text",
+			map[string]string{"README.md": card("other", "deepseek-ai/DeepSeek-V2-Lite"), "LICENSE": mitText}, true},
+		{"llama 3.1 base relabelled other with an MIT text",
+			map[string]string{"README.md": card("other", "meta-llama/Meta-Llama-3.1-8B"), "LICENSE": mitText}, true},
+		{"llama 3.1 base, unidentified id, MIT text and a NOTICE line",
+			map[string]string{"README.md": card("my-own-license", "meta-llama/Meta-Llama-3.1-8B"), "LICENSE": mitText,
+				"NOTICE": "Llama 3.1 is licensed under the Llama 3.1 Community License, Copyright © Meta Platforms, Inc. All Rights Reserved.\n"}, true},
+		{"llama 3.1 base relabelled mit",
+			map[string]string{"README.md": card("mit", "meta-llama/Meta-Llama-3.1-8B"), "LICENSE": mitText}, true},
+		{"llama 3.1 base, other, ships the Llama 3.1 text",
+			map[string]string{"README.md": card("other", "meta-llama/Meta-Llama-3.1-8B"), "LICENSE": string(llama31)}, false},
+		{"llama 3.1 base declared llama3.1",
+			map[string]string{"README.md": card("llama3.1", "meta-llama/Meta-Llama-3.1-8B"), "LICENSE": string(llama31)}, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got := rules(scanMem(t, c.files))
+			if _, ok := got["base-license-conflict"]; ok != c.conflict {
+				t.Errorf("base-license-conflict = %v, want %v (findings %v)", ok, c.conflict, got)
+			}
+		})
+	}
+}
