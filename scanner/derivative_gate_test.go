@@ -1,8 +1,14 @@
 package scanner
 
 import (
+	"context"
 	"os"
+	"strings"
 	"testing"
+
+	"github.com/carveout/carveout/licenses/profile"
+	"github.com/carveout/carveout/licenses/terms"
+	"github.com/carveout/carveout/scanner/source"
 )
 
 const mitText = `MIT License
@@ -63,6 +69,76 @@ func TestDerivativeGate(t *testing.T) {
 			got := rules(scanMem(t, c.files))
 			if _, ok := got["base-license-conflict"]; ok != c.conflict {
 				t.Errorf("base-license-conflict = %v, want %v (findings %v)", ok, c.conflict, got)
+			}
+		})
+	}
+}
+
+// TestMultimodalFromConfig: the Llama 4 EU clause binds a model whose
+// config has a vision tower even when its card says text-generation.
+func TestMultimodalFromConfig(t *testing.T) {
+	p, err := profile.ParseProfile("p.yaml", []byte("headquarters: DE\ncountries: [DE]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name, config, want string
+	}{
+		{"vision config", `{"architectures":["Llama4ForConditionalGeneration"],"vision_config":{"image_size":336}}`, "applies"},
+		{"text only", `{"architectures":["LlamaForCausalLM"]}`, "does-not-apply"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := scanMem(t, map[string]string{
+				"README.md":   "---\nlicense: llama4\npipeline_tag: text-generation\n---\n",
+				"config.json": c.config,
+			})
+			Evaluate(r, Evaluation{Profile: p})
+			found := false
+			for _, l := range r.Licenses {
+				for _, tm := range l.Terms {
+					if tm.Kind == terms.TerritoryExclusion && strings.Contains(tm.Scope, "multimodal") {
+						found = true
+						if tm.Verdict != c.want {
+							t.Errorf("%s %s: %s (%s), want %s", l.ID, tm.Kind, tm.Verdict, tm.Reason, c.want)
+						}
+					}
+				}
+			}
+			if !found {
+				t.Fatal("no multimodal territory term")
+			}
+		})
+	}
+}
+
+// TestPassOnUseRestrictions: a Gemma or DeepSeek derivative must carry the
+// base's use restrictions to its recipients.
+func TestPassOnUseRestrictions(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		files map[string]string
+		want  bool
+	}{
+		{"gemma derivative under other with an MIT text", map[string]string{
+			"README.md": "---\nlicense: other\nbase_model: google/gemma-2-9b\n---\n", "LICENSE": mitText}, true},
+		{"deepseek derivative under other with an MIT text", map[string]string{
+			"README.md": "---\nlicense: other\nbase_model: deepseek-ai/DeepSeek-V2-Lite\n---\n", "LICENSE": mitText}, true},
+		{"gemma derivative naming the Gemma terms", map[string]string{
+			"README.md": "---\nlicense: gemma\nbase_model: google/gemma-2-9b\n---\n",
+			"LICENSE":   "This model is provided under and subject to the Gemma Terms of Use found at ai.google.dev/gemma/terms.\n"}, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			m := map[string][]byte{}
+			for k, v := range c.files {
+				m[k] = []byte(v)
+			}
+			r, err := Scan(context.Background(), source.NewMemory("mem", m, nil), Options{Lineage: TableResolver{}, Derivative: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := rules(r)
+			if _, ok := got["derivative-restrictions-not-passed-on"]; ok != c.want {
+				t.Errorf("derivative-restrictions-not-passed-on = %v, want %v (findings %v)", ok, c.want, got)
 			}
 		})
 	}

@@ -3,7 +3,6 @@ package scanner
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/carveout/carveout/licenses"
@@ -31,7 +30,9 @@ type Evaluation struct {
 // Evaluate gives every term of r a verdict against the profile, lists the
 // obligations, checks the policy and recomputes the summary.
 func Evaluate(r *Report, e Evaluation) {
-	multimodal := isMultimodal(r)
+	facts := r.model
+	facts.PipelineTag, facts.Tags = r.Declared.PipelineTag, r.Declared.Tags
+	multimodal, _ := profile.Multimodal(facts)
 	if e.Profile != nil {
 		r.Profile = e.Profile
 		rates := e.Profile.ExchangeRates.Merge(e.Rates)
@@ -131,33 +132,6 @@ func termLocation(t Term) string {
 		return "catalog"
 	}
 	return t.Evidence[0].Place()
-}
-
-// multimodalTags mark a model that takes or produces more than text.
-var multimodalTags = []string{"image-text-to-text", "visual-question-answering", "image-to-text", "text-to-image", "vision", "multimodal", "video-text-to-text", "any-to-any", "audio-text-to-text", "mllama", "llava"}
-
-// isMultimodal tells from the card whether the model is multimodal; nil
-// when the card says nothing either way.
-func isMultimodal(r *Report) *bool {
-	yes, no := true, false
-	if len(r.Declared.Tags) == 0 && r.Declared.Path == "" {
-		return nil
-	}
-	for _, t := range append([]string{r.Declared.PipelineTag}, r.Declared.Tags...) {
-		lt := strings.ToLower(t)
-		for _, m := range multimodalTags {
-			if strings.Contains(lt, m) {
-				return &yes
-			}
-		}
-	}
-	for _, t := range append([]string{r.Declared.PipelineTag}, r.Declared.Tags...) {
-		switch strings.ToLower(t) {
-		case "text-generation", "text2text-generation", "text-classification", "fill-mask", "feature-extraction":
-			return &no
-		}
-	}
-	return nil
 }
 
 // TableResolver resolves base models from the built-in table of

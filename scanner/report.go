@@ -3,6 +3,7 @@ package scanner
 import (
 	"fmt"
 
+	"github.com/carveout/carveout/licenses/profile"
 	"github.com/carveout/carveout/licenses/terms"
 )
 
@@ -86,6 +87,9 @@ type Report struct {
 	Violations  []Violation  `json:"violations"`
 	Findings    []Finding    `json:"findings"`
 	Summary     Summary      `json:"summary"`
+	// model holds what the scan read about the model's modalities
+	// (config.json, file names) for the evaluation; not reported.
+	model profile.ModelFacts
 }
 
 // SourceInfo describes where the target was read.

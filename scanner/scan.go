@@ -315,6 +315,7 @@ func (s *scan) sourceInfo() {
 	r.Source.Gated = s.md.Gated
 	r.Source.ServiceLicense = s.md.License
 	for _, f := range s.files {
+		r.model.Files = append(r.model.Files, f.Path)
 		if kind, format := classify(f.Path); kind != "" {
 			r.Files = append(r.Files, File{Path: f.Path, Size: f.Size, Kind: kind, Format: format})
 		}

@@ -2,6 +2,7 @@ package scanner
 
 import (
 	"encoding/binary"
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"path"
@@ -315,6 +316,12 @@ func (s *scan) readConfig(p string, size int64) {
 	s.recordFile(p, size, KindConfig, "", int64(len(data)), nil)
 	if !ok {
 		return
+	}
+	if path.Base(p) == "config.json" && s.rep.model.Config == nil {
+		var m map[string]any
+		if json.Unmarshal(data, &m) == nil {
+			s.rep.model.Config = m
+		}
 	}
 	cfg, probs := card.ParseConfig(p, data)
 	for _, pr := range probs {
