@@ -46,20 +46,24 @@ func Evaluate(r *Report, e Evaluation) {
 		}
 	}
 	r.Obligations = []Obligation{}
+	var lists [][]profile.Obligation
+	byKind := map[string][]Evidence{}
 	for _, l := range r.Licenses {
 		var ts []terms.Term
-		byKind := map[terms.Kind][]Evidence{}
 		for _, t := range l.Terms {
 			ts = append(ts, t.Term)
-			byKind[t.Kind] = append(byKind[t.Kind], t.Evidence...)
+			byKind[l.ID+"\x00"+string(t.Kind)] = append(byKind[l.ID+"\x00"+string(t.Kind)], t.Evidence...)
 		}
 		loc := ""
 		if len(l.Evidence) > 0 {
 			loc = l.Evidence[0].Place()
 		}
-		for _, o := range profile.Obligations(l.ID, loc, ts, e.Profile) {
-			r.Obligations = append(r.Obligations, Obligation{License: o.License, Kind: string(o.Kind), Action: o.Action, Evidence: firstN(byKind[o.Kind], 1)})
-		}
+		lists = append(lists, profile.Obligations(l.ID, loc, ts, e.Profile))
+	}
+	// One list across licenses: the same duty twice (the lineage, a term
+	// read from the text and its catalog fact) is one item.
+	for _, o := range profile.MergeObligations(lists...) {
+		r.Obligations = append(r.Obligations, Obligation{License: o.License, Kind: string(o.Kind), Action: o.Action, Evidence: firstN(byKind[o.License+"\x00"+string(o.Kind)], 1)})
 	}
 
 	pol := e.Policy

@@ -41,6 +41,18 @@ func TestDistributionAndModification(t *testing.T) {
 	})
 }
 
+// TestNamingBindsHostedModels: Llama 3.1 §1.b.i binds models "distributed
+// or made available", hosted ones and those trained on outputs included.
+func TestNamingBindsHostedModels(t *testing.T) {
+	naming := terms.Term{Kind: terms.NamingRequirement, Prefix: "Llama"}
+	runEvalCases(t, []evalCase{
+		{name: "hosted fine-tune", term: naming, profile: "uses: [hosted-service]", verdict: Applies, contain: []string{"hosted service"}},
+		{name: "trained on outputs and sold", term: naming, profile: "uses: [train-on-outputs, commercial]", verdict: Applies},
+		{name: "trained on outputs, kept internal", term: naming, profile: "uses: [train-on-outputs, internal]", verdict: DoesNotApply},
+		{name: "commercial product only", term: naming, profile: "uses: [commercial]", verdict: DoesNotApply},
+	})
+}
+
 // TestNoticeQualifiers: Apache-2.0 §4(d) binds only works that ship a
 // NOTICE file; Gemma's NOTICE duty excludes hosted services.
 func TestNoticeQualifiers(t *testing.T) {

@@ -16,6 +16,10 @@ type Obligation struct {
 	Action string `json:"action"`
 	// Evidence is where the duty is written ("LICENSE:70-74").
 	Evidence string `json:"evidence"`
+	// Clause is the operative clause when the license's term cites it.
+	Clause string `json:"clause,omitempty"`
+	// Licenses are every license that imposes the duty (MergeObligations).
+	Licenses []string `json:"licenses,omitempty"`
 }
 
 // Obligations returns the checklist for one license: one item per duty
@@ -39,7 +43,10 @@ func Obligations(licenseID, location string, ts []terms.Term, p *Profile) []Obli
 			if !dist {
 				continue
 			}
-			if derivativeDuty(t.Kind) && !p.HasUse(UsePublishDerivatives) {
+			if t.Kind == terms.NamingRequirement && namingBinds(p) == "" {
+				continue
+			}
+			if derivativeDuty(t.Kind) && t.Kind != terms.NamingRequirement && !p.HasUse(UsePublishDerivatives) {
 				continue
 			}
 		}
@@ -48,6 +55,7 @@ func Obligations(licenseID, location string, ts []terms.Term, p *Profile) []Obli
 			License:  licenseID,
 			Action:   action,
 			Evidence: evidence(location, t),
+			Clause:   t.Clause,
 		})
 	}
 	return out
