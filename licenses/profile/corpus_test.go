@@ -173,6 +173,8 @@ func TestCorpusNoInventedTerms(t *testing.T) {
 			func(tm terms.Term) bool { return tm.Kind == terms.FieldOfUse && covers(tm, 61) }},
 		{"bigscience preamble is not a ban", "bigscience-openrail-m.txt", "bigscience-openrail-m",
 			func(tm terms.Term) bool { return tm.Kind == terms.FieldOfUse && covers(tm, 9) }},
+		{"stability community: the recital is not the revenue clause", "stability-community.txt", "stability-ai-community",
+			func(tm terms.Term) bool { return tm.Kind == terms.RevenueThreshold && covers(tm, 10) }},
 		{"gpl copyleft is not a use restriction pass-through", "gpl-3.0.txt", "GPL-3.0-only",
 			func(tm terms.Term) bool { return tm.Kind == terms.PassThrough && tm.Origin == terms.OriginCatalog }},
 	} {

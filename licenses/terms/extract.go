@@ -203,7 +203,7 @@ func effectOf(lower string) string {
 
 func extractUsers(c *collector, s *sentence) {
 	l := s.lower
-	if !s.has("user") && !s.has("visit") && !s.has("mau") && !s.has("dau") && !s.has("subscriber") {
+	if !s.has("user") && !s.has("visit") && !s.has("mau") && !s.has("dau") && !s.has("subscriber") || recitalRe.matchL(s) {
 		return
 	}
 	type hit struct {
@@ -273,8 +273,8 @@ func periodOf(lower string) string {
 func extractRevenue(c *collector, s *sentence) {
 	l := s.lower
 	rw := revenueWordRe.findAllIndexL(s)
-	if len(rw) == 0 || liabilityRe.matchL(s) || !moneyRe.possibleT(s) {
-		return // (findMoney would find nothing)
+	if len(rw) == 0 || liabilityRe.matchL(s) || !moneyRe.possibleT(s) || recitalRe.matchL(s) {
+		return // (findMoney would find nothing; a recital is not the clause)
 	}
 	if len(l) != len(s.text) {
 		// lowerFold changed lengths; use plain lower-casing for offsets.

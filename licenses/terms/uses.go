@@ -66,7 +66,7 @@ var windowEndRe = regexp.MustCompile(`^(?:\d+(?:\.\d+)*\.? )?(?:disclaimer|limit
 var complyRe = mustGuard(`\b(?:commits?|committed|agrees?|undertakes?|need|needs|must|shall|will)\s+(?:to\s+)?(?:\w+\s+){0,2}?(?:comply|complying|compliance)\b`)
 
 // recitalRe is a sentence in which the licensor explains itself.
-var recitalRe = mustGuard(`\bwe (?:have )?(?:added|included|introduced|believe|want|hope)\b|\breferring to\b`)
+var recitalRe = mustGuard(`\bwe (?:have )?(?:added|included|introduced|believe|want|hope)\b|\breferring to\b|\b(?:agreement|license|licence) is intended to\b|\bin order to ensure\b`)
 
 func extractFieldOfUse(c *collector, ss []sentence) {
 	// Categories per sentence, computed at most once each.
