@@ -23,7 +23,7 @@ func scanMem(t *testing.T, files map[string]string) *Report {
 	return r
 }
 
-func rules(r *Report) map[string]Severity {
+func findingRules(r *Report) map[string]Severity {
 	out := map[string]Severity{}
 	for _, f := range r.Findings {
 		out[f.Rule] = f.Severity
@@ -131,7 +131,7 @@ func TestFindings(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := scanMem(t, tc.files)
-			got := rules(r)
+			got := findingRules(r)
 			for _, w := range tc.want {
 				if _, ok := got[w]; !ok {
 					t.Errorf("missing finding %s; got %v", w, got)
@@ -168,7 +168,7 @@ func TestNothingUnreadIsCompliant(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := rules(r)
+	got := findingRules(r)
 	if got["unreadable-file"] != SeverityError {
 		t.Fatalf("want an unreadable-file error, got %v", got)
 	}
@@ -197,8 +197,8 @@ func TestLargeFileTruncated(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := rules(r)["file-truncated"]; !ok {
-		t.Fatalf("no file-truncated finding: %v", rules(r))
+	if _, ok := findingRules(r)["file-truncated"]; !ok {
+		t.Fatalf("no file-truncated finding: %v", findingRules(r))
 	}
 }
 
@@ -217,8 +217,8 @@ func TestQARegressions(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := scanMem(t, tc.files)
-			if _, ok := rules(r)[tc.rule]; !ok {
-				t.Errorf("no %s finding: %v", tc.rule, rules(r))
+			if _, ok := findingRules(r)[tc.rule]; !ok {
+				t.Errorf("no %s finding: %v", tc.rule, findingRules(r))
 			}
 			if tc.rule == "unidentified-declared-license" && !r.Summary.Unknown {
 				t.Error("an unidentified declared license is not reported as unknown")

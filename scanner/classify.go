@@ -2,6 +2,7 @@ package scanner
 
 import (
 	"path"
+	"regexp"
 	"strings"
 )
 
@@ -38,6 +39,23 @@ var weightExts = map[string]string{
 // of these is license-bearing.
 var licenseNamePrefixes = []string{"LICENSE", "LICENCE", "COPYING", "NOTICE", "USE_POLICY", "USE-POLICY", "ACCEPTABLE_USE", "ACCEPTABLE-USE", "PROHIBITED_USE", "PROHIBITED-USE", "TERMS_OF_USE", "TERMS-OF-USE", "TERMS.", "MODEL_LICENSE", "MODEL-LICENSE"}
 
+// textLicensePrefixes: a text file (textExts) whose upper-cased base name
+// starts with one of these is license-bearing too (EULA.md,
+// AGREEMENT.txt, TERMS_AND_CONDITIONS.html, PATENTS).
+var textLicensePrefixes = []string{"EULA", "AGREEMENT", "TERMS", "PATENTS", "COPYRIGHT", "LEGAL", "USAGE_POLICY", "USAGE-POLICY", "RESPONSIBLE_USE", "RESPONSIBLE-USE", "RAIL"}
+
+// textExts are the extensions of files that may hold a license text.
+var textExts = map[string]bool{"": true, ".md": true, ".txt": true, ".markdown": true, ".rst": true, ".html": true, ".htm": true, ".pdf": true, ".rtf": true}
+
+// licenseDirs: text files anywhere under a folder with one of these names
+// (upper-cased), or with LICENSE/LICENCE in its name, are license-bearing
+// (REUSE's LICENSES/, a LICENSE/ folder of texts, legal/, model_licenses/).
+var licenseDirs = map[string]bool{"LEGAL": true, "TERMS": true, "EULA": true, "POLICIES": true, "POLICY": true}
+
+// splitGGUF matches the parts of a GGUF file cut with split(1):
+// model.gguf.part1of2, model.gguf.part2of2.
+var splitGGUF = regexp.MustCompile(`(?i)\.gguf\.part(\d+)of\d+$`)
+
 // classify returns the kind of a repository file, or "" for files carveout
 // does not read.
 func classify(p string) (kind, format string) {
@@ -53,18 +71,34 @@ func classify(p string) (kind, format string) {
 	if f, ok := weightExts[ext]; ok {
 		return KindWeights, f
 	}
+	if m := splitGGUF.FindStringSubmatch(base); m != nil {
+		if strings.TrimLeft(m[1], "0") == "1" {
+			return KindWeights, "gguf" // the first part holds the header
+		}
+		return KindWeights, "gguf-part"
+	}
 	for _, pre := range licenseNamePrefixes {
 		if strings.HasPrefix(upper, pre) {
 			return KindLicense, ""
 		}
 	}
-	if (ext == ".md" || ext == ".txt" || ext == "") && (strings.Contains(upper, "LICENSE") || strings.Contains(upper, "LICENCE")) {
+	if !textExts[ext] {
+		return "", ""
+	}
+	for _, pre := range textLicensePrefixes {
+		if strings.HasPrefix(upper, pre) {
+			return KindLicense, ""
+		}
+	}
+	if strings.Contains(upper, "LICENSE") || strings.Contains(upper, "LICENCE") {
 		return KindLicense, ""
 	}
-	// Texts in a licenses/ folder (REUSE's LICENSES/, model_licenses/).
-	dir := strings.ToUpper(path.Base(path.Dir(p)))
-	if (ext == ".md" || ext == ".txt" || ext == "") && (dir == "LICENSES" || dir == "LICENCES" || strings.HasSuffix(dir, "_LICENSES") || strings.HasSuffix(dir, "-LICENSES")) {
-		return KindLicense, ""
+	// Texts in a license folder, at any depth.
+	dirs := strings.Split(strings.ToUpper(path.Dir(p)), "/")
+	for _, dir := range dirs {
+		if licenseDirs[dir] || strings.Contains(dir, "LICENSE") || strings.Contains(dir, "LICENCE") {
+			return KindLicense, ""
+		}
 	}
 	return "", ""
 }

@@ -7,17 +7,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/carveout/carveout/internal/corpus"
 	"github.com/carveout/carveout/scanner/source"
 )
 
-// corpusDir finds ../shared/corpus (a sibling of the project) or skips.
-func corpusDir(t testing.TB) string {
-	d := filepath.Join("..", "..", "shared", "corpus")
-	if _, err := os.Stat(d); err != nil {
-		t.Skipf("reference corpus %s not present: skipping corpus tests", d)
-	}
-	return d
-}
+func corpusDir(t testing.TB) string { return corpus.Dir(t) }
 
 // TestCorpusModelCards scans every model card of the reference corpus as
 // the README.md of a repository and checks the declared license against
@@ -68,13 +62,13 @@ func TestCorpusModelCards(t *testing.T) {
 					}
 				}
 				if !bad {
-					t.Errorf("malformed card gave no malformed-model-card error: %v", rules(r))
+					t.Errorf("malformed card gave no malformed-model-card error: %v", findingRules(r))
 				}
 			}
 			// Nothing is compliant by default: a card that names no
 			// license gets a finding.
 			if len(want) == 0 {
-				if _, ok := rules(r)["no-license-declared"]; !ok {
+				if _, ok := findingRules(r)["no-license-declared"]; !ok {
 					t.Errorf("card without license: no no-license-declared finding")
 				}
 			}

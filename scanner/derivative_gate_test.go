@@ -66,7 +66,7 @@ func TestDerivativeGate(t *testing.T) {
 			map[string]string{"README.md": card("llama3.1", "meta-llama/Meta-Llama-3.1-8B"), "LICENSE": string(llama31)}, false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			got := rules(scanMem(t, c.files))
+			got := findingRules(scanMem(t, c.files))
 			if _, ok := got["base-license-conflict"]; ok != c.conflict {
 				t.Errorf("base-license-conflict = %v, want %v (findings %v)", ok, c.conflict, got)
 			}
@@ -96,7 +96,7 @@ func TestMultimodalFromConfig(t *testing.T) {
 			found := false
 			for _, l := range r.Licenses {
 				for _, tm := range l.Terms {
-					if tm.Kind == terms.TerritoryExclusion && strings.Contains(tm.Scope, "multimodal") {
+					if tm.Kind == string(terms.TerritoryExclusion) && strings.Contains(tm.Scope, "multimodal") {
 						found = true
 						if tm.Verdict != c.want {
 							t.Errorf("%s %s: %s (%s), want %s", l.ID, tm.Kind, tm.Verdict, tm.Reason, c.want)
@@ -136,7 +136,7 @@ func TestPassOnUseRestrictions(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got := rules(r)
+			got := findingRules(r)
 			if _, ok := got["derivative-restrictions-not-passed-on"]; ok != c.want {
 				t.Errorf("derivative-restrictions-not-passed-on = %v, want %v (findings %v)", ok, c.want, got)
 			}

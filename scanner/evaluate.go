@@ -30,17 +30,16 @@ type Evaluation struct {
 // Evaluate gives every term of r a verdict against the profile, lists the
 // obligations, checks the policy and recomputes the summary.
 func Evaluate(r *Report, e Evaluation) {
-	facts := r.model
-	facts.PipelineTag, facts.Tags = r.Declared.PipelineTag, r.Declared.Tags
-	multimodal, _ := profile.Multimodal(facts)
+	multimodal, _ := profile.Multimodal(profile.ModelFacts{Config: r.Model.Config, Files: r.Model.Files,
+		PipelineTag: r.Declared.PipelineTag, Tags: r.Declared.Tags})
 	if e.Profile != nil {
-		r.Profile = e.Profile
+		r.Profile = reportProfile(e.Profile)
 		rates := e.Profile.ExchangeRates.Merge(e.Rates)
 		for i := range r.Licenses {
 			l := &r.Licenses[i]
 			for j := range l.Terms {
 				t := &l.Terms[j]
-				ev := profile.EvaluateTerm(l.ID, termLocation(*t), t.Term, e.Profile, rates, profile.Context{Multimodal: multimodal})
+				ev := profile.EvaluateTerm(l.ID, termLocation(*t), termOf(*t), e.Profile, rates, profile.Context{Multimodal: multimodal})
 				t.Verdict, t.Reason, t.Missing = string(ev.Verdict), ev.Reason, ev.Missing
 			}
 		}
@@ -51,8 +50,9 @@ func Evaluate(r *Report, e Evaluation) {
 	for _, l := range r.Licenses {
 		var ts []terms.Term
 		for _, t := range l.Terms {
-			ts = append(ts, t.Term)
-			byKind[l.ID+"\x00"+string(t.Kind)] = append(byKind[l.ID+"\x00"+string(t.Kind)], t.Evidence...)
+			ts = append(ts, termOf(t))
+			k := l.ID + "\x00" + t.Kind
+			byKind[k] = append(byKind[k], t.Evidence...)
 		}
 		loc := ""
 		if len(l.Evidence) > 0 {
@@ -85,7 +85,7 @@ func Evaluate(r *Report, e Evaluation) {
 			if t.Verdict == "" {
 				continue
 			}
-			items = append(items, profile.Item{Kind: profile.ItemTerm, License: l.ID, Term: t.Kind, Verdict: profile.Verdict(t.Verdict), Message: fmt.Sprintf("%s %s: %s", l.ID, t.Kind, t.Reason), Path: firstPathOf(t.Evidence)})
+			items = append(items, profile.Item{Kind: profile.ItemTerm, License: l.ID, Term: terms.Kind(t.Kind), Verdict: profile.Verdict(t.Verdict), Message: fmt.Sprintf("%s %s: %s", l.ID, t.Kind, t.Reason), Path: firstPathOf(t.Evidence)})
 		}
 	}
 	// Findings go through the policy only when a policy file is given

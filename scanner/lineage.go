@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/carveout/carveout/licenses"
+	"github.com/carveout/carveout/scanner/rules"
 	"github.com/carveout/carveout/scanner/source"
 )
 
@@ -51,14 +52,16 @@ func (rs Resolvers) Resolve(ctx context.Context, id string) (*BaseInfo, error) {
 	return nil, ErrUnresolved
 }
 
-// lineage follows base models breadth-first, depth-limited and cycle-safe,
-// and records each link with the licenses it carries.
-func (s *scan) lineage() {
-	maxDepth := s.opts.LineageDepth
+// followLineage is the lineage stage: it follows the target's base models
+// breadth-first, depth-limited and cycle-safe, and returns each link with
+// the licenses it carries.
+func followLineage(ctx context.Context, e *evidence, opts Options) ([]Link, []Finding) {
+	var fs findings
+	maxDepth := opts.LineageDepth
 	if maxDepth <= 0 {
 		maxDepth = 5
 	}
-	self := strings.ToLower(s.md.ID)
+	self := strings.ToLower(e.md.ID)
 	type item struct {
 		model, base, relation string
 		depth                 int
@@ -66,16 +69,17 @@ func (s *scan) lineage() {
 	}
 	var queue []item
 	seenEdge := map[string]bool{}
-	for _, b := range s.bases {
+	for _, b := range e.bases {
 		if b.id == "" {
 			continue
 		}
-		model := s.md.ID
+		model := e.md.ID
 		if model == "" {
-			model = s.src.Target()
+			model = e.target
 		}
 		queue = append(queue, item{model: model, base: b.id, relation: b.relation, depth: 1, ev: b.ev})
 	}
+	links := []Link{}
 	visited := map[string]bool{self: true}
 	for len(queue) > 0 {
 		it := queue[0]
@@ -89,27 +93,27 @@ func (s *scan) lineage() {
 		lb := strings.ToLower(it.base)
 		if visited[lb] {
 			link.Note = "cycle: already visited"
-			s.rep.Lineage = append(s.rep.Lineage, link)
+			links = append(links, link)
 			continue
 		}
 		visited[lb] = true
-		if s.opts.Lineage == nil {
+		if opts.Lineage == nil {
 			link.Note = "not resolved: no resolver (offline table or Hub) configured"
-			s.rep.Lineage = append(s.rep.Lineage, link)
+			links = append(links, link)
 			continue
 		}
-		bi, err := s.opts.Lineage.Resolve(s.ctx, it.base)
+		bi, err := opts.Lineage.Resolve(ctx, it.base)
 		if err != nil {
 			link.Note = "not resolved: " + err.Error()
 			if !errors.Is(err, ErrUnresolved) {
-				s.finding("lineage-error", SeverityWarning, fmt.Sprintf("base model %s: %v", it.base, err), it.ev)
+				fs.add("", rules.LineageError, fmt.Sprintf("base model %s: %v", it.base, err), it.ev)
 			}
-			s.rep.Lineage = append(s.rep.Lineage, link)
+			links = append(links, link)
 			continue
 		}
 		link.Source = bi.Source
 		for _, v := range bi.Licenses {
-			id, ok := s.resolveDeclared(v, bi.LicenseName)
+			id, ok := resolveDeclared(v, bi.LicenseName)
 			if ok {
 				link.Licenses = append(link.Licenses, id.ID)
 			} else if !strings.EqualFold(v, "other") || bi.LicenseName != "" {
@@ -121,7 +125,7 @@ func (s *scan) lineage() {
 		if !link.Resolved {
 			link.Note = "the base model declares no license carveout can identify"
 		}
-		s.rep.Lineage = append(s.rep.Lineage, link)
+		links = append(links, link)
 		if it.depth >= maxDepth {
 			continue
 		}
@@ -129,22 +133,21 @@ func (s *scan) lineage() {
 			queue = append(queue, item{model: it.base, base: b.ID, relation: b.Relation, depth: it.depth + 1, ev: Evidence{Path: it.base, Source: bi.Source}})
 		}
 	}
-	sort.SliceStable(s.rep.Lineage, func(i, j int) bool {
-		a, b := s.rep.Lineage[i], s.rep.Lineage[j]
+	sort.SliceStable(links, func(i, j int) bool {
+		a, b := links[i], links[j]
 		if a.Depth != b.Depth {
 			return a.Depth < b.Depth
 		}
 		return a.Base < b.Base
 	})
-	s.checkInherited()
-	s.addInherited()
+	return links, fs
 }
 
 // addInherited lists the licenses inherited from base models among the
-// report's licenses, so their terms are evaluated too: a quantization of a
+// licenses found, so their terms are evaluated too: a quantization of a
 // Llama fine-tune is bound by the Llama terms whatever its card says.
-func (s *scan) addInherited() {
-	for _, l := range s.rep.Lineage {
+func (ls *licenseSet) addInherited(links []Link) {
+	for _, l := range links {
 		for _, id := range l.Licenses {
 			if id == string(licenses.Unknown) {
 				continue
@@ -153,21 +156,21 @@ func (s *scan) addInherited() {
 			if !ok {
 				continue
 			}
-			if _, have := s.lics[ident.ID]; have && s.lics[ident.ID].Match.Kind != string(licenses.MatchDeclared) {
+			if have := ls.get(ident.ID); have != nil && have.Match.Kind != string(licenses.MatchDeclared) {
 				continue
 			}
 			ident.Kind = licenses.MatchDeclared
-			s.addIdentification(ident, Evidence{Path: l.Base, Source: SourceLineage, Detail: "inherited from base model " + l.Base})
+			ls.add(ident, Evidence{Path: l.Base, Source: SourceLineage, Detail: "inherited from base model " + l.Base})
 		}
 	}
 }
 
-// Inherited returns the identified licenses of the target's ancestors,
+// inherited returns the identified licenses of the target's ancestors,
 // nearest first, without duplicates.
-func Inherited(r *Report) []string {
+func inherited(links []Link) []string {
 	seen := map[string]bool{}
 	var out []string
-	for _, l := range r.Lineage {
+	for _, l := range links {
 		for _, id := range l.Licenses {
 			if !seen[id] {
 				seen[id] = true
@@ -178,56 +181,13 @@ func Inherited(r *Report) []string {
 	return out
 }
 
-// checkInherited flags a declared license that drops a restrictive
-// license inherited from the lineage (a Llama fine-tune relabelled mit).
-func (s *scan) checkInherited() {
-	if len(s.declared) == 0 && len(s.unresolved) == 0 {
-		return
-	}
-	line := 0
-	if s.card != nil {
-		line = s.card.Line("license")
-	}
-	for _, inh := range Inherited(&s.rep) {
-		base, ok := licenses.Lookup(inh)
-		if !ok || !restrictive(string(base.Category)) {
-			continue
-		}
-		ok, reason := licenses.KeepsBase(base, idsOf(s.declared), s.shipped())
-		if ok {
-			continue
-		}
-		decl := idsOf(s.declared)
-		if len(s.unresolved) > 0 {
-			decl = append(decl, "an unidentified license")
-		}
-		s.licenseFinding(inh, "base-license-conflict", SeverityError,
-			fmt.Sprintf("the model card declares %s, but base model %s is licensed under %s (%s): %s", strings.Join(decl, ", "), strings.Join(s.basesWith(inh), ", "), inh, base.Category, reason),
-			Evidence{Path: s.cardPath, StartLine: line, EndLine: line, Source: SourceModelCard})
-	}
-}
-
 // basesWith lists the lineage models licensed under id.
-func (s *scan) basesWith(id string) []string {
+func basesWith(links []Link, id string) []string {
 	var out []string
-	for _, l := range s.rep.Lineage {
+	for _, l := range links {
 		for _, x := range l.Licenses {
 			if x == id {
 				out = append(out, l.Base)
-			}
-		}
-	}
-	return out
-}
-
-// shipped lists the licenses identified in the repository's license files.
-func (s *scan) shipped() []licenses.Shipped {
-	var out []licenses.Shipped
-	for _, id := range sortedKeys(s.lics) {
-		l := s.lics[id]
-		for _, e := range l.Evidence {
-			if e.Source == SourceLicenseFile && !strings.HasPrefix(e.Detail, "incorporated") {
-				out = append(out, licenses.Shipped{ID: id, Path: e.Path})
 			}
 		}
 	}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -13,8 +12,6 @@ import (
 	"github.com/carveout/carveout/internal/golden"
 	"github.com/carveout/carveout/scanner/source"
 )
-
-var update = golden.Update // the module-wide -update flag
 
 // TestGoldenReports scans every bundled example repository and compares
 // the JSON report with testdata/golden/NAME.json (go test -update rewrites).
@@ -41,20 +38,7 @@ func TestGoldenReports(t *testing.T) {
 			if err := enc.Encode(r); err != nil {
 				t.Fatal(err)
 			}
-			golden := filepath.Join("testdata", "golden", name+".json")
-			if *update {
-				if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test ./scanner -update to create it)", err)
-			}
-			if !bytes.Equal(buf.Bytes(), want) {
-				t.Errorf("report of %s differs from %s (run go test ./scanner -update and review the diff):\n%s", dir, golden, firstDiff(string(want), buf.String()))
-			}
+			golden.Check(t, filepath.Join("testdata", "golden", name+".json"), buf.Bytes())
 		})
 	}
 }
@@ -91,5 +75,55 @@ func TestDeterministic(t *testing.T) {
 	}
 	if outs[0] != outs[1] || outs[1] != outs[2] {
 		t.Fatal("reports differ between runs")
+	}
+}
+
+// Two different unknown license texts are two licenses, each with its own
+// terms and place; only identical identifications merge.
+func TestUnknownLicensesKeyedByPlace(t *testing.T) {
+	r := scanMem(t, map[string]string{
+		"README.md": "---\nlicense: other\n---\n# model\n",
+		"LICENSE": "Acme Model License\n\nYou may use the model. If your products have more than 50 million monthly active users\n" +
+			"you must request a separate license from Acme before you use the model.\n",
+		"LICENSE-DATA": "Data Terms of Beta Corp\n\nThe data may be used for non-commercial research purposes only; any commercial use of the data\n" +
+			"is not permitted without a written agreement with Beta Corp.\n",
+	})
+	var unknown []License
+	for _, l := range r.Licenses {
+		if l.ID == "unknown" {
+			unknown = append(unknown, l)
+		}
+	}
+	if len(unknown) != 2 {
+		t.Fatalf("want 2 unknown licenses, got %d: %+v", len(unknown), r.Licenses)
+	}
+	kinds := map[string]string{}
+	for _, l := range unknown {
+		var ks []string
+		for _, tm := range l.Terms {
+			ks = append(ks, tm.Kind)
+			for _, e := range tm.Evidence {
+				if e.Path != l.Evidence[0].Path {
+					t.Errorf("term %s of the license at %s cites %s", tm.Kind, l.Evidence[0].Place(), e.Place())
+				}
+			}
+		}
+		kinds[l.Evidence[0].Path] = strings.Join(ks, ",")
+	}
+	if !strings.Contains(kinds["LICENSE"], "user-threshold") || strings.Contains(kinds["LICENSE"], "non-commercial") {
+		t.Errorf("LICENSE terms = %q, want the user threshold only", kinds["LICENSE"])
+	}
+	if !strings.Contains(kinds["LICENSE-DATA"], "non-commercial") || strings.Contains(kinds["LICENSE-DATA"], "user-threshold") {
+		t.Errorf("LICENSE-DATA terms = %q, want non-commercial only", kinds["LICENSE-DATA"])
+	}
+	// The card's "other" is evidence of both unknown texts.
+	for _, l := range unknown {
+		found := false
+		for _, e := range l.Evidence {
+			found = found || e.Path == "README.md"
+		}
+		if !found {
+			t.Errorf("unknown license at %s lacks the card's declaration as evidence", l.Evidence[0].Path)
+		}
 	}
 }

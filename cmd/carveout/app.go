@@ -54,9 +54,19 @@ func (a *App) warnf(format string, args ...any) {
 var userinfoRE = regexp.MustCompile(`(://)[^/@\s:]+:[^/@\s]+@`)
 
 // sanitize makes a message safe to print: passwords in URLs are masked and
-// control characters (from hostile file names) are escaped.
+// control characters (from hostile file names) are escaped. A multi-line
+// message (a list of errors) stays a list of lines, each continuation
+// indented so no line of it can pass for a message of its own.
 func sanitize(s string) string {
 	s = userinfoRE.ReplaceAllString(s, "${1}***@")
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	for i, l := range lines {
+		lines[i] = escapeControls(strings.TrimRight(l, "\r"))
+	}
+	return strings.Join(lines, "\n  ")
+}
+
+func escapeControls(s string) string {
 	if strings.IndexFunc(s, func(r rune) bool { return unicode.IsControl(r) && r != '\t' }) < 0 {
 		return s
 	}
@@ -81,7 +91,7 @@ headers, Hugging Face Hub and GitHub metadata — identifies each license exactl
 (llama3.1, not "some Llama license"), turns it into structured terms with line
 citations, and says which terms bite a given organization.
 
-` + exitCodeHelp,
+` + exitCodeText(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Version:       version,
@@ -93,13 +103,16 @@ citations, and says which terms bite a given organization.
 		newScanCmd(app),
 		newCheckCmd(app),
 		newLicensesCmd(app),
+		newRulesCmd(app),
 		newExplainCmd(app),
 		newProfileCmd(app),
 		newVersionCmd(app),
 	)
+	root.AddCommand(helpTopics()...)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return usageErr(err)
 	})
+	usageArgs(root)
 	return root
 }
 
@@ -107,12 +120,20 @@ citations, and says which terms bite a given organization.
 func execute(ctx context.Context, app *App, args []string) int {
 	root := newRootCmd(app)
 	root.SetArgs(args)
-	err := root.ExecuteContext(ctx)
+	cmd, err := root.ExecuteContextC(ctx)
+	if err != nil && ctx.Err() != nil && !errors.Is(err, errUsage) {
+		// Ctrl-C: say so, and exit as shells expect (128 + SIGINT).
+		app.warnf("interrupted")
+		return exitInterrupted
+	}
 	code := exitCode(err)
 	if err != nil && !errors.Is(err, errPolicyFailed) {
 		app.warnf("%s", err.Error())
 		if code == exitUsage {
-			fmt.Fprintln(app.Stderr, "Run 'carveout --help' for usage.")
+			if cmd == nil {
+				cmd = root
+			}
+			fmt.Fprintf(app.Stderr, "Run '%s --help' for usage.\n", cmd.CommandPath())
 		}
 	}
 	return code
@@ -124,8 +145,15 @@ func newVersionCmd(app *App) *cobra.Command {
 		Short: "Print carveout's version and report schema",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			fmt.Fprintf(app.Stdout, "carveout %s (report schema %s)\n", version, "carveout.report/v1")
+			fmt.Fprintf(app.Stdout, "carveout %s (report schema %s)\n", buildVersion(), "carveout.report/v1")
 			return nil
 		},
 	}
+}
+
+// completeValues makes shell completion offer values for a flag.
+func completeValues(cmd *cobra.Command, flag string, values ...string) {
+	_ = cmd.RegisterFlagCompletionFunc(flag, func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return values, cobra.ShellCompDirectiveNoFileComp
+	})
 }

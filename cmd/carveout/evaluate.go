@@ -99,7 +99,7 @@ func (h hubResolver) Resolve(ctx context.Context, id string) (*scanner.BaseInfo,
 	md, err := h.c.ModelInfo(ctx, id)
 	if err != nil {
 		if errors.Is(err, source.ErrNotFound) {
-			return nil, fmt.Errorf("%w: %v", scanner.ErrUnresolved, err)
+			return nil, fmt.Errorf("%w: %w", scanner.ErrUnresolved, err)
 		}
 		return nil, err
 	}

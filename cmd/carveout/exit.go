@@ -4,24 +4,20 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
+
+	"github.com/spf13/cobra"
 
 	"github.com/carveout/carveout/scanner"
 )
 
 // Exit codes. This is the one table that maps errors to codes.
 const (
-	exitOK          = 0 // no findings at or above the failing severity; policy passed
-	exitFail        = 1 // findings at or above --fail-on, or the policy failed
-	exitUsage       = 2 // bad flags, arguments, profile or policy files
-	exitOperational = 3 // the target (or every target) could not be read
+	exitOK          = 0   // no findings at or above the failing severity; policy passed
+	exitFail        = 1   // findings at or above --fail-on, or the policy failed
+	exitUsage       = 2   // bad flags, arguments, profile or policy files
+	exitOperational = 3   // the target (or every target) could not be read
+	exitInterrupted = 130 // interrupted (Ctrl-C): 128 + SIGINT, as shells report it
 )
-
-const exitCodeHelp = `Exit codes:
-  0  no findings at or above the failing severity (--fail-on) and the policy passed
-  1  findings at or above the failing severity, or the policy failed
-  2  usage error (bad flags or arguments, invalid profile or policy file)
-  3  operational failure (unreadable target, network or service error)`
 
 var (
 	errPolicyFailed = errors.New("findings at or above the failing severity, or policy violations")
@@ -51,12 +47,32 @@ func exitCode(err error) int {
 	case errors.Is(err, scanner.ErrTarget), errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return exitOperational
 	}
-	// cobra reports unknown commands and bad arguments as plain errors.
-	msg := err.Error()
-	for _, p := range []string{"unknown command", "unknown flag", "unknown shorthand", "accepts ", "requires at least", "invalid argument", "flag needs an argument"} {
-		if strings.Contains(msg, p) {
-			return exitUsage
+	return exitOperational
+}
+
+// usageArgs makes the argument validators of cmd and its subcommands
+// return usage errors, so the exit code is decided from the error's type
+// and never from cobra's message text.
+func usageArgs(cmd *cobra.Command) {
+	if cmd.HasSubCommands() && !cmd.Runnable() {
+		// A group command (carveout, carveout profile): an unknown
+		// subcommand is a usage error, no subcommand shows the help.
+		cmd.Args = func(c *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return usagef("unknown command %q for %q", args[0], c.CommandPath())
+			}
+			return nil
+		}
+		cmd.RunE = func(c *cobra.Command, args []string) error { return c.Help() }
+	} else if v := cmd.Args; v != nil {
+		cmd.Args = func(c *cobra.Command, args []string) error {
+			if err := v(c, args); err != nil {
+				return usageErr(err)
+			}
+			return nil
 		}
 	}
-	return exitOperational
+	for _, c := range cmd.Commands() {
+		usageArgs(c)
+	}
 }

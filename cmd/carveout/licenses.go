@@ -5,11 +5,12 @@ import (
 	"fmt"
 	"strings"
 	"text/tabwriter"
+	"unicode"
 
 	"github.com/spf13/cobra"
 
 	"github.com/carveout/carveout/licenses"
-	"github.com/carveout/carveout/scanner/format"
+	"github.com/carveout/carveout/licenses/terms"
 )
 
 type licensesOptions struct {
@@ -34,6 +35,12 @@ models commonly use. Filter by --category and --family.`,
 	cmd.Flags().StringVar(&o.category, "category", "", "only this category: "+categoryNames())
 	cmd.Flags().StringVar(&o.family, "family", "", "only this family (llama, gemma, qwen, openrail, ...)")
 	cmd.Flags().StringVarP(&o.format, "format", "f", "table", "output format: table or json")
+	var cats []string
+	for _, c := range licenses.Categories {
+		cats = append(cats, string(c))
+	}
+	completeValues(cmd, "category", cats...)
+	completeValues(cmd, "format", "table", "json")
 	return cmd
 }
 
@@ -104,6 +111,7 @@ func dash(s string) string {
 
 func newExplainCmd(app *App) *cobra.Command {
 	var asJSON bool
+	var formatName string
 	cmd := &cobra.Command{
 		Use:   "explain ID",
 		Short: "Explain a license: its terms, obligations and sources",
@@ -112,23 +120,96 @@ category, the documents it incorporates, and its terms with their parameters.
 ID may be a catalog id, a Hugging Face license id, an SPDX id or an alias.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runExplain(app, args[0], asJSON)
+			if asJSON {
+				formatName = "json"
+			}
+			return runExplain(app, args[0], formatName)
+		},
+		ValidArgsFunction: func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+			if len(args) > 0 {
+				return nil, cobra.ShellCompDirectiveNoFileComp
+			}
+			return licenseIDs(), cobra.ShellCompDirectiveNoFileComp
 		},
 	}
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print the catalog entry as JSON")
+	cmd.Flags().StringVarP(&formatName, "format", "f", "table", "output format: table or json")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "the same as --format json")
+	completeValues(cmd, "format", "table", "json")
 	return cmd
 }
 
-func runExplain(app *App, id string, asJSON bool) error {
+// licenseIDs lists the catalog ids (for completion and suggestions).
+func licenseIDs() []string {
+	var ids []string
+	for _, l := range licenses.Catalog() {
+		ids = append(ids, l.ID)
+	}
+	return ids
+}
+
+// nearestID suggests the catalog id nearest to what was typed ("llama 3.2"
+// → llama3.2): ids compared without case, spaces, dashes and dots first,
+// then by edit distance.
+func nearestID(typed string) string {
+	squash := func(s string) string {
+		return strings.Map(func(r rune) rune {
+			if r == ' ' || r == '-' || r == '_' || r == '.' {
+				return -1
+			}
+			return unicode.ToLower(r)
+		}, s)
+	}
+	t := squash(typed)
+	best, bestD := "", 1<<30
+	for _, id := range licenseIDs() {
+		d := editDistance(t, squash(id))
+		if d < bestD || d == bestD && id < best {
+			best, bestD = id, d
+		}
+	}
+	if bestD > max(2, len(t)/3) {
+		return ""
+	}
+	return best
+}
+
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur := make([]int, len(rb)+1)
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(rb)]
+}
+
+func runExplain(app *App, id, formatName string) error {
+	if formatName != "table" && formatName != "json" {
+		return usagef("--format %q: want table or json", formatName)
+	}
 	l, ok := licenses.Lookup(id)
 	if !ok {
 		ident, ok2 := licenses.FromID(id)
 		if !ok2 {
+			if near := nearestID(id); near != "" {
+				return usagef("explain: %q is not a license carveout knows; did you mean %s? (see 'carveout licenses')", id, near)
+			}
 			return usagef("explain: %q is not a license carveout knows (see 'carveout licenses')", id)
 		}
 		l = &licenses.License{ID: ident.ID, Name: ident.Name, Category: ident.Category, OSI: ident.OSI, SPDXID: ident.SPDXID, HFID: ident.HFID}
 	}
-	if asJSON {
+	if formatName == "json" {
 		enc := json.NewEncoder(app.Stdout)
 		enc.SetIndent("", "  ")
 		enc.SetEscapeHTML(false)
@@ -161,7 +242,7 @@ func runExplain(app *App, id string, asJSON bool) error {
 		fmt.Fprintln(w, "\nterms:")
 		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		for _, t := range l.Terms {
-			fmt.Fprintf(tw, "  %s\t%s\n", t.Kind, format.Describe(t))
+			fmt.Fprintf(tw, "  %s\t%s\n", t.Kind, terms.Describe(t))
 			if t.Text != "" {
 				fmt.Fprintf(tw, "  \t  %s\n", t.Text)
 			}

@@ -1,8 +1,12 @@
 package main
 
 import (
+	"bytes"
+	"context"
+	"errors"
 	"fmt"
 	"io/fs"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,12 +15,12 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/carveout/carveout/internal/corpus"
+	"github.com/carveout/carveout/internal/fakes/fakegithub"
+	"github.com/carveout/carveout/internal/fakes/fakehub"
 	"github.com/carveout/carveout/internal/golden"
-	"github.com/carveout/carveout/scanner/source/fakegithub"
-	"github.com/carveout/carveout/scanner/source/fakehub"
+	"github.com/carveout/carveout/scanner"
 )
-
-var update = golden.Update // the module-wide -update flag
 
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
@@ -34,13 +38,16 @@ func TestScripts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	corpus, _ := filepath.Abs("../../../shared/corpus")
-	if _, err := os.Stat(corpus); err != nil {
-		corpus = ""
+	corpusDir, ok := corpus.Path()
+	if !ok {
+		if corpus.Required() {
+			t.Fatalf("reference corpus not found at %s: it is required in CI", corpusDir)
+		}
+		corpusDir = ""
 	}
 	testscript.Run(t, testscript.Params{
 		Dir:                 "../../testdata/script",
-		UpdateScripts:       *update,
+		UpdateScripts:       *golden.Update,
 		RequireExplicitExec: true,
 		Setup: func(env *testscript.Env) error {
 			repos, err := fakeHubRepos(models)
@@ -53,19 +60,19 @@ func TestScripts(t *testing.T) {
 			env.Setenv("HF_HOME", filepath.Join(env.WorkDir, ".hf"))
 			env.Setenv("HF_TOKEN", "")
 			gh := fakegithub.New(fakeGitHubRepos(models)...)
-			gh.Inject("acme/ratelimited", fakegithub.KindRepo, fakegithub.Fault{RateLimited: true, ResetIn: time.Hour})
+			gh.Inject("acme/ratelimited", fakegithub.KindRepo, fakegithub.RateLimited(time.Hour))
 			env.Defer(gh.Close)
 			env.Setenv("GITHUB_API_URL", strings.TrimSuffix(gh.APIURL(), "/"))
 			env.Setenv("GITHUB_TOKEN", "")
 			env.Setenv("GH_TOKEN", "")
 			env.Setenv("MODELS", models)
-			env.Setenv("CORPUS", corpus)
+			env.Setenv("CORPUS", corpusDir)
 			env.Setenv("NO_COLOR", "1")
 			return nil
 		},
 		Condition: func(cond string) (bool, error) {
 			if cond == "corpus" {
-				return corpus != "", nil
+				return corpusDir != "", nil
 			}
 			return false, fmt.Errorf("unknown condition %q", cond)
 		},
@@ -76,10 +83,10 @@ func TestScripts(t *testing.T) {
 				if len(args) != 2 {
 					ts.Fatalf("usage: corpus FILE DEST")
 				}
-				if corpus == "" {
+				if corpusDir == "" {
 					ts.Fatalf("reference corpus ../shared/corpus not present: guard the script with [!corpus] skip")
 				}
-				b, err := os.ReadFile(filepath.Join(corpus, args[0]))
+				b, err := os.ReadFile(filepath.Join(corpusDir, args[0]))
 				ts.Check(err)
 				dst := ts.MkAbs(args[1])
 				ts.Check(os.MkdirAll(filepath.Dir(dst), 0o755))
@@ -168,7 +175,10 @@ func TestExitCodeTable(t *testing.T) {
 		{nil, exitOK},
 		{errPolicyFailed, exitFail},
 		{usagef("bad flag"), exitUsage},
-		{fmt.Errorf("unknown command %q for %q", "x", "carveout"), exitUsage},
+		{fmt.Errorf("wrapped: %w", usagef("unknown command %q", "x")), exitUsage},
+		{fmt.Errorf("%w x: %w", scanner.ErrTarget, errors.New("404")), exitOperational},
+		// Decided by type, never by message text.
+		{fmt.Errorf("unknown command %q for %q", "x", "carveout"), exitOperational},
 		{fmt.Errorf("some I/O failure"), exitOperational},
 	} {
 		if got := exitCode(tc.err); got != tc.want {
@@ -232,5 +242,57 @@ func fakeGitHubRepos(models string) []fakegithub.Repo {
 		{Owner: "acme", Name: "superchat", Files: read("llama-finetune-mislabelled"), LicenseSPDX: "MIT", LicensePath: "LICENSE.txt"},
 		{Owner: "acme", Name: "tiny", Files: read("apache-model"), LicenseSPDX: "Apache-2.0", LicensePath: "LICENSE"},
 		{Owner: "acme", Name: "ratelimited", Files: read("apache-model")},
+	}
+}
+
+func TestSanitizeMultiLine(t *testing.T) {
+	got := sanitize("2 errors:\nprofile.yaml:3: unknown key \"x\"\nhttp://u:secret@h/\x1b[2J\n")
+	want := "2 errors:\n  profile.yaml:3: unknown key \"x\"\n  http://***@h/\\x1b[2J"
+	if got != want {
+		t.Errorf("sanitize = %q, want %q", got, want)
+	}
+}
+
+// Ctrl-C ends with exit 130 and "interrupted", not a report blaming every
+// file with "context canceled".
+func TestInterrupted(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var out, errb bytes.Buffer
+	app := &App{Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }, HTTPClient: http.DefaultClient, Now: time.Now}
+	code := execute(ctx, app, []string{"scan", "--offline", "../../testdata/models/llama-finetune-mislabelled"})
+	if code != exitInterrupted {
+		t.Errorf("exit %d, want %d", code, exitInterrupted)
+	}
+	if !strings.Contains(errb.String(), "interrupted") || strings.Contains(errb.String()+out.String(), "canceled") {
+		t.Errorf("stderr %q, stdout %q", errb.String(), out.String())
+	}
+	if out.Len() != 0 {
+		t.Errorf("a report was printed after the interrupt: %q", out.String())
+	}
+}
+
+func TestCanonicalSpec(t *testing.T) {
+	for in, want := range map[string]string{
+		"hf://meta-llama/Llama-3.1-8B":                                      "hf:meta-llama/Llama-3.1-8B",
+		"hf://org/name@main":                                                "hf:org/name@main",
+		"https://huggingface.co/org/name":                                   "hf:org/name",
+		"https://huggingface.co/org/name/":                                  "hf:org/name",
+		"https://huggingface.co/org/name/tree/v1.0":                         "hf:org/name@v1.0",
+		"https://huggingface.co/org/name/blob/abc123/README.md":             "hf:org/name@abc123",
+		"pkg:huggingface/org/name@0123456789abcdef0123456789abcdef01234567": "hf:org/name@0123456789abcdef0123456789abcdef01234567",
+		"pkg:huggingface/org/name":                                          "hf:org/name",
+		"hf:org/name":                                                       "hf:org/name",
+		"./models/a":                                                        "./models/a",
+	} {
+		got, err := canonicalSpec(in)
+		if err != nil || got != want {
+			t.Errorf("canonicalSpec(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"https://huggingface.co/datasets/org/name", "https://huggingface.co/org", "pkg:huggingface/"} {
+		if _, err := canonicalSpec(bad); err == nil {
+			t.Errorf("canonicalSpec(%q) accepted", bad)
+		}
 	}
 }

@@ -15,10 +15,11 @@ import (
 
 	"github.com/carveout/carveout/scanner"
 	"github.com/carveout/carveout/scanner/format"
+	"github.com/carveout/carveout/scanner/source"
 )
 
 type scanOptions struct {
-	format       string
+	out          outputOptions // --format, --output, -o, --timestamp (output.go)
 	failOn       string
 	profile      string
 	policy       string
@@ -39,7 +40,7 @@ type scanOptions struct {
 
 func (o *scanOptions) addFlags(cmd *cobra.Command) {
 	f := cmd.Flags()
-	f.StringVarP(&o.format, "format", "f", "table", "output format: "+strings.Join(format.Names(), ", ")+" (json with several targets streams JSON Lines)")
+	o.out.addFlags(f)
 	f.StringVar(&o.failOn, "fail-on", "error", "exit 1 when a finding has this severity or worse: error, warning, info, never")
 	f.StringVar(&o.profile, "profile", "", "organization profile YAML (default $CARVEOUT_PROFILE); see 'carveout profile init'")
 	f.StringVar(&o.policy, "policy", "", "policy YAML: allowed/denied licenses, failing verdicts, waivers")
@@ -54,6 +55,8 @@ func (o *scanOptions) addFlags(cmd *cobra.Command) {
 	f.BoolVar(&o.noWeights, "no-weights", false, "do not read weight file headers")
 	f.IntVar(&o.lineageDepth, "lineage-depth", 5, "how many base-model levels to follow")
 	f.Int64Var(&o.maxFileSize, "max-file-size", 4<<20, "bytes read at most from a card, license or config file")
+	completeValues(cmd, "format", format.Names()...)
+	completeValues(cmd, "fail-on", "error", "warning", "info", "never")
 }
 
 func newScanCmd(app *App) *cobra.Command {
@@ -68,7 +71,7 @@ A TARGET is one of:
   hf:ORG/NAME[@REV]     a Hugging Face Hub model (HF_ENDPOINT, HF_TOKEN, HF_HOME, HF_HUB_OFFLINE)
   gh:OWNER/REPO[@REF]   a GitHub repository (GITHUB_TOKEN or GH_TOKEN, GITHUB_API_URL)
 
-` + exitCodeHelp,
+` + exitCodeText(),
 		Example: `  carveout scan testdata/models/llama-finetune-mislabelled
   carveout scan --format json hf:meta-llama/Llama-3.1-8B
   carveout scan --hf-cache --format jsonl
@@ -94,9 +97,12 @@ text and a copy of the license must be present, and the acceptable-use policy
 must be referenced. It then evaluates every term against the profile and the
 policy and exits 1 when the policy fails.
 
-` + exitCodeHelp,
+File names (as pre-commit passes them) are mapped to the model repository
+they belong to: the nearest folder above them with a README.md.
+
+` + exitCodeText(),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runScan(cmd.Context(), app, o, args)
+			return runScan(cmd.Context(), app, o, modelRoots(args))
 		},
 	}
 	o.addFlags(cmd)
@@ -106,22 +112,16 @@ policy and exits 1 when the policy fails.
 
 // runScan is the scan and check commands.
 func runScan(ctx context.Context, app *App, o *scanOptions, args []string) error {
-	enc, err := format.Lookup(o.format)
+	specs, err := o.out.specs(app)
 	if err != nil {
-		return usageErr(err)
+		return err
 	}
 	failOn, err := parseFailOn(o.failOn)
 	if err != nil {
 		return err
 	}
-	if o.workers < 1 {
-		return usagef("--workers must be at least 1")
-	}
-	if o.maxFileSize < 1 {
-		return usagef("--max-file-size must be a positive number of bytes")
-	}
-	if o.lineageDepth < 0 {
-		return usagef("--lineage-depth must be 0 or more")
+	if err := o.validate(); err != nil {
+		return err
 	}
 	eval, err := loadEvaluation(app, o)
 	if err != nil {
@@ -144,9 +144,9 @@ func runScan(ctx context.Context, app *App, o *scanOptions, args []string) error
 	if o.check && len(targets) != 1 {
 		return usagef("check takes exactly one target")
 	}
-	streaming := len(targets) > 1 && (o.format == "json" || o.format == "jsonl")
-	if streaming {
-		enc = format.JSONLines{}
+	outs, err := o.out.open(app, specs, len(targets))
+	if err != nil {
+		return err
 	}
 	env := newEnv(app, o)
 	opts := scanner.Options{SkipWeights: o.noWeights, LineageDepth: o.lineageDepth, MaxTextBytes: o.maxFileSize, Derivative: o.check, DerivativeName: o.derivativeName}
@@ -163,11 +163,8 @@ func runScan(ctx context.Context, app *App, o *scanOptions, args []string) error
 	emit := func() error {
 		for next < len(targets) && (results[next] != nil || errs[next] != nil) {
 			if r := results[next]; r != nil {
-				if err := enc.Encode(app.Stdout, r, format.Options{Color: app.color()}); err != nil {
+				if err := outs.add(r); err != nil {
 					return err
-				}
-				if !streaming && next < len(targets)-1 {
-					fmt.Fprintln(app.Stdout)
 				}
 			}
 			next++
@@ -182,6 +179,12 @@ func runScan(ctx context.Context, app *App, o *scanOptions, args []string) error
 		}
 		mu.Lock()
 		defer mu.Unlock()
+		if ctx.Err() != nil {
+			// Interrupted: what this target read is incomplete and is not
+			// reported (no report blaming every file with "canceled").
+			errs[i] = ctx.Err()
+			return
+		}
 		if err != nil {
 			errs[i] = err
 			if len(targets) > 1 {
@@ -196,11 +199,42 @@ func runScan(ctx context.Context, app *App, o *scanOptions, args []string) error
 		}
 	})
 	prog.finish()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	var done []*scanner.Report
+	for _, r := range results {
+		if r != nil {
+			done = append(done, r)
+		}
+	}
+	if err := outs.finish(done); err != nil && emitErr == nil {
+		emitErr = err
+	}
 	if emitErr != nil {
 		return fmt.Errorf("writing report: %w", emitErr)
 	}
+	return outcome(results, errs)
+}
+
+// validate checks the numeric flags.
+func (o *scanOptions) validate() error {
+	switch {
+	case o.workers < 1:
+		return usagef("--workers must be at least 1")
+	case o.maxFileSize < 1:
+		return usagef("--max-file-size must be a positive number of bytes")
+	case o.lineageDepth < 0:
+		return usagef("--lineage-depth must be 0 or more")
+	}
+	return nil
+}
+
+// outcome decides the command's error (and so its exit code) from the
+// reports and the targets that could not be read.
+func outcome(results []*scanner.Report, errs []error) error {
 	failed, opErrs := 0, 0
-	for i := range targets {
+	for i := range results {
 		if errs[i] != nil {
 			opErrs++
 			continue
@@ -210,12 +244,12 @@ func runScan(ctx context.Context, app *App, o *scanOptions, args []string) error
 		}
 	}
 	switch {
-	case opErrs == len(targets):
-		if len(targets) == 1 {
+	case opErrs == len(results):
+		if len(results) == 1 {
 			return errs[0]
 		}
-		return fmt.Errorf("%w: none of the %d targets could be read", scanner.ErrTarget, len(targets))
-	case len(targets) == 1 && opErrs == 1:
+		return fmt.Errorf("%w: none of the %d targets could be read", scanner.ErrTarget, len(results))
+	case len(results) == 1 && opErrs == 1:
 		return errs[0]
 	case failed > 0 || opErrs > 0:
 		// A target that could not be read is never reported as compliant.
@@ -266,6 +300,9 @@ func collectTargets(ctx context.Context, app *App, o *scanOptions, args []string
 		}
 		ts = append(ts, repos...)
 	}
+	if !o.check {
+		ts = expandModelRoots(ts)
+	}
 	if o.shard != "" {
 		k, n, err := parseShard(o.shard)
 		if err != nil {
@@ -274,6 +311,32 @@ func collectTargets(ctx context.Context, app *App, o *scanOptions, args []string
 		ts = shardTargets(ts, k, n)
 	}
 	return ts, nil
+}
+
+// expandModelRoots replaces a folder that holds several models (models/a,
+// models/b, each with its card) by one target per model, so each is
+// reported on its own instead of as one merged repository.
+func expandModelRoots(ts []target) []target {
+	var out []target
+	for _, t := range ts {
+		if t.src != nil || t.err != nil {
+			out = append(out, t)
+			continue
+		}
+		if fi, err := os.Stat(t.spec); err != nil || !fi.IsDir() {
+			out = append(out, t)
+			continue
+		}
+		roots, err := source.ModelRoots(t.spec, 4)
+		if err != nil || len(roots) == 1 {
+			out = append(out, t)
+			continue
+		}
+		for _, r := range roots {
+			out = append(out, target{spec: r, origin: t.origin})
+		}
+	}
+	return out
 }
 
 // readTargetList reads --from: one target per line, blank lines and

@@ -9,6 +9,7 @@ import (
 
 	"github.com/carveout/carveout/scanner"
 	"github.com/carveout/carveout/scanner/source"
+	"github.com/package-url/packageurl-go"
 )
 
 // target is one thing to scan: a spec as the user wrote it, or a source
@@ -43,9 +44,10 @@ func newEnv(app *App, o *scanOptions) *env {
 		Client:    app.HTTPClient,
 		UserAgent: "carveout/" + version,
 	}
-	tok := g("GITHUB_TOKEN")
+	// As gh: GH_TOKEN first, then GITHUB_TOKEN.
+	tok := g("GH_TOKEN")
 	if tok == "" {
-		tok = g("GH_TOKEN")
+		tok = g("GITHUB_TOKEN")
 	}
 	e.github = source.GitHubConfig{BaseURL: githubBase(g("GITHUB_API_URL")), Token: tok, Client: app.HTTPClient, Offline: offline, UserAgent: "carveout/" + version}
 	return e
@@ -64,12 +66,30 @@ func (e *env) open(ctx context.Context, t target) (source.Source, string, error)
 	if t.src != nil {
 		return t.src, t.kind, nil
 	}
-	spec := t.spec
+	spec, err := canonicalSpec(t.spec)
+	if err != nil {
+		return nil, "", err
+	}
 	switch {
+	case strings.HasPrefix(spec, "hf-cache:"):
+		id, rev, hasRev := strings.Cut(strings.TrimPrefix(spec, "hf-cache:"), "@")
+		if !validRepoID(id) || hasRev && rev == "" {
+			return nil, "", usagef("%s: want hf-cache:ORG/NAME[@REVISION]", spec)
+		}
+		src, err := source.HFCacheSnapshot(source.DefaultHFCacheDir(e.app.Getenv), id, rev)
+		return src, "hf-cache", err
 	case strings.HasPrefix(spec, "hf:"):
 		id, rev, hasRev := strings.Cut(strings.TrimPrefix(spec, "hf:"), "@")
 		if !validRepoID(id) || hasRev && rev == "" {
 			return nil, "", usagef("%s: want hf:ORG/NAME[@REVISION]", spec)
+		}
+		if e.offline {
+			// As huggingface_hub: offline means the cache.
+			src, err := source.HFCacheSnapshot(source.DefaultHFCacheDir(e.app.Getenv), id, rev)
+			if err != nil {
+				return nil, "", fmt.Errorf("offline mode (--offline or HF_HUB_OFFLINE), and %w", err)
+			}
+			return src, "hf-cache", nil
 		}
 		src, err := source.NewHub(ctx, id, rev, e.hub)
 		return src, "hf", err
@@ -103,6 +123,43 @@ func (e *env) open(ctx context.Context, t target) (source.Source, string, error)
 	return src, "file", err
 }
 
+// canonicalSpec turns the ways people write a Hugging Face model into
+// carveout's target syntax: hf://ORG/NAME[@REV], the model's Hub page
+// (https://huggingface.co/ORG/NAME[/tree/REV]) and its purl
+// (pkg:huggingface/ORG/NAME@SHA, as the CycloneDX output writes it) become
+// hf:ORG/NAME[@REV]. Anything else is returned as it is.
+func canonicalSpec(spec string) (string, error) {
+	switch {
+	case strings.HasPrefix(spec, "hf://"):
+		return "hf:" + strings.TrimPrefix(spec, "hf://"), nil
+	case strings.HasPrefix(spec, "pkg:huggingface/"):
+		p, err := packageurl.FromString(spec)
+		if err != nil || p.Namespace == "" || p.Name == "" {
+			return "", usagef("%s: want pkg:huggingface/ORG/NAME[@REVISION]", spec)
+		}
+		out := "hf:" + p.Namespace + "/" + p.Name
+		if p.Version != "" {
+			out += "@" + p.Version
+		}
+		return out, nil
+	}
+	for _, host := range []string{"https://huggingface.co/", "https://hf.co/", "http://huggingface.co/", "huggingface.co/"} {
+		if !strings.HasPrefix(strings.ToLower(spec), host) {
+			continue
+		}
+		parts := strings.Split(strings.Trim(spec[len(host):], "/"), "/")
+		if len(parts) < 2 || parts[0] == "datasets" || parts[0] == "spaces" {
+			return "", usagef("%s: want https://huggingface.co/ORG/NAME[/tree/REVISION] (a model)", spec)
+		}
+		out := "hf:" + parts[0] + "/" + parts[1]
+		if len(parts) >= 4 && (parts[2] == "tree" || parts[2] == "blob" || parts[2] == "resolve") {
+			out += "@" + parts[3]
+		}
+		return out, nil
+	}
+	return spec, nil
+}
+
 func validRepoID(id string) bool {
 	org, name, ok := strings.Cut(id, "/")
 	if !ok || org == "" || name == "" || strings.Contains(name, "/") {
@@ -131,7 +188,7 @@ func scanOne(ctx context.Context, e *env, t target, opts scanner.Options) (*scan
 		if errors.Is(err, errUsage) && t.origin == "" {
 			return nil, err
 		}
-		return nil, fmt.Errorf("%w %s: %v", scanner.ErrTarget, t.spec, err)
+		return nil, fmt.Errorf("%w %s: %w", scanner.ErrTarget, t.spec, err)
 	}
 	opts.Kind = kind
 	return scanner.Scan(ctx, src, opts)
@@ -144,7 +201,7 @@ func hfCacheTargets(app *App, o *scanOptions) ([]target, error) {
 	}
 	srcs, err := source.NewHFCache(dir)
 	if err != nil {
-		return nil, fmt.Errorf("%w: --hf-cache %s: %v", scanner.ErrTarget, dir, err)
+		return nil, fmt.Errorf("%w: --hf-cache %s: %w", scanner.ErrTarget, dir, err)
 	}
 	var ts []target
 	for _, s := range srcs {
@@ -160,7 +217,7 @@ func githubOrgTargets(ctx context.Context, app *App, o *scanOptions) ([]target, 
 	}
 	repos, err := source.GitHubOrgRepos(ctx, o.githubOrg, e.github)
 	if err != nil {
-		return nil, fmt.Errorf("%w: --github-org %s: %v", scanner.ErrTarget, o.githubOrg, err)
+		return nil, fmt.Errorf("%w: --github-org %s: %w", scanner.ErrTarget, o.githubOrg, err)
 	}
 	var ts []target
 	for _, r := range repos {

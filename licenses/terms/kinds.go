@@ -121,14 +121,14 @@ var descriptors = []KindDescriptor{
 		Params:     []Param{ParamMetric, ParamValue, ParamMeasured, ParamEffect, ParamScope, ParamExempt},
 		Qualifiers: []Param{ParamMeasured, ParamEffect, ParamExempt},
 		describe: func(t Term) string {
-			return fmt.Sprintf("%s > %s", orDefault(t.Metric, "users"), thousands(t.Value))
+			return fmt.Sprintf("%s > %s", orDefault(t.Metric, "users"), Thousands(t.Value))
 		}},
 	{Kind: RevenueThreshold, Restricts: true,
 		Summary:    "the license stops covering the licensee above a revenue",
 		Params:     []Param{ParamValue, ParamCurrency, ParamPeriod, ParamMeasured, ParamEffect, ParamExempt},
 		Qualifiers: []Param{ParamPeriod, ParamMeasured, ParamEffect, ParamExempt},
 		describe: func(t Term) string {
-			s := fmt.Sprintf("revenue > %s %s", thousands(t.Value), t.Currency)
+			s := fmt.Sprintf("revenue > %s %s", Thousands(t.Value), t.Currency)
 			if t.Period != "" {
 				s += "; " + t.Period
 			}
@@ -347,22 +347,4 @@ func clip(s string, n int) string {
 		return s
 	}
 	return string([]rune(s)[:n-1]) + "…"
-}
-
-// thousands formats n with comma separators.
-func thousands(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
 }

@@ -9,37 +9,42 @@
 // broken YAML.
 package card
 
-import "strings"
+import (
+	"strings"
 
-// Problem rules. A Problem's Rule is one of these.
+	"github.com/carveout/carveout/scanner/rules"
+)
+
+// Problem rules. A Problem's Rule is one of these; they are finding
+// rules of the registry (package rules), which gives their severity.
 const (
 	// RuleMalformed: the front matter cannot be read as the Hub would read
 	// it: YAML that does not parse, front matter that is not a mapping of
 	// keys, or a front matter block opened with "---" and never closed.
-	RuleMalformed = "malformed-model-card"
+	RuleMalformed = rules.MalformedModelCard
 	// RuleLFSPointer: the card file is a Git LFS pointer; the card text is
 	// not in the repository.
-	RuleLFSPointer = "model-card-lfs-pointer"
+	RuleLFSPointer = rules.ModelCardLFSPointer
 	// RuleNotUTF8: the file is not valid UTF-8 (or is UTF-16); it was read
 	// with invalid bytes replaced.
-	RuleNotUTF8 = "model-card-not-utf8"
+	RuleNotUTF8 = rules.ModelCardNotUTF8
 	// RuleEmpty: the file is empty or holds only whitespace.
-	RuleEmpty = "empty-model-card"
+	RuleEmpty = rules.EmptyModelCard
 	// RuleNoFrontMatter: the card has no YAML front matter, so it declares
 	// no license or base model to the Hub.
-	RuleNoFrontMatter = "model-card-no-front-matter"
+	RuleNoFrontMatter = rules.ModelCardNoFrontMatter
 	// RuleDuplicateFrontMatter: a second front matter block follows the
 	// first; the Hub reads only the first.
-	RuleDuplicateFrontMatter = "duplicate-front-matter"
+	RuleDuplicateFrontMatter = rules.DuplicateFrontMatter
 	// RuleMisplacedFrontMatter: a front matter block that is not at the
 	// top of the file; the Hub does not read it.
-	RuleMisplacedFrontMatter = "misplaced-front-matter"
+	RuleMisplacedFrontMatter = rules.MisplacedFrontMatter
 	// RuleWrongType: a known key has a value of the wrong shape (license as
 	// a mapping, an empty license, a non-boolean extra_gated_eu_disallowed...).
-	RuleWrongType = "model-card-wrong-type"
+	RuleWrongType = rules.ModelCardWrongType
 	// RuleDuplicateKey: a top-level key is given twice; the later value is
 	// used (as PyYAML does), strict YAML parsers reject the card.
-	RuleDuplicateKey = "model-card-duplicate-key"
+	RuleDuplicateKey = rules.ModelCardDuplicateKey
 )
 
 // Problem is something wrong with a card or config file.

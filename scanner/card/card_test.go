@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unicode/utf16"
 )
 
 // rulesOf lists the rules of problems, in order.
@@ -355,9 +356,16 @@ func TestParse(t *testing.T) {
 			},
 		},
 		{
+			name:  "second front matter block without a license",
+			in:    "---\nlicense: apache-2.0\n---\n\n---\nbase_model: meta-llama/Meta-Llama-3-8B\n---\n# Body\n",
+			rules: []string{RuleDuplicateFrontMatter},
+			lines: []int{5},
+		},
+		{
+			// The license the Hub ignores may be the one that applies.
 			name:  "two front matter blocks",
 			in:    "---\nlicense: apache-2.0\n---\n\n---\nlicense: llama3\nbase_model: meta-llama/Meta-Llama-3-8B\n---\n# Body\n",
-			rules: []string{RuleDuplicateFrontMatter},
+			rules: []string{RuleMalformed},
 			lines: []int{5},
 			check: func(t *testing.T, c *Card) {
 				eq(t, "License", c.License, []string{"apache-2.0"})
@@ -464,8 +472,19 @@ func TestParse(t *testing.T) {
 		},
 		{
 			name:  "duplicate key",
-			in:    "---\nlicense: mit\ntags: [a]\nlicense: apache-2.0\n---\n",
-			rules: []string{RuleDuplicateKey},
+			in:    "---\nlicense: mit\ntags: [a]\ntags: [b]\nlicense: mit\n---\n",
+			rules: []string{RuleDuplicateKey, RuleDuplicateKey},
+			lines: []int{4, 5},
+			check: func(t *testing.T, c *Card) {
+				eq(t, "License", c.License, []string{"mit"})
+				eq(t, "Line(license)", c.Line("license"), 5)
+			},
+		},
+		{
+			// The first value may be the license that applies: an error.
+			name:  "duplicate license key, restrictive first",
+			in:    "---\nlicense: cc-by-nc-4.0\ntags: [a]\nlicense: apache-2.0\n---\n",
+			rules: []string{RuleMalformed},
 			lines: []int{4},
 			check: func(t *testing.T, c *Card) {
 				eq(t, "License", c.License, []string{"apache-2.0"})
@@ -485,6 +504,64 @@ func TestParse(t *testing.T) {
 			in:   "---\nx: &x\n  license: mit\n<<: *x\n---\n",
 			check: func(t *testing.T, c *Card) {
 				eq(t, "License", c.License, []string{"mit"})
+			},
+		},
+		{
+			name:  "100,000 license ids",
+			in:    "---\nlicense: [" + strings.Repeat("mit, ", 100000) + "mit]\n---\n",
+			rules: []string{RuleMalformed},
+			check: func(t *testing.T, c *Card) {
+				eq(t, "len(License)", len(c.License), MaxListItems)
+			},
+		},
+		// Merge keys as PyYAML (the Hub) reads them.
+		{
+			name: "license only through nested merges",
+			in:   "---\na: &a\n  license: cc-by-nc-4.0\nb: &b\n  <<: *a\n  x: 1\nc: &c\n  <<: *b\n<<: *c\n---\n",
+			check: func(t *testing.T, c *Card) {
+				eq(t, "License", c.License, []string{"cc-by-nc-4.0"})
+			},
+		},
+		{
+			name: "merge after an explicit key does not override it",
+			in:   "---\nbase: &base\n  license: mit\nlicense: cc-by-nc-4.0\n<<: *base\n---\n",
+			check: func(t *testing.T, c *Card) {
+				eq(t, "License", c.License, []string{"cc-by-nc-4.0"})
+			},
+		},
+		{
+			name: "merge before an explicit key",
+			in:   "---\nbase: &base\n  license: mit\n<<: *base\nlicense: cc-by-nc-4.0\n---\n",
+			check: func(t *testing.T, c *Card) {
+				eq(t, "License", c.License, []string{"cc-by-nc-4.0"})
+			},
+		},
+		{
+			name: "merge list: the first mapping wins",
+			in:   "---\na: &a\n  license: cc-by-nc-4.0\nb: &b\n  license: mit\n<<: [*a, *b]\n---\n",
+			check: func(t *testing.T, c *Card) {
+				eq(t, "License", c.License, []string{"cc-by-nc-4.0"})
+			},
+		},
+		{
+			name:  "merge of a scalar: the Hub reads nothing",
+			in:    "---\nlicense: mit\n<<: 3\n---\n",
+			rules: []string{RuleMalformed},
+		},
+		{
+			name:  "UTF-16LE without a byte-order mark",
+			in:    utf16NoBOM("---\nlicense: cc-by-nc-4.0\n---\n# Model\n", false),
+			rules: []string{RuleNotUTF8},
+			check: func(t *testing.T, c *Card) {
+				eq(t, "License", c.License, []string{"cc-by-nc-4.0"})
+			},
+		},
+		{
+			name:  "UTF-16BE without a byte-order mark",
+			in:    utf16NoBOM("---\nlicense: cc-by-nc-4.0\n---\n", true),
+			rules: []string{RuleNotUTF8},
+			check: func(t *testing.T, c *Card) {
+				eq(t, "License", c.License, []string{"cc-by-nc-4.0"})
 			},
 		},
 	}
@@ -604,4 +681,17 @@ func TestParseBoundsProblems(t *testing.T) {
 	c, probs = Parse("README.md", []byte(in))
 	eq(t, "OtherFrontMatter", len(c.OtherFrontMatter), maxOtherBlocks)
 	eq(t, "problems", len(probs), maxOtherBlocks+1)
+}
+
+// utf16NoBOM encodes s as UTF-16 without a byte-order mark.
+func utf16NoBOM(s string, be bool) string {
+	var b []byte
+	for _, u := range utf16.Encode([]rune(s)) {
+		if be {
+			b = append(b, byte(u>>8), byte(u))
+		} else {
+			b = append(b, byte(u), byte(u>>8))
+		}
+	}
+	return string(b)
 }

@@ -50,6 +50,34 @@ type parser struct {
 	onlyKnown bool
 	// promptStart is the first file line of extra_gated_prompt's value.
 	promptStart int
+	// values and mergedKeys hold, per key read, its last value and
+	// whether a merge key brought it in.
+	values     map[string]*yaml.Node
+	mergedKeys map[string]bool
+}
+
+// sameValue reports whether two values are the same scalar or list of
+// scalars.
+func sameValue(a, b *yaml.Node) bool {
+	return describeValue(a) == describeValue(b)
+}
+
+// describeValue writes a scalar or a list of scalars as text.
+func describeValue(n *yaml.Node) string {
+	n = resolve(n)
+	switch {
+	case n == nil:
+		return ""
+	case n.Kind == yaml.ScalarNode:
+		return strings.TrimSpace(n.Value)
+	case n.Kind == yaml.SequenceNode:
+		var items []string
+		for _, it := range n.Content {
+			items = append(items, describeValue(it))
+		}
+		return "[" + strings.Join(items, ", ") + "]"
+	}
+	return kindName(n)
 }
 
 func (p *parser) parse(data []byte) {
@@ -247,33 +275,121 @@ var knownKeys = map[string]bool{
 // mapping reads the top-level keys of a front matter mapping. off is added
 // to node lines to make file lines.
 func (p *parser) mapping(m *yaml.Node, off, depth int) {
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		k, v := resolve(m.Content[i]), m.Content[i+1]
+	pairs, err := flattenMerges(m, 0, new(int))
+	if err != "" {
+		p.add(m.Line+off, RuleMalformed, err+", so the Hub reads no metadata from this card; carveout read the keys anyway")
+	}
+	for _, kv := range pairs {
+		k, v := kv.k, kv.v
 		if k == nil || k.Kind != yaml.ScalarNode {
 			if k != nil {
 				p.add(k.Line+off, RuleWrongType, fmt.Sprintf("a front matter key is %s, not a plain name; it was skipped", kindName(k)))
 			}
 			continue
 		}
-		if k.Value == "<<" && k.Tag == "!!merge" {
-			if mv := resolve(v); mv != nil && mv.Kind == yaml.MappingNode && depth < 4 {
-				p.mapping(mv, off, depth+1)
-			}
-			continue
-		}
 		if p.onlyKnown && !knownKeys[k.Value] {
 			continue
 		}
-		p.field(k.Value, k.Line+off, v, off)
+		p.fieldFrom(k.Value, k.Line+off, v, off, kv.merged)
 	}
 }
 
+// pair is one key and value of a mapping, after merge keys are flattened;
+// merged is true for the pairs a merge key brought in.
+type pair struct {
+	k, v   *yaml.Node
+	merged bool
+}
+
+// Limits on merge keys: nesting and the pairs they may bring in (aliases
+// make a small file expand exponentially).
+const (
+	maxMergeDepth = 16
+	maxMergePairs = 10000
+)
+
+// flattenMerges returns the pairs of mapping m as PyYAML's SafeLoader
+// (which the Hub uses) builds them: the pairs of every merge key ("<<: *a"
+// or "<<: [*a, *b]") come first, flattened recursively (nested merges
+// included; of a list, the first mapping wins), then m's own pairs, so an
+// explicit key always overrides a merged one wherever the merge key
+// stands, and of two pairs with one key the later wins. err is not empty
+// when PyYAML would refuse the mapping (a merge value that is not a
+// mapping or a list of mappings) or a limit was hit.
+func flattenMerges(m *yaml.Node, depth int, total *int) (out []pair, err string) {
+	var merged []pair
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		k, v := resolve(m.Content[i]), m.Content[i+1]
+		if k == nil || k.Kind != yaml.ScalarNode || k.Tag != "!!merge" {
+			out = append(out, pair{k: k, v: v})
+			continue
+		}
+		if depth >= maxMergeDepth {
+			return append(merged, out...), fmt.Sprintf("merge keys (<<) nested deeper than %d", maxMergeDepth)
+		}
+		mv := resolve(v)
+		var subs []*yaml.Node
+		switch {
+		case mv != nil && mv.Kind == yaml.MappingNode:
+			subs = []*yaml.Node{mv}
+		case mv != nil && mv.Kind == yaml.SequenceNode:
+			for j := len(mv.Content) - 1; j >= 0; j-- { // PyYAML reverses the list
+				it := resolve(mv.Content[j])
+				if it == nil || it.Kind != yaml.MappingNode {
+					err = fmt.Sprintf("line %d: a merge key (<<) lists something that is not a mapping", k.Line)
+					continue
+				}
+				subs = append(subs, it)
+			}
+		default:
+			err = fmt.Sprintf("line %d: a merge key (<<) whose value is not a mapping", k.Line)
+		}
+		for _, sub := range subs {
+			ps, e := flattenMerges(sub, depth+1, total)
+			if e != "" && err == "" {
+				err = e
+			}
+			*total += len(ps)
+			if *total > maxMergePairs {
+				return append(merged, out...), fmt.Sprintf("merge keys (<<) bring in more than %d keys", maxMergePairs)
+			}
+			for _, p := range ps {
+				p.merged = true
+				merged = append(merged, p)
+			}
+		}
+	}
+	return append(merged, out...), err
+}
+
 func (p *parser) field(key string, line int, v *yaml.Node, off int) {
+	p.fieldFrom(key, line, v, off, false)
+}
+
+// licenseKeys are the keys whose value names the license: one shadowed by
+// a later duplicate may be the license that really applies.
+var licenseKeys = map[string]bool{"license": true, "license_name": true, "license_link": true}
+
+// fieldFrom reads one key; merged is true when a merge key brought it in
+// (a later explicit key then overrides it without being a duplicate).
+func (p *parser) fieldFrom(key string, line int, v *yaml.Node, off int, merged bool) {
 	c := p.c
 	if prev, dup := c.KeyLines[key]; dup && prev != line {
-		p.add(line, RuleDuplicateKey, fmt.Sprintf("key %q is given twice (lines %d and %d); the later value is used, as PyYAML does, but strict YAML parsers reject the card", key, prev, line))
+		switch {
+		case p.mergedKeys[key] || merged:
+			// Merged keys give way as PyYAML's rule says.
+		case licenseKeys[key] && !sameValue(p.values[key], v):
+			p.add(line, RuleMalformed, fmt.Sprintf("key %q is given twice with different values (lines %d and %d); the Hub uses the later one, but the earlier one (%s) may be the license that applies: keep one", key, prev, line, clip(describeValue(p.values[key]), 80)))
+		default:
+			p.add(line, RuleDuplicateKey, fmt.Sprintf("key %q is given twice (lines %d and %d); the later value is used, as PyYAML does, but strict YAML parsers reject the card", key, prev, line))
+		}
 	}
 	c.KeyLines[key] = line
+	if p.values == nil {
+		p.values, p.mergedKeys = map[string]*yaml.Node{}, map[string]bool{}
+	}
+	p.values[key] = resolve(v)
+	p.mergedKeys[key] = merged
 	p.order = append(p.order, keyPos{key: key, line: line})
 	v = resolve(v)
 	if v == nil {
@@ -282,12 +398,14 @@ func (p *parser) field(key string, line int, v *yaml.Node, off int) {
 	switch key {
 	case "license":
 		c.License, c.LicenseList = p.list(key, line, v, off, true)
+		c.License = p.capList(key, line, c.License)
 	case "license_name":
 		c.LicenseName = p.str(key, line, v, true)
 	case "license_link":
 		c.LicenseLink = p.str(key, line, v, true)
 	case "base_model":
 		vals, _ := p.list(key, line, v, off, true)
+		vals = p.capList(key, line, vals)
 		c.BaseModel = nil
 		for _, s := range vals {
 			c.BaseModel = append(c.BaseModel, NormalizeModelID(s))
@@ -368,6 +486,20 @@ func (p *parser) finish() {
 	}
 	c.ExtraGatedPromptLines = LineRange{Start: p.promptStart, End: end}
 	c.ExtraGatedPromptLine = p.promptStart
+}
+
+// MaxListItems bounds the license ids and base models read from a card:
+// real cards list a handful; the rest of a longer list is not read, and a
+// problem (an error: what was not read may apply) says so.
+const MaxListItems = 256
+
+// capList cuts vals to MaxListItems, saying so.
+func (p *parser) capList(key string, line int, vals []string) []string {
+	if len(vals) <= MaxListItems {
+		return vals
+	}
+	p.add(line, RuleMalformed, fmt.Sprintf("%s lists %d values; only the first %d were read, and the others (which may apply) were not", key, len(vals), MaxListItems))
+	return vals[:MaxListItems]
 }
 
 // list reads a string or a list of strings.

@@ -229,11 +229,15 @@ func (p *parser) scanBlocks(from int, hasFirst bool) int {
 		p.c.OtherFrontMatter = append(p.c.OtherFrontMatter, b)
 		found++
 		what := describeBlock(b)
+		r, msg := RuleMisplacedFrontMatter, fmt.Sprintf("a front matter block (lines %d-%d) is not at the top of the file; the Hub does not read it, so what it declares%s is ignored", i+1, j+1, what)
 		if hasFirst {
-			p.add(i+1, RuleDuplicateFrontMatter, fmt.Sprintf("a second front matter block (lines %d-%d) follows the first; the Hub reads only the first, so what this one declares%s is ignored", i+1, j+1, what))
-		} else {
-			p.add(i+1, RuleMisplacedFrontMatter, fmt.Sprintf("a front matter block (lines %d-%d) is not at the top of the file; the Hub does not read it, so what it declares%s is ignored", i+1, j+1, what))
+			r, msg = RuleDuplicateFrontMatter, fmt.Sprintf("a second front matter block (lines %d-%d) follows the first; the Hub reads only the first, so what this one declares%s is ignored", i+1, j+1, what)
 		}
+		if hasFirst && (len(b.License) > 0 || b.LicenseName != "") {
+			// A license the Hub ignores may still be the one that applies.
+			r, msg = RuleMalformed, msg+"; it declares a license, which may be the one that applies: move it into the first block"
+		}
+		p.add(i+1, r, msg)
 		i = j
 		if found == maxOtherBlocks && j+1 < len(lines) {
 			p.add(j+2, rule(hasFirst), fmt.Sprintf("after %d extra front matter blocks, the rest of the file (from line %d) was not searched for more", found, j+2))

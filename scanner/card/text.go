@@ -59,6 +59,33 @@ func ParseLFSPointer(data []byte) (p LFSPointer, ok bool) {
 	return p, haveOID && haveSize
 }
 
+// utf16Order tells UTF-16 text without a byte-order mark: 'L' or 'B' when
+// at least 3/4 of the first (up to 4 KiB) byte pairs hold one zero byte,
+// always on the same side (ASCII text in UTF-16), 0 otherwise. Text in
+// UTF-8 has no zero bytes at all.
+func utf16Order(data []byte) byte {
+	n := min(len(data), 4096) &^ 1
+	if n < 4 {
+		return 0
+	}
+	var le, be int
+	for i := 0; i < n; i += 2 {
+		switch {
+		case data[i] != 0 && data[i+1] == 0:
+			le++
+		case data[i] == 0 && data[i+1] != 0:
+			be++
+		}
+	}
+	switch pairs := n / 2; {
+	case le*4 >= pairs*3:
+		return 'L'
+	case be*4 >= pairs*3:
+		return 'B'
+	}
+	return 0
+}
+
 // decodeText turns file bytes into text with "\n" line endings: a UTF-8 BOM
 // is dropped, UTF-16 (with a BOM) is decoded, invalid UTF-8 is replaced
 // with U+FFFD. Problems about the encoding are reported under rule.
@@ -68,9 +95,11 @@ func decodeText(data []byte, rule string) (string, []Problem) {
 	switch {
 	case bytes.HasPrefix(data, []byte{0xEF, 0xBB, 0xBF}):
 		data = data[3:]
-	case bytes.HasPrefix(data, []byte{0xFF, 0xFE}), bytes.HasPrefix(data, []byte{0xFE, 0xFF}):
-		be := data[0] == 0xFE
-		b := data[2:]
+	case bytes.HasPrefix(data, []byte{0xFF, 0xFE}), bytes.HasPrefix(data, []byte{0xFE, 0xFF}), utf16Order(data) != 0:
+		be, b := data[0] == 0xFE, data[2:]
+		if data[0] != 0xFE && data[0] != 0xFF {
+			be, b = utf16Order(data) == 'B', data // no byte-order mark
+		}
 		u := make([]uint16, 0, len(b)/2)
 		for i := 0; i+1 < len(b); i += 2 {
 			if be {
@@ -82,6 +111,9 @@ func decodeText(data []byte, rule string) (string, []Problem) {
 		enc := "UTF-16LE"
 		if be {
 			enc = "UTF-16BE"
+		}
+		if len(b) == len(data) {
+			enc += " without a byte-order mark"
 		}
 		probs = append(probs, Problem{Line: 1, Rule: rule, Message: fmt.Sprintf("the file is encoded as %s, not UTF-8; it was decoded, but tools that expect UTF-8 (the Hub, huggingface_hub, transformers) cannot read it", enc)})
 		s = string(utf16.Decode(u))

@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"os"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -12,12 +12,12 @@ import (
 	"github.com/carveout/carveout/internal/golden"
 	"github.com/carveout/carveout/licenses/terms"
 	"github.com/carveout/carveout/scanner"
+	"github.com/carveout/carveout/scanner/report"
+	"github.com/carveout/carveout/scanner/report/schema"
 	"github.com/carveout/carveout/scanner/source"
 )
 
-var update = golden.Update // the module-wide -update flag
-
-func report(t *testing.T, name string) *scanner.Report {
+func scanReport(t *testing.T, name string) *report.Report {
 	t.Helper()
 	src, err := source.NewDir("../../testdata/models/" + name)
 	if err != nil {
@@ -34,21 +34,10 @@ func TestTableGolden(t *testing.T) {
 	for _, name := range []string{"llama-finetune-mislabelled", "custom-license", "no-license"} {
 		t.Run(name, func(t *testing.T) {
 			var buf bytes.Buffer
-			if err := (Table{}).Encode(&buf, report(t, name), Options{}); err != nil {
+			if err := (Table{}).Encode(&buf, []*report.Report{scanReport(t, name)}, Options{}); err != nil {
 				t.Fatal(err)
 			}
-			golden := filepath.Join("testdata", name+".txt")
-			if *update {
-				os.WriteFile(golden, buf.Bytes(), 0o644)
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (go test ./scanner/format -update creates it)", err)
-			}
-			if buf.String() != string(want) {
-				t.Errorf("table output differs from %s; run go test ./scanner/format -update and review:\n%s", golden, buf.String())
-			}
+			golden.Check(t, filepath.Join("testdata", name+".txt"), buf.Bytes())
 			if strings.Contains(buf.String(), "\x1b[") {
 				t.Error("colors without Options.Color")
 			}
@@ -58,17 +47,19 @@ func TestTableGolden(t *testing.T) {
 
 func TestColor(t *testing.T) {
 	var buf bytes.Buffer
-	(Table{}).Encode(&buf, report(t, "no-license"), Options{Color: true})
+	(Table{}).Encode(&buf, []*report.Report{scanReport(t, "no-license")}, Options{Color: true})
 	if !strings.Contains(buf.String(), "\x1b[31m") {
 		t.Error("no color with Options.Color")
 	}
 }
 
 func TestJSONAndLines(t *testing.T) {
-	r := report(t, "apache-model")
+	r := scanReport(t, "apache-model")
 	var a, b bytes.Buffer
-	(JSON{}).Encode(&a, r, Options{})
-	(JSONLines{}).Encode(&b, r, Options{})
+	(JSON{}).Encode(&a, []*report.Report{r}, Options{})
+	(JSONLines{}).Encode(&b, []*report.Report{r}, Options{})
+	schema.ValidateReport(t, a.Bytes())
+	schema.ValidateReport(t, b.Bytes())
 	if strings.Count(strings.TrimSpace(b.String()), "\n") != 0 {
 		t.Error("JSON Lines output spans lines")
 	}
@@ -106,22 +97,55 @@ func TestThousandsAndDescribe(t *testing.T) {
 			t.Errorf("Thousands(%d) = %s, want %s", in, got, want)
 		}
 	}
-	d := Describe(terms.Term{Kind: terms.RevenueThreshold, Value: 1000000, Currency: "USD", Period: "annual"})
+	d := terms.Describe(terms.Term{Kind: terms.RevenueThreshold, Value: 1000000, Currency: "USD", Period: "annual"})
 	if d != "revenue > 1,000,000 USD; annual" {
 		t.Errorf("Describe = %q", d)
 	}
-	if got := Place(scanner.Evidence{Path: "LICENSE", StartLine: 3, EndLine: 5}); got != "LICENSE:3-5" {
+	if got := Place(report.Evidence{Path: "LICENSE", StartLine: 3, EndLine: 5}); got != "LICENSE:3-5" {
 		t.Errorf("Place = %q", got)
 	}
 }
 
 func TestTableEscapesHostileNames(t *testing.T) {
-	r := &scanner.Report{Target: "x\nFAKE", Findings: []scanner.Finding{{Rule: "r", Severity: scanner.SeverityError, Message: "LICENSE\n\x1b[31mFAKE: line"}}}
+	r := &report.Report{Target: "x\nFAKE", Findings: []report.Finding{{Rule: "r", Severity: report.SeverityError, Message: "LICENSE\n\x1b[31mFAKE: line"}}}
 	var buf bytes.Buffer
-	if err := (Table{}).Encode(&buf, r, Options{}); err != nil {
+	if err := (Table{}).Encode(&buf, []*report.Report{r}, Options{}); err != nil {
 		t.Fatal(err)
 	}
 	if strings.Contains(buf.String(), "\x1b") || strings.Contains(buf.String(), "\nFAKE") {
 		t.Errorf("control characters reached the table:\n%q", buf.String())
+	}
+}
+
+// Several reports are one JSON document that a JSON reader takes whole.
+func TestJSONDocument(t *testing.T) {
+	for _, n := range []int{0, 1, 3} {
+		var rs []*report.Report
+		for i := 0; i < n; i++ {
+			rs = append(rs, &report.Report{Schema: report.Schema, Target: fmt.Sprintf("t%d <&>", i)})
+		}
+		var buf bytes.Buffer
+		d := &JSONDocument{}
+		for _, r := range rs {
+			if err := d.Add(&buf, r); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := d.Close(&buf); err != nil {
+			t.Fatal(err)
+		}
+		var doc struct {
+			Schema  string           `json:"schema"`
+			Reports []map[string]any `json:"reports"`
+		}
+		if err := json.Unmarshal(buf.Bytes(), &doc); err != nil {
+			t.Fatalf("%d reports: %v\n%s", n, err, buf.String())
+		}
+		if doc.Schema != ReportsSchema || len(doc.Reports) != n {
+			t.Errorf("%d reports: got schema %q and %d reports", n, doc.Schema, len(doc.Reports))
+		}
+		if n > 0 && (doc.Reports[0]["target"] != "t0 <&>" || strings.Contains(buf.String(), `\u003c`)) {
+			t.Errorf("targets not kept as written: %s", buf.String())
+		}
 	}
 }

@@ -7,9 +7,8 @@ import (
 	"text/tabwriter"
 	"unicode"
 
-	"github.com/carveout/carveout/licenses/profile"
 	"github.com/carveout/carveout/licenses/terms"
-	"github.com/carveout/carveout/scanner"
+	"github.com/carveout/carveout/scanner/report"
 )
 
 // Table writes a report for people: licenses with their terms, verdicts
@@ -26,8 +25,23 @@ const (
 	reset  = "\x1b[0m"
 )
 
-// Encode implements Encoder.
-func (Table) Encode(w io.Writer, r *scanner.Report, o Options) error {
+// Encode implements Encoder. Several reports are separated by a blank
+// line.
+func (t Table) Encode(w io.Writer, rs []*report.Report, o Options) error {
+	for i, r := range rs {
+		if i > 0 {
+			if _, err := fmt.Fprintln(w); err != nil {
+				return err
+			}
+		}
+		if err := t.encode(w, r, o); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (Table) encode(w io.Writer, r *report.Report, o Options) error {
 	p := &printer{w: w, color: o.Color}
 	p.line("%s", p.c(bold, "carveout: "+clean(r.Target)))
 	src := r.Source.Kind
@@ -96,7 +110,7 @@ func (Table) Encode(w io.Writer, r *scanner.Report, o Options) error {
 		}
 		tw.Flush()
 	}
-	obligations := map[string][]scanner.Obligation{}
+	obligations := map[string][]report.Obligation{}
 	for _, o := range r.Obligations {
 		obligations[o.License] = append(obligations[o.License], o)
 	}
@@ -124,9 +138,9 @@ func (Table) Encode(w io.Writer, r *scanner.Report, o Options) error {
 				}
 			}
 			if verdict == "" {
-				fmt.Fprintf(tw, "  %s\t%s\t%s\n", t.Kind, clean(Describe(t.Term)), where)
+				fmt.Fprintf(tw, "  %s\t%s\t%s\n", t.Kind, clean(t.Description), where)
 			} else {
-				fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", t.Kind, clean(Describe(t.Term)), where, verdict)
+				fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", t.Kind, clean(t.Description), where, verdict)
 			}
 		}
 		tw.Flush()
@@ -164,9 +178,9 @@ func (Table) Encode(w io.Writer, r *scanner.Report, o Options) error {
 		for _, f := range r.Findings {
 			sev := string(f.Severity)
 			switch f.Severity {
-			case scanner.SeverityError:
+			case report.SeverityError:
 				sev = p.c(red, sev)
-			case scanner.SeverityWarning:
+			case report.SeverityWarning:
 				sev = p.c(yellow, sev)
 			}
 			fmt.Fprintf(tw, "  %s\t%s\t%s\n", sev, f.Rule, clean(f.Message))
@@ -241,7 +255,7 @@ func yesNo(b bool) string {
 }
 
 // evidenceList renders up to max evidence places as path:start-end.
-func evidenceList(es []scanner.Evidence, max int) string {
+func evidenceList(es []report.Evidence, max int) string {
 	var parts []string
 	for i, e := range es {
 		if i == max {
@@ -254,10 +268,7 @@ func evidenceList(es []scanner.Evidence, max int) string {
 }
 
 // Place renders one evidence place as path:line or path:start-end.
-func Place(e scanner.Evidence) string { return e.Place() }
-
-// Describe renders a term's parameters in a few words.
-func Describe(t terms.Term) string { return terms.Describe(t) }
+func Place(e report.Evidence) string { return e.Place() }
 
 // Thousands formats n with comma separators.
-func Thousands(n int64) string { return profile.Thousands(n) }
+func Thousands(n int64) string { return terms.Thousands(n) }

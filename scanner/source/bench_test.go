@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/carveout/carveout/internal/fakes/fakehub"
 	"github.com/carveout/carveout/scanner/source"
-	"github.com/carveout/carveout/scanner/source/fakehub"
 )
 
 // writeSparseCache lays out n models in an HF cache under dir, each with a

@@ -27,7 +27,9 @@ type GitHubConfig struct {
 	// from GITHUB_API_URL.
 	BaseURL string
 	// Token is a GitHub token (the CLI reads GITHUB_TOKEN, then GH_TOKEN).
-	// It is sent only to BaseURL's host and never appears in errors.
+	// It is sent only to BaseURL's origin (scheme, host and port), never on
+	// a redirect to another origin, and never appears in errors; userinfo
+	// in BaseURL likewise.
 	Token string
 	// Client sends the requests. Required; NewGitHub fails when it is nil.
 	// It is copied, not modified.
@@ -49,32 +51,21 @@ type GitHubConfig struct {
 	Sleep func(time.Duration)
 	// UserAgent is sent with every request (default "carveout").
 	UserAgent string
+	// StallTimeout: a file download that sends fewer than MinBodyBytes in
+	// this long is cut (0: DefaultStallTimeout).
+	StallTimeout time.Duration
 }
 
 // ghClient wraps go-github; no go-github type leaves this file.
 type ghClient struct {
 	gh      *github.Client
 	token   string
+	secrets []string
 	base    *url.URL
 	offline bool
 	timeout time.Duration
+	stall   time.Duration
 	retry   retryPolicy
-}
-
-// ghAuth sets the bearer token on requests to the API host only, so a
-// redirect to another host (object storage, codeload) never carries it.
-type ghAuth struct {
-	base  http.RoundTripper
-	token string
-	host  string
-}
-
-func (a *ghAuth) RoundTrip(req *http.Request) (*http.Response, error) {
-	if a.token != "" && req.URL.Host == a.host {
-		req = req.Clone(req.Context())
-		req.Header.Set("Authorization", "Bearer "+a.token)
-	}
-	return a.base.RoundTrip(req)
 }
 
 func newGHClient(cfg GitHubConfig) (*ghClient, error) {
@@ -88,23 +79,19 @@ func newGHClient(cfg GitHubConfig) (*ghClient, error) {
 	if !strings.HasSuffix(base, "/") {
 		base += "/"
 	}
-	bu, err := url.Parse(base)
-	if err != nil || (bu.Scheme != "http" && bu.Scheme != "https") || bu.Host == "" {
-		return nil, fmt.Errorf("github: invalid API URL %q", cfg.BaseURL)
+	bu, user, err := splitUserinfo(base)
+	if err != nil {
+		return nil, fmt.Errorf("github: invalid API URL %q: %v", MaskUserinfo(cfg.BaseURL), err)
 	}
-	hc := *cfg.Client
-	rt := hc.Transport
-	if rt == nil {
-		rt = http.DefaultTransport
-	}
-	hc.Transport = &ghAuth{base: rt, token: cfg.Token, host: bu.Host}
-	gh := github.NewClient(&hc)
+	cred := credentials{origin: origin(bu), bearer: cfg.Token, user: user}
+	hc := credentialClient(cfg.Client, cred)
+	gh := github.NewClient(hc)
 	gh.BaseURL = bu
 	gh.UserAgent = cfg.UserAgent
 	if gh.UserAgent == "" {
 		gh.UserAgent = defaultUserAgent
 	}
-	c := &ghClient{gh: gh, token: cfg.Token, base: bu, offline: cfg.Offline, timeout: cfg.Timeout,
+	c := &ghClient{gh: gh, token: cfg.Token, secrets: cred.secrets(), base: bu, offline: cfg.Offline, timeout: cfg.Timeout, stall: cfg.StallTimeout,
 		retry: newRetryPolicy(cfg.MaxRetries, cfg.MaxRetryWait, cfg.Sleep)}
 	if c.timeout <= 0 {
 		c.timeout = DefaultTimeout
@@ -132,7 +119,7 @@ func (c *ghClient) do(ctx context.Context, what string, call func(ctx context.Co
 			return c.mapErr(ctx, what, hr, err, attempt+1)
 		}
 		if err := c.retry.sleep(ctx, wait); err != nil {
-			return redactf(c.token, "%s: waiting to retry: %w", what, err)
+			return redactf(c.secrets, "%s: waiting to retry: %w", what, err)
 		}
 	}
 }
@@ -169,14 +156,14 @@ func (c *ghClient) mapErr(ctx context.Context, what string, resp *http.Response,
 	switch {
 	case errors.As(err, &rle):
 		reset := rle.Rate.Reset.Time.UTC()
-		return redactf(c.token, "%s: %s: GitHub API rate limit exceeded (%d requests per hour); it resets at %s (in %s)%s: %w",
+		return redactf(c.secrets, "%s: %s: GitHub API rate limit exceeded (%d requests per hour); it resets at %s (in %s)%s: %w",
 			what, reqURL(rle.Response), rle.Rate.Limit, reset.Format(time.RFC3339), time.Until(reset).Round(time.Second), hint, ErrRateLimited)
 	case errors.As(err, &abuse):
 		after := "later"
 		if abuse.RetryAfter != nil {
 			after = "in " + abuse.RetryAfter.Round(time.Second).String()
 		}
-		return redactf(c.token, "%s: %s: GitHub secondary rate limit exceeded (%s); retry %s: %w",
+		return redactf(c.secrets, "%s: %s: GitHub secondary rate limit exceeded (%s); retry %s: %w",
 			what, reqURL(abuse.Response), cleanServerText(abuse.Message), after, ErrRateLimited)
 	case errors.As(err, &er) && er.Response != nil:
 		u := reqURL(er.Response)
@@ -187,24 +174,24 @@ func (c *ghClient) mapErr(ctx context.Context, what string, resp *http.Response,
 			if c.token == "" {
 				h = " (if it is private, set GITHUB_TOKEN)"
 			}
-			return redactf(c.token, "%s: %s: HTTP 404 %s%s: %w", what, u, msg, h, ErrNotFound)
+			return redactf(c.secrets, "%s: %s: HTTP 404 %s%s: %w", what, u, msg, h, ErrNotFound)
 		case s == http.StatusUnauthorized:
-			return redactf(c.token, "%s: %s: HTTP 401 %s; set GITHUB_TOKEN (or GH_TOKEN) to a valid token: %w", what, u, msg, ErrUnauthorized)
+			return redactf(c.secrets, "%s: %s: HTTP 401 %s; set GITHUB_TOKEN (or GH_TOKEN) to a valid token: %w", what, u, msg, ErrUnauthorized)
 		case s == http.StatusForbidden:
-			return redactf(c.token, "%s: %s: HTTP 403 %s: %w", what, u, msg, ErrUnauthorized)
+			return redactf(c.secrets, "%s: %s: HTTP 403 %s: %w", what, u, msg, ErrUnauthorized)
 		case s == http.StatusTooManyRequests:
-			return redactf(c.token, "%s: %s: HTTP 429 after %s (%s): %w", what, u, attemptsText(attempts), msg, ErrRateLimited)
+			return redactf(c.secrets, "%s: %s: HTTP 429 after %s (%s): %w", what, u, attemptsText(attempts), msg, ErrRateLimited)
 		case s >= 500:
-			return redactf(c.token, "%s: %s: HTTP %d after %s: %w", what, u, s, attemptsText(attempts), ErrUnavailable)
+			return redactf(c.secrets, "%s: %s: HTTP %d after %s: %w", what, u, s, attemptsText(attempts), ErrUnavailable)
 		default:
-			return redactf(c.token, "%s: %s: HTTP %d %s", what, u, s, msg)
+			return redactf(c.secrets, "%s: %s: HTTP %d %s", what, u, s, msg)
 		}
 	case errors.As(err, &se) || errors.As(err, &te) || errors.Is(err, io.ErrUnexpectedEOF):
-		return redactf(c.token, "%s: %s: invalid JSON response: %v", what, reqURL(resp), err)
+		return redactf(c.secrets, "%s: %s: invalid JSON response: %v", what, reqURL(resp), err)
 	case ctx.Err() != nil:
-		return redactf(c.token, "%s: %s: %w", what, transportError(err), ctx.Err())
+		return redactf(c.secrets, "%s: %s: %w", what, transportError(err), ctx.Err())
 	default:
-		return redactf(c.token, "%s: %s", what, transportError(err))
+		return redactf(c.secrets, "%s: %s", what, transportError(err))
 	}
 }
 
@@ -288,7 +275,7 @@ func NewGitHub(ctx context.Context, owner, repo, ref string, cfg GitHubConfig) (
 		if ref == "" {
 			return nil, fmt.Errorf("%s: GitHub reports no default branch (empty repository?)", what)
 		}
-		g.md = &Metadata{URL: r.GetHTMLURL()}
+		g.md = &Metadata{URL: MaskUserinfo(r.GetHTMLURL())}
 	}
 	err = c.do(ctx, what, func(ctx context.Context) (*github.Response, error) {
 		ctx, cancel := context.WithTimeout(ctx, c.timeout)
@@ -444,8 +431,8 @@ func (g *GitHub) openRaw(ctx context.Context, p string, off, n int64) (io.ReadCl
 			return resp, err
 		}
 		hr := resp.Response
-		hr.Body = &cancelBody{Reader: hr.Body, body: hr.Body, cancel: cancel}
-		out, err = rangeResponse(hr, full, off, n, g.c.token)
+		hr.Body = newWatchedBody(hr.Body, cancel, g.c.stall)
+		out, err = rangeResponse(hr, full, off, n, g.c.secrets)
 		return resp, err
 	})
 	if err != nil {
@@ -474,7 +461,17 @@ func (g *GitHub) Open(ctx context.Context, p string, limit int64) (io.ReadCloser
 	if err := g.notListed(q); err != nil {
 		return nil, err
 	}
-	return g.openRaw(ctx, q, 0, limit)
+	rc, err := g.openRaw(ctx, q, 0, limit)
+	if err != nil {
+		return nil, err
+	}
+	g.mu.Lock()
+	size, known := g.sizes[q]
+	g.mu.Unlock()
+	if !known {
+		size = -1
+	}
+	return expectBytes(rc, expected(size, 0, limit), g.what()+" "+q, g.c.secrets), nil
 }
 
 // ReadRange downloads n bytes at off with a Range request.
@@ -501,7 +498,14 @@ func (g *GitHub) ReadRange(ctx context.Context, p string, off, n int64) ([]byte,
 	if n == 0 {
 		return []byte{}, nil
 	}
-	return readAllClose(g.openRaw(ctx, q, off, n))
+	rc, err := g.openRaw(ctx, q, off, n)
+	if err != nil {
+		return nil, err
+	}
+	if !known {
+		size = -1
+	}
+	return readAllClose(expectBytes(rc, expected(size, off, n), g.what()+" "+q, g.c.secrets), nil)
 }
 
 // Metadata returns the repository's page and GitHub's own license
@@ -531,7 +535,7 @@ func (g *GitHub) Metadata(ctx context.Context) (*Metadata, error) {
 		if err != nil {
 			return nil, err
 		}
-		md.URL = r.GetHTMLURL()
+		md.URL = MaskUserinfo(r.GetHTMLURL())
 	}
 	var lic *github.RepositoryLicense
 	err := g.c.do(ctx, g.what(), func(ctx context.Context) (*github.Response, error) {

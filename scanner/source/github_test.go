@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/carveout/carveout/internal/fakes/fakegithub"
 	"github.com/carveout/carveout/scanner/source"
-	"github.com/carveout/carveout/scanner/source/fakegithub"
 	"github.com/carveout/carveout/scanner/source/sourcetest"
 )
 
@@ -149,10 +149,10 @@ func TestGitHubErrors(t *testing.T) {
 			s.Inject("org/fixture", fakegithub.KindRepo, fakegithub.Fault{Status: 401, Message: "Bad credentials " + ghToken})
 		}, call: newFixture, want: source.ErrUnauthorized, substr: "Bad credentials"},
 		{name: "primary rate limit", setup: func(s *fakegithub.Server) {
-			s.Inject("org/fixture", fakegithub.KindCommit, fakegithub.Fault{RateLimited: true, ResetIn: 30 * time.Minute})
+			s.Inject("org/fixture", fakegithub.KindCommit, fakegithub.RateLimited(30*time.Minute))
 		}, call: newFixture, want: source.ErrRateLimited, substr: "resets at"},
 		{name: "secondary rate limit", setup: func(s *fakegithub.Server) {
-			s.Inject("org/fixture", fakegithub.KindRepo, fakegithub.Fault{Secondary: true, RetryAfter: "600"})
+			s.Inject("org/fixture", fakegithub.KindRepo, fakegithub.Secondary("600"))
 		}, call: newFixture, want: source.ErrRateLimited, substr: "secondary rate limit"},
 		{name: "429", setup: func(s *fakegithub.Server) {
 			s.Inject("org/fixture", fakegithub.KindRepo, fakegithub.Fault{Status: 429})

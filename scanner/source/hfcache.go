@@ -1,6 +1,9 @@
 package source
 
 import (
+	"context"
+	"errors"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -14,7 +17,10 @@ import (
 // ../../blobs/; they are followed as long as they stay inside the model's
 // cache folder (models--org--name), anything else is a Problem (see Dir).
 // Target is "hf-cache:org/name@sha"; Metadata has ID and Revision.
-// Datasets, spaces and partial downloads without a snapshot are skipped.
+// Datasets, spaces and partial downloads without a snapshot are skipped; a
+// snapshot that cannot be read, or that links out of its model's folder,
+// is a Source whose every call fails with the reason, so the scan reports
+// it and never passes it.
 // A missing dir is ErrNotFound; an empty cache is no sources and no error.
 func NewHFCache(dir string) ([]Source, error) {
 	realCache, err := realPath(dir)
@@ -42,8 +48,13 @@ func NewHFCache(dir string) ([]Source, error) {
 			plain = false
 		}
 		snaps, err := os.ReadDir(snapDir)
-		if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
 			continue // no snapshot yet (interrupted download)
+		}
+		if err != nil {
+			// Unreadable: its snapshots may hold license terms.
+			out = append(out, &unreadable{target: "hf-cache:" + id, err: fsError(filepath.Join(dir, name, "snapshots"), err)})
+			continue
 		}
 		for _, s := range snaps {
 			sha := s.Name()
@@ -56,7 +67,10 @@ func NewHFCache(dir string) ([]Source, error) {
 				// Every component is a real directory: no resolving needed.
 				d = &Dir{target: target, root: filepath.Join(snapDir, sha), allow: repo}
 			} else if d, err = newDir(target, filepath.Join(snapDir, sha), repo); err != nil {
-				continue // a snapshot link pointing elsewhere is not this model's
+				// A snapshot link pointing out of the model's folder, or
+				// one that cannot be read: reported, never skipped.
+				out = append(out, &unreadable{target: target, err: err})
+				continue
 			}
 			d.md = Metadata{ID: id, Revision: sha}
 			out = append(out, d)
@@ -118,4 +132,21 @@ func hfHome(getenv func(string) string) string {
 		return ""
 	}
 	return filepath.Join(home, ".cache", "huggingface")
+}
+
+// unreadable is a target that was found but cannot be read: every call
+// fails with err.
+type unreadable struct {
+	target string
+	err    error
+}
+
+func (u *unreadable) Target() string                              { return u.target }
+func (u *unreadable) List(context.Context) ([]File, error)        { return nil, u.err }
+func (u *unreadable) Metadata(context.Context) (*Metadata, error) { return nil, u.err }
+func (u *unreadable) Open(context.Context, string, int64) (io.ReadCloser, error) {
+	return nil, u.err
+}
+func (u *unreadable) ReadRange(context.Context, string, int64, int64) ([]byte, error) {
+	return nil, u.err
 }

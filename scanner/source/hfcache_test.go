@@ -107,3 +107,43 @@ func TestDefaultHFCacheDir(t *testing.T) {
 		}
 	}
 }
+
+// TestHFCacheBrokenSnapshots: a snapshot that links out of its model's
+// folder, and a snapshots folder that cannot be read, are targets whose
+// every read fails, never skipped.
+func TestHFCacheBrokenSnapshots(t *testing.T) {
+	cache := t.TempDir()
+	outside := t.TempDir()
+	os.WriteFile(filepath.Join(outside, "LICENSE"), []byte("non-commercial"), 0o644)
+	sourcetest.WriteHFCache(t, cache, "org/ok", "aaaa", map[string][]byte{"README.md": []byte("ok")})
+	snaps := filepath.Join(cache, "models--org--linked", "snapshots")
+	os.MkdirAll(snaps, 0o755)
+	os.Symlink(outside, filepath.Join(snaps, "bbbb"))
+	locked := filepath.Join(cache, "models--org--locked", "snapshots")
+	os.MkdirAll(filepath.Join(locked, "cccc"), 0o755)
+	os.Chmod(locked, 0)
+	defer os.Chmod(locked, 0o755)
+	unreadable := true
+	if _, err := os.ReadDir(locked); err == nil {
+		unreadable = false // running as root
+	}
+
+	srcs, err := source.NewHFCache(cache)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]error{}
+	for _, s := range srcs {
+		_, _, err := source.ListAll(context.Background(), s)
+		got[s.Target()] = err
+	}
+	if err, ok := got["hf-cache:org/linked@bbbb"]; !ok || !errors.Is(err, source.ErrUnsafePath) {
+		t.Errorf("snapshot linked out of its folder: %v (listed: %v), want ErrUnsafePath", err, ok)
+	}
+	if err, ok := got["hf-cache:org/locked"]; unreadable && (!ok || err == nil) {
+		t.Errorf("unreadable snapshots folder: %v (listed: %v), want an error", err, ok)
+	}
+	if err := got["hf-cache:org/ok@aaaa"]; err != nil {
+		t.Errorf("good snapshot: %v", err)
+	}
+}

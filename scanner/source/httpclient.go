@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 )
@@ -24,7 +25,7 @@ const (
 	DefaultHubEndpoint   = "https://huggingface.co"
 	DefaultMaxRetries    = 4
 	DefaultTimeout       = 60 * time.Second
-	DefaultMaxRetryWait  = 2 * time.Minute
+	DefaultMaxRetryWait  = 30 * time.Second
 	defaultUserAgent     = "carveout"
 	maxJSONBytes         = 64 << 20
 	maxSkipIgnoredRange  = 1 << 20
@@ -111,14 +112,17 @@ type secretError struct {
 func (e *secretError) Error() string   { return e.msg }
 func (e *secretError) Unwrap() []error { return e.errs }
 
-// redactf formats an error like fmt.Errorf (with %w) and removes secret
-// from its text.
-func redactf(secret, format string, args ...any) error {
+// redactf formats an error like fmt.Errorf (with %w) and removes every
+// secret, and the userinfo of every URL, from its text.
+func redactf(secrets []string, format string, args ...any) error {
 	err := fmt.Errorf(format, args...)
 	msg := err.Error()
-	if secret != "" {
-		msg = strings.ReplaceAll(msg, secret, "[redacted]")
+	for _, s := range secrets {
+		if s != "" {
+			msg = strings.ReplaceAll(msg, s, "[redacted]")
+		}
 	}
+	msg = MaskUserinfo(msg)
 	var errs []error
 	switch u := err.(type) {
 	case interface{ Unwrap() []error }:
@@ -179,16 +183,80 @@ func readJSONBody(body io.Reader) ([]byte, error) {
 	return b, nil
 }
 
-// cancelBody cancels a request context when its body is closed.
-type cancelBody struct {
-	io.Reader
-	body   io.Closer
+// Body speed limits: a body that sends fewer than MinBodyBytes in any
+// window of the stall timeout (DefaultStallTimeout unless configured) is
+// cut, so a stalled or dripping server costs seconds, not minutes.
+const (
+	DefaultStallTimeout = 10 * time.Second
+	MinBodyBytes        = 4 << 10
+)
+
+// ErrStalled is returned when a response body stalls or drips below the
+// minimum rate and is cut.
+var ErrStalled = errors.New("the server stalled or sent too slowly")
+
+// watchedBody cuts a body that sends fewer than MinBodyBytes in a window,
+// and cancels the request context when closed.
+type watchedBody struct {
+	body   io.ReadCloser
 	cancel context.CancelFunc
+	window time.Duration
+
+	mu      sync.Mutex
+	n       int64 // bytes in the current window
+	total   int64
+	done    bool
+	stalled bool
+	timer   *time.Timer
 }
 
-func (c *cancelBody) Close() error {
-	err := c.body.Close()
-	c.cancel()
+func newWatchedBody(body io.ReadCloser, cancel context.CancelFunc, window time.Duration) *watchedBody {
+	if window <= 0 {
+		window = DefaultStallTimeout
+	}
+	w := &watchedBody{body: body, cancel: cancel, window: window}
+	w.timer = time.AfterFunc(window, w.tick)
+	return w
+}
+
+func (w *watchedBody) tick() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.done {
+		return
+	}
+	if w.n < MinBodyBytes {
+		w.stalled = true
+		w.cancel()
+		return
+	}
+	w.n = 0
+	w.timer.Reset(w.window)
+}
+
+func (w *watchedBody) Read(p []byte) (int, error) {
+	n, err := w.body.Read(p)
+	w.mu.Lock()
+	w.n += int64(n)
+	w.total += int64(n)
+	if err == io.EOF {
+		w.done = true
+	}
+	stalled, total := w.stalled, w.total
+	w.mu.Unlock()
+	if stalled && err != nil && err != io.EOF {
+		err = fmt.Errorf("%w: fewer than %d bytes in %s after %d bytes; the download was cut", ErrStalled, MinBodyBytes, w.window, total)
+	}
+	return n, err
+}
+
+func (w *watchedBody) Close() error {
+	w.mu.Lock()
+	w.done = true
+	w.timer.Stop()
+	w.mu.Unlock()
+	err := w.body.Close()
+	w.cancel()
 	return err
 }
 
@@ -207,15 +275,17 @@ func parseContentRange(s string) (int64, bool) {
 	return start, err == nil && start >= 0
 }
 
-// httpDoer sends GET requests with a bearer token (to one host only), a
-// per-request timeout and retries of 429 and 5xx answers.
+// httpDoer sends GET requests through a client that sends credentials to
+// their origin only (see credentialClient), with a per-request timeout and
+// retries of 429 and 5xx answers.
 type httpDoer struct {
-	client    *http.Client
-	token     string
-	authHost  string
+	client *http.Client
+	// secrets never appear in errors.
+	secrets   []string
 	userAgent string
 	accept    string
 	timeout   time.Duration
+	stall     time.Duration
 	retry     retryPolicy
 	now       func() time.Time
 	// classify turns a 4xx answer (other than 416) into an error naming u.
@@ -230,7 +300,7 @@ func (d *httpDoer) get(ctx context.Context, u string, hdr http.Header) (*http.Re
 		req, err := http.NewRequestWithContext(rctx, http.MethodGet, u, nil)
 		if err != nil {
 			cancel()
-			return nil, redactf(d.token, "GET %s: %v", u, err)
+			return nil, redactf(d.secrets, "GET %s: %v", u, err)
 		}
 		for k, vs := range hdr {
 			req.Header[k] = vs
@@ -241,16 +311,13 @@ func (d *httpDoer) get(ctx context.Context, u string, hdr http.Header) (*http.Re
 		if d.accept != "" && req.Header.Get("Accept") == "" {
 			req.Header.Set("Accept", d.accept)
 		}
-		if d.token != "" && req.URL.Host == d.authHost {
-			req.Header.Set("Authorization", "Bearer "+d.token)
-		}
 		resp, err := d.client.Do(req)
 		if err != nil {
 			cancel()
 			if ctx.Err() != nil {
-				return nil, redactf(d.token, "GET %s: %s: %w", u, transportError(err), ctx.Err())
+				return nil, redactf(d.secrets, "GET %s: %s: %w", u, transportError(err), ctx.Err())
 			}
-			return nil, redactf(d.token, "GET %s: %s", u, transportError(err))
+			return nil, redactf(d.secrets, "GET %s: %s", u, transportError(err))
 		}
 		if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500 {
 			wait := max(backoff(attempt), retryDelay(resp.Header, d.now()))
@@ -262,7 +329,7 @@ func (d *httpDoer) get(ctx context.Context, u string, hdr http.Header) (*http.Re
 				return nil, d.giveUp(u, status, attempt+1, wait)
 			}
 			if err := d.retry.sleep(ctx, wait); err != nil {
-				return nil, redactf(d.token, "GET %s: waiting to retry: %w", u, err)
+				return nil, redactf(d.secrets, "GET %s: waiting to retry: %w", u, err)
 			}
 			continue
 		}
@@ -273,17 +340,17 @@ func (d *httpDoer) get(ctx context.Context, u string, hdr http.Header) (*http.Re
 			cancel()
 			return nil, err
 		}
-		resp.Body = &cancelBody{Reader: resp.Body, body: resp.Body, cancel: cancel}
+		resp.Body = newWatchedBody(resp.Body, cancel, d.stall)
 		return resp, nil
 	}
 }
 
 func (d *httpDoer) giveUp(u string, status, attempts int, wait time.Duration) error {
 	if status == http.StatusTooManyRequests {
-		return redactf(d.token, "GET %s: HTTP 429 after %s; the server asks to wait %s before retrying: %w",
+		return redactf(d.secrets, "GET %s: HTTP 429 after %s; the server asks to wait %s before retrying: %w",
 			u, attemptsText(attempts), wait.Round(time.Second), ErrRateLimited)
 	}
-	return redactf(d.token, "GET %s: HTTP %d after %s: %w", u, status, attemptsText(attempts), ErrUnavailable)
+	return redactf(d.secrets, "GET %s: HTTP %d after %s: %w", u, status, attemptsText(attempts), ErrUnavailable)
 }
 
 func attemptsText(n int) string {
@@ -302,14 +369,14 @@ func (d *httpDoer) getJSON(ctx context.Context, u string, v any) (http.Header, e
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return nil, redactf(d.token, "GET %s: unexpected HTTP %d", u, resp.StatusCode)
+		return nil, redactf(d.secrets, "GET %s: unexpected HTTP %d", u, resp.StatusCode)
 	}
 	b, err := readJSONBody(resp.Body)
 	if err != nil {
-		return nil, redactf(d.token, "GET %s: reading response: %s", u, transportError(err))
+		return nil, redactf(d.secrets, "GET %s: reading response: %s", u, transportError(err))
 	}
 	if err := json.Unmarshal(b, v); err != nil {
-		return nil, redactf(d.token, "GET %s: invalid JSON response (%d bytes): %v", u, len(b), err)
+		return nil, redactf(d.secrets, "GET %s: invalid JSON response (%d bytes): %v", u, len(b), err)
 	}
 	return resp.Header, nil
 }
@@ -326,7 +393,7 @@ func (d *httpDoer) openRange(ctx context.Context, u string, off, n int64) (io.Re
 	if err != nil {
 		return nil, err
 	}
-	return rangeResponse(resp, u, off, n, d.token)
+	return rangeResponse(resp, u, off, n, d.secrets)
 }
 
 // rangeHeader returns the Range header value asking for n bytes at off
@@ -345,7 +412,7 @@ func rangeHeader(off, n int64) string {
 // exactly the n bytes at off (n <= 0: to the end): 206 must start at off,
 // 416 is the end of the file, and a 200 (Range ignored) is skipped forward
 // at most maxSkipIgnoredRange bytes and read only as far as needed.
-func rangeResponse(resp *http.Response, u string, off, n int64, token string) (io.ReadCloser, error) {
+func rangeResponse(resp *http.Response, u string, off, n int64, secrets []string) (io.ReadCloser, error) {
 	switch resp.StatusCode {
 	case http.StatusRequestedRangeNotSatisfiable:
 		resp.Body.Close()
@@ -354,12 +421,12 @@ func rangeResponse(resp *http.Response, u string, off, n int64, token string) (i
 		start, ok := parseContentRange(resp.Header.Get("Content-Range"))
 		if !ok || start != off {
 			resp.Body.Close()
-			return nil, redactf(token, "GET %s: asked for bytes from %d, server sent %q", u, off, cleanServerText(resp.Header.Get("Content-Range")))
+			return nil, redactf(secrets, "GET %s: asked for bytes from %d, server sent %q", u, off, cleanServerText(resp.Header.Get("Content-Range")))
 		}
 	case http.StatusOK:
 		if off > maxSkipIgnoredRange {
 			resp.Body.Close()
-			return nil, redactf(token, "GET %s: the server ignored the Range request; not downloading %d bytes to reach offset %d", u, off, off)
+			return nil, redactf(secrets, "GET %s: the server ignored the Range request; not downloading %d bytes to reach offset %d", u, off, off)
 		}
 		if off > 0 {
 			if _, err := io.CopyN(io.Discard, resp.Body, off); err != nil {
@@ -367,17 +434,17 @@ func rangeResponse(resp *http.Response, u string, off, n int64, token string) (i
 				if errors.Is(err, io.EOF) {
 					return io.NopCloser(strings.NewReader("")), nil
 				}
-				return nil, redactf(token, "GET %s: reading response: %s", u, transportError(err))
+				return nil, redactf(secrets, "GET %s: reading response: %s", u, transportError(err))
 			}
 		}
 	default:
 		resp.Body.Close()
-		return nil, redactf(token, "GET %s: unexpected HTTP %d", u, resp.StatusCode)
+		return nil, redactf(secrets, "GET %s: unexpected HTTP %d", u, resp.StatusCode)
 	}
 	if n <= 0 {
-		return &bodyReader{r: resp.Body, c: resp.Body, u: u, token: token}, nil
+		return &bodyReader{r: resp.Body, c: resp.Body, u: u, secrets: secrets}, nil
 	}
-	return &bodyReader{r: io.LimitReader(resp.Body, n), c: resp.Body, u: u, token: token}, nil
+	return &bodyReader{r: io.LimitReader(resp.Body, n), c: resp.Body, u: u, secrets: secrets}, nil
 }
 
 // readRange reads n bytes at off through openRange.
@@ -408,16 +475,20 @@ func readAllClose(rc io.ReadCloser, err error) ([]byte, error) {
 // bodyReader names the URL in read errors (a slow body timing out, a
 // connection cut short).
 type bodyReader struct {
-	r     io.Reader
-	c     io.Closer
-	u     string
-	token string
+	r       io.Reader
+	c       io.Closer
+	u       string
+	secrets []string
 }
 
 func (b *bodyReader) Read(p []byte) (int, error) {
 	n, err := b.r.Read(p)
-	if err != nil && err != io.EOF {
-		err = redactf(b.token, "GET %s: reading response: %s", b.u, transportError(err))
+	switch {
+	case err == nil || err == io.EOF:
+	case errors.Is(err, ErrStalled):
+		err = redactf(b.secrets, "GET %s: reading response: %w", b.u, err)
+	default:
+		err = redactf(b.secrets, "GET %s: reading response: %s", b.u, transportError(err))
 	}
 	return n, err
 }
@@ -454,4 +525,48 @@ func escapePath(p string) string {
 		segs[i] = url.PathEscape(s)
 	}
 	return strings.Join(segs, "/")
+}
+
+// ErrShortBody is returned when a server sends fewer bytes of a file than
+// its own listing gives for it: what is missing could hold license terms.
+var ErrShortBody = errors.New("download shorter than the listed size")
+
+// expectBytes wraps a body of which want bytes are expected (want < 0:
+// unknown, nothing checked): ending before them is ErrShortBody naming u.
+func expectBytes(rc io.ReadCloser, want int64, u string, secrets []string) io.ReadCloser {
+	if want < 0 {
+		return rc
+	}
+	return &expectReader{rc: rc, want: want, u: u, secrets: secrets}
+}
+
+type expectReader struct {
+	rc      io.ReadCloser
+	want, n int64
+	u       string
+	secrets []string
+}
+
+func (e *expectReader) Read(p []byte) (int, error) {
+	n, err := e.rc.Read(p)
+	e.n += int64(n)
+	if err == io.EOF && e.n < e.want {
+		return n, redactf(e.secrets, "GET %s: the server sent %d bytes where the file listing gives %d: %w", e.u, e.n, e.want, ErrShortBody)
+	}
+	return n, err
+}
+
+func (e *expectReader) Close() error { return e.rc.Close() }
+
+// expected is how many bytes a read of n bytes at off (n <= 0: to the end)
+// must return from a file of size bytes (size < 0: unknown, -1 returned).
+func expected(size, off, n int64) int64 {
+	if size < 0 {
+		return -1
+	}
+	rest := max(size-off, 0)
+	if n <= 0 {
+		return rest
+	}
+	return min(n, rest)
 }

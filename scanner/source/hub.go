@@ -25,7 +25,10 @@ type HubConfig struct {
 	// it from HF_ENDPOINT.
 	Endpoint string
 	// Token is a Hugging Face access token (see HFTokenFromEnv). It is sent
-	// only to the endpoint's host and never appears in errors.
+	// only to the endpoint's origin (scheme, host and port), never on a
+	// redirect to another origin, and never appears in errors. Userinfo in
+	// Endpoint is sent the same way (as basic authentication when there is
+	// no Token) and is masked wherever the endpoint is shown.
 	Token string
 	// Offline makes every call fail with ErrOffline before any request
 	// (the CLI sets it from HF_HUB_OFFLINE).
@@ -47,14 +50,21 @@ type HubConfig struct {
 	Sleep func(time.Duration)
 	// UserAgent is sent with every request (default "carveout").
 	UserAgent string
+	// StallTimeout: a response body that sends fewer than MinBodyBytes in
+	// this long is cut (0: DefaultStallTimeout).
+	StallTimeout time.Duration
+	// MaxListEntries bounds the entries of a file listing, over all its
+	// pages (0: DefaultMaxListEntries); a longer listing is an error.
+	MaxListEntries int
 }
 
 // HubClient talks to the Hugging Face Hub API. Create it with
 // NewHubClient; it is safe for concurrent use.
 type HubClient struct {
-	endpoint string // without trailing slash
-	offline  bool
-	doer     httpDoer
+	endpoint   string // without trailing slash
+	offline    bool
+	doer       httpDoer
+	maxEntries int
 }
 
 // NewHubClient checks cfg and returns a client for it.
@@ -62,21 +72,27 @@ func NewHubClient(cfg HubConfig) (*HubClient, error) {
 	if cfg.Client == nil {
 		return nil, errors.New("hugging face hub: HubConfig.Client is required")
 	}
-	ep := strings.TrimRight(cfg.Endpoint, "/")
-	if ep == "" {
-		ep = DefaultHubEndpoint
+	raw := strings.TrimRight(cfg.Endpoint, "/")
+	if raw == "" {
+		raw = DefaultHubEndpoint
 	}
-	eu, err := url.Parse(ep)
-	if err != nil || (eu.Scheme != "http" && eu.Scheme != "https") || eu.Host == "" {
-		return nil, fmt.Errorf("hugging face hub: invalid endpoint %q", cfg.Endpoint)
+	eu, user, err := splitUserinfo(raw)
+	if err != nil {
+		return nil, fmt.Errorf("hugging face hub: invalid endpoint %q: %v", MaskUserinfo(cfg.Endpoint), err)
 	}
-	c := &HubClient{endpoint: ep, offline: cfg.Offline}
+	// The endpoint every URL is built from, and every message shows, has
+	// no userinfo: the credentials go to its origin only.
+	cred := credentials{origin: origin(eu), bearer: cfg.Token, user: user}
+	c := &HubClient{endpoint: strings.TrimRight(eu.String(), "/"), offline: cfg.Offline, maxEntries: cfg.MaxListEntries}
+	if c.maxEntries <= 0 {
+		c.maxEntries = DefaultMaxListEntries
+	}
 	c.doer = httpDoer{
-		client:    cfg.Client,
-		token:     cfg.Token,
-		authHost:  eu.Host,
+		client:    credentialClient(cfg.Client, cred),
+		secrets:   cred.secrets(),
 		userAgent: cfg.UserAgent,
 		timeout:   cfg.Timeout,
+		stall:     cfg.StallTimeout,
 		retry:     newRetryPolicy(cfg.MaxRetries, cfg.MaxRetryWait, cfg.Sleep),
 		now:       time.Now,
 		classify:  func(resp *http.Response, u string) error { return c.classify(resp, u, "", false) },
@@ -101,9 +117,10 @@ type Hub struct {
 	md     Metadata
 	sibs   []string
 
-	mu    sync.Mutex
-	files []File
-	sizes map[string]int64
+	mu       sync.Mutex
+	files    []File
+	problems []Problem
+	sizes    map[string]int64
 }
 
 var (
@@ -328,7 +345,7 @@ func (c *HubClient) classify(resp *http.Response, u, id string, gated bool) erro
 	if msg != "" {
 		msg = " (" + msg + ")"
 	}
-	tok := c.doer.token
+	tok := c.doer.secrets
 	page := c.endpoint + "/" + id
 	switch {
 	case code == "GatedRepo" || (gated && (resp.StatusCode == 401 || resp.StatusCode == 403)):
@@ -371,44 +388,53 @@ type hubTreeEntry struct {
 	} `json:"lfs"`
 }
 
-// maxTreePages bounds the pagination of the tree listing.
-const maxTreePages = 10000
+// Bounds of the tree listing: pages, and entries over all pages (a
+// listing past them fails: the files not listed could hold license terms).
+const (
+	maxTreePages          = 10000
+	DefaultMaxListEntries = 200000
+)
 
 // List returns every file at the pinned commit, from the Hub's tree API
 // (paginated through Link headers), with sizes and LFS flags; when the
 // endpoint has no tree API (404), from the model info's siblings with sizes
-// unknown (-1). Paths that are not clean relative paths are left out.
+// unknown (-1). Paths that are not clean relative paths are left out and
+// reported by ListWithProblems.
 func (h *Hub) List(ctx context.Context) ([]File, error) {
+	files, _, err := h.ListWithProblems(ctx)
+	return files, err
+}
+
+// ListWithProblems is List plus the entries left out: paths that are not
+// clean relative paths ("a\\b", "./a", "a//b", "../a").
+func (h *Hub) ListWithProblems(ctx context.Context) ([]File, []Problem, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.files != nil {
-		return append([]File(nil), h.files...), nil
+		return append([]File(nil), h.files...), append([]Problem(nil), h.problems...), nil
 	}
 	ep, _ := url.Parse(h.c.endpoint)
 	u := h.c.endpoint + "/api/models/" + h.id + "/tree/" + h.sha + "?recursive=true&expand=false"
 	files := []File{}
+	var problems []Problem
 	seen := map[string]bool{}
+	total := 0
 	for page := 0; u != ""; page++ {
 		if page >= maxTreePages || seen[u] {
-			return nil, fmt.Errorf("GET %s: too many pages or a pagination loop", u)
+			return nil, nil, fmt.Errorf("GET %s: too many pages or a pagination loop", u)
 		}
 		seen[u] = true
-		var entries []hubTreeEntry
-		hdr, err := h.doer.getJSON(ctx, u, &entries)
-		if err != nil {
-			if page == 0 && errors.Is(err, ErrNotFound) && len(h.sibs) > 0 {
-				// No tree API (a mirror): the file names from the model
-				// info, sizes unknown.
-				return h.siblingFiles(), nil
+		hdr, err := h.treePage(ctx, u, func(e hubTreeEntry) error {
+			total++
+			if total > h.c.maxEntries {
+				return fmt.Errorf("the file listing has more than %d entries; carveout stops there, and the files not listed could hold license terms", h.c.maxEntries)
 			}
-			return nil, err
-		}
-		for _, e := range entries {
 			if e.Type != "file" {
-				continue
+				return nil
 			}
 			if q, err := CleanPath(e.Path); err != nil || q != e.Path {
-				continue
+				problems = append(problems, Problem{Path: e.Path, Message: "the Hub lists a file whose path is not a clean relative path (backslash, \"./\", \"//\" or \"..\"); it was not read", Err: ErrUnsafePath})
+				return nil
 			}
 			f := File{Path: e.Path, Size: e.Size}
 			if e.LFS != nil {
@@ -416,6 +442,16 @@ func (h *Hub) List(ctx context.Context) ([]File, error) {
 				f.Size = e.LFS.Size
 			}
 			files = append(files, f)
+			return nil
+		})
+		if err != nil {
+			if page == 0 && errors.Is(err, ErrNotFound) && len(h.sibs) > 0 {
+				// No tree API (a mirror): the file names from the model
+				// info, sizes unknown.
+				files, problems := h.siblingFiles()
+				return files, problems, nil
+			}
+			return nil, nil, err
 		}
 		next := nextLink(hdr)
 		if next == "" {
@@ -423,34 +459,75 @@ func (h *Hub) List(ctx context.Context) ([]File, error) {
 		}
 		nu, err := url.Parse(next)
 		if err != nil {
-			return nil, fmt.Errorf("GET %s: invalid next page link", u)
+			return nil, nil, fmt.Errorf("GET %s: invalid next page link", u)
 		}
 		nu = ep.ResolveReference(nu)
-		if nu.Host != ep.Host || nu.Scheme != ep.Scheme {
-			return nil, fmt.Errorf("GET %s: next page link leaves the Hub endpoint (%s)", u, nu.Host)
+		if origin(nu) != origin(ep) {
+			return nil, nil, fmt.Errorf("GET %s: next page link leaves the Hub endpoint (%s)", u, MaskUserinfo(nu.Redacted()))
 		}
 		u = nu.String()
 	}
 	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
-	h.files = files
+	sort.Slice(problems, func(i, j int) bool { return problems[i].Path < problems[j].Path })
+	h.files, h.problems = files, problems
 	h.sizes = make(map[string]int64, len(files))
 	for _, f := range files {
 		h.sizes[f.Path] = f.Size
 	}
-	return append([]File(nil), files...), nil
+	return append([]File(nil), files...), append([]Problem(nil), problems...), nil
+}
+
+// treePage streams one page of the tree listing (a JSON array) to each,
+// one entry at a time, so that a huge page is never held whole. It returns
+// the response headers.
+func (h *Hub) treePage(ctx context.Context, u string, each func(hubTreeEntry) error) (http.Header, error) {
+	resp, err := h.doer.get(ctx, u, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, redactf(h.doer.secrets, "GET %s: unexpected HTTP %d", u, resp.StatusCode)
+	}
+	dec := json.NewDecoder(io.LimitReader(resp.Body, maxJSONBytes))
+	bad := func(err error) error {
+		return redactf(h.doer.secrets, "GET %s: invalid JSON response: %v", u, err)
+	}
+	if t, err := dec.Token(); err != nil {
+		return nil, bad(err)
+	} else if d, ok := t.(json.Delim); !ok || d != '[' {
+		return nil, bad(fmt.Errorf("not a list"))
+	}
+	for dec.More() {
+		var e hubTreeEntry
+		if err := dec.Decode(&e); err != nil {
+			return nil, bad(err)
+		}
+		if err := each(e); err != nil {
+			return nil, redactf(h.doer.secrets, "GET %s: %w", u, err)
+		}
+	}
+	if _, err := dec.Token(); err != nil {
+		return nil, bad(err)
+	}
+	return resp.Header, nil
 }
 
 // siblingFiles lists the files named by the model info. h.mu is held.
-func (h *Hub) siblingFiles() []File {
+func (h *Hub) siblingFiles() ([]File, []Problem) {
 	files := []File{}
+	var problems []Problem
 	for _, p := range h.sibs {
 		if q, err := CleanPath(p); err == nil && q == p {
 			files = append(files, File{Path: p, Size: -1})
+		} else {
+			problems = append(problems, Problem{Path: p, Message: "the Hub lists a file whose path is not a clean relative path; it was not read", Err: ErrUnsafePath})
 		}
 	}
 	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
-	h.files = files
-	return append([]File(nil), files...)
+	sort.Slice(problems, func(i, j int) bool { return problems[i].Path < problems[j].Path })
+	h.files, h.problems = files, problems
+	return append([]File(nil), files...), append([]Problem(nil), problems...)
 }
 
 // FileURL returns the URL a file is downloaded from, pinned to the commit.
@@ -465,7 +542,21 @@ func (h *Hub) Open(ctx context.Context, p string, limit int64) (io.ReadCloser, e
 	if err != nil {
 		return nil, err
 	}
-	return h.doer.openRange(ctx, h.FileURL(q), 0, limit)
+	rc, err := h.doer.openRange(ctx, h.FileURL(q), 0, limit)
+	if err != nil {
+		return nil, err
+	}
+	return expectBytes(rc, expected(h.size(q), 0, limit), h.FileURL(q), h.doer.secrets), nil
+}
+
+// size is the listed size of a file, -1 when unknown (not listed yet).
+func (h *Hub) size(q string) int64 {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if s, ok := h.sizes[q]; ok {
+		return s
+	}
+	return -1
 }
 
 // ReadRange downloads n bytes at off with a Range request (fewer at the
@@ -487,7 +578,18 @@ func (h *Hub) ReadRange(ctx context.Context, p string, off, n int64) ([]byte, er
 		}
 		n = min(n, size-off)
 	}
-	return h.doer.readRange(ctx, h.FileURL(q), off, n)
+	if n == 0 {
+		return []byte{}, nil
+	}
+	want := int64(-1)
+	if known {
+		want = expected(size, off, n)
+	}
+	rc, err := h.doer.openRange(ctx, h.FileURL(q), off, n)
+	if err != nil {
+		return nil, err
+	}
+	return readAllClose(expectBytes(rc, want, h.FileURL(q), h.doer.secrets), nil)
 }
 
 // maxTokenFileBytes bounds the token file read by HFTokenFromEnv.

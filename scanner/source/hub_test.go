@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/carveout/carveout/internal/fakes/fakehub"
 	"github.com/carveout/carveout/scanner/source"
-	"github.com/carveout/carveout/scanner/source/fakehub"
 	"github.com/carveout/carveout/scanner/source/sourcetest"
 )
 
@@ -190,7 +190,7 @@ func TestHubErrors(t *testing.T) {
 			return err
 		}, want: source.ErrNotFound, substr: "HF_TOKEN"},
 		{name: "401", setup: func(srv *fakehub.Server) {
-			srv.Inject("org/fixture", fakehub.KindInfo, "", fakehub.Fault{Status: 401, ErrorMessage: "Invalid credentials in Authorization header " + testToken})
+			srv.Inject("org/fixture", fakehub.KindInfo, "", fakehub.Fault{Status: 401, Message: "Invalid credentials in Authorization header " + testToken})
 		}, call: newFixture, want: source.ErrUnauthorized, substr: "Invalid credentials"},
 		{name: "403", setup: func(srv *fakehub.Server) {
 			srv.Inject("org/fixture", fakehub.KindResolve, "", fakehub.Fault{Status: 403})
@@ -199,7 +199,7 @@ func TestHubErrors(t *testing.T) {
 			srv.Inject("org/fixture", fakehub.KindInfo, "", fakehub.Fault{Status: 429, RetryAfter: "7"})
 		}, call: newFixture, want: source.ErrRateLimited, substr: "429", sleeps: source.DefaultMaxRetries},
 		{name: "429 asks too long", setup: func(srv *fakehub.Server) {
-			srv.Inject("org/fixture", fakehub.KindInfo, "", fakehub.Fault{Status: 429, RateLimit: `"api";r=0;t=3600`})
+			srv.Inject("org/fixture", fakehub.KindInfo, "", fakehub.Fault{Status: 429, Header: map[string]string{"RateLimit": `"api";r=0;t=3600`}})
 		}, call: newFixture, want: source.ErrRateLimited, substr: "wait 1h0m0s"},
 		{name: "500 then OK", setup: func(srv *fakehub.Server) {
 			srv.Inject("org/fixture", fakehub.KindInfo, "", fakehub.Fault{Status: 500, Times: 2})

@@ -177,6 +177,9 @@ func (g *ggufReader) kv(key string) error {
 	if err != nil {
 		return err
 	}
+	if typ == ggufArray && isLicenseKey(key) {
+		return g.licenseArray(key)
+	}
 	if typ == ggufArray {
 		n, err := g.skipArray(0)
 		if err != nil {
@@ -188,7 +191,7 @@ func (g *ggufReader) kv(key string) error {
 		h.Arrays[key] = n
 		return nil
 	}
-	if !strings.HasPrefix(key, "general.") {
+	if !strings.HasPrefix(key, "general.") && !isLicenseKey(key) {
 		return g.skipValue(typ, 0)
 	}
 	v, err := g.scalar(typ, key)
@@ -199,6 +202,57 @@ func (g *ggufReader) kv(key string) error {
 		return fmt.Errorf("%w: duplicate key", ErrMalformed)
 	}
 	h.Metadata[key] = v
+	return nil
+}
+
+// licenseArray reads an array under a license key: every string is a
+// license declaration, kept in Header.Lists (at most MaxListValues; more
+// are counted and the key listed in Truncated). An array of anything else
+// under a license key is an error: it cannot be read as a license.
+func (g *ggufReader) licenseArray(key string) error {
+	h := g.h
+	et, err := g.u32()
+	if err != nil {
+		return err
+	}
+	if et != ggufString {
+		return fmt.Errorf("%w: license key holds an array of value type %d, not of strings", ErrMalformed, et)
+	}
+	n, err := g.size()
+	if err != nil {
+		return err
+	}
+	if n > g.c.remaining()/g.sizeLen() {
+		return fmt.Errorf("%w: array of %d strings cannot fit in the %d bytes after offset %d", ErrMalformed, n, g.c.remaining(), g.c.pos)
+	}
+	if _, dup := h.Arrays[key]; dup {
+		return fmt.Errorf("%w: duplicate key", ErrMalformed)
+	}
+	if _, dup := h.Metadata[key]; dup {
+		return fmt.Errorf("%w: duplicate key", ErrMalformed)
+	}
+	h.Arrays[key] = n
+	if h.Lists == nil {
+		h.Lists = map[string][]string{}
+	}
+	list := []string{}
+	for i := uint64(0); i < n; i++ {
+		if i < MaxListValues {
+			v, err := g.scalar(ggufString, key)
+			if err != nil {
+				return fmt.Errorf("array element %d: %w", i, err)
+			}
+			list = append(list, v)
+			continue
+		}
+		if i == MaxListValues {
+			h.Truncated = append(h.Truncated, key)
+		}
+		if err := g.skipValue(ggufString, 1); err != nil {
+			return fmt.Errorf("array element %d: %w", i, err)
+		}
+	}
+	h.Lists[key] = list
 	return nil
 }
 

@@ -60,6 +60,11 @@ func readSafetensors(c *cursor) (*Header, error) {
 	if err := json.Unmarshal(js, &top); err != nil {
 		return h, fmt.Errorf("%w: header JSON: %v", ErrMalformed, err)
 	}
+	// A key given twice (two __metadata__ objects, say) is ambiguous: the
+	// JSON decoder would silently keep the last one.
+	if k, dup := duplicateKey(js); dup {
+		return h, fmt.Errorf("%w: the header has the key %q twice", ErrMalformed, clip(k, 80))
+	}
 	if raw, ok := top["__metadata__"]; ok {
 		if err := decodeMetadata(raw, h.Metadata); err != nil {
 			return h, err

@@ -55,6 +55,10 @@ const (
 	// MaxStringBytes caps a GGUF string value kept in Header.Metadata;
 	// longer values are cut to this length and listed in Header.Truncated.
 	MaxStringBytes = 64 << 10
+	// MaxListValues caps the strings kept from one GGUF array under a
+	// license key; the rest are counted in Arrays, not kept, and the key is
+	// listed in Truncated.
+	MaxListValues = 256
 	// MaxKeyBytes caps a GGUF key; a longer key is an error (the GGUF spec
 	// limits keys to 65535 bytes).
 	MaxKeyBytes = 65535
@@ -95,9 +99,13 @@ type Header struct {
 	KVCount uint64
 	// Metadata holds, for safetensors, the "__metadata__" map as is, and,
 	// for GGUF, every scalar (string, number, bool) whose key starts with
-	// "general.", formatted as a string (numbers in decimal, floats in the
-	// shortest form that round-trips, bools as true/false).
+	// "general." or names a license (see Licenses), formatted as a string
+	// (numbers in decimal, floats in the shortest form that round-trips,
+	// bools as true/false).
 	Metadata map[string]string
+	// Lists holds the GGUF arrays of strings under license keys
+	// (general.license: ["apache-2.0", "llama3.1"]).
+	Lists map[string][]string
 	// Truncated lists the keys whose string values exceeded MaxStringBytes
 	// and were cut, sorted.
 	Truncated []string
@@ -141,6 +149,66 @@ func (h *Header) License() (id, name, link string) {
 		return id, m["license_name"], m["license_link"]
 	}
 	return m["general.license"], m["general.license.name"], m["general.license.link"]
+}
+
+// Declaration is one license a header declares.
+type Declaration struct {
+	// Key is where it was found ("general.license", "License",
+	// "general.license[1]").
+	Key string
+	// ID is the license value as written.
+	ID string
+}
+
+// IsLicenseKey reports whether a metadata key may hold a license
+// declaration (see isLicenseKey).
+func IsLicenseKey(k string) bool { return isLicenseKey(k) }
+
+// isLicenseKey reports whether a metadata key may hold a license
+// declaration: any key naming a license or licence, in any case, at any
+// depth ("license", "License", "general.license", "modelspec.license",
+// "tokenizer.license"), except its name, link or URL companions.
+func isLicenseKey(k string) bool {
+	lk := strings.ToLower(k)
+	if !strings.Contains(lk, "license") && !strings.Contains(lk, "licence") {
+		return false
+	}
+	return !isLicenseCompanion(lk)
+}
+
+func isLicenseCompanion(lk string) bool {
+	for _, suf := range []string{"name", "link", "url", "_link", ".link", "file"} {
+		if strings.HasSuffix(lk, suf) {
+			return true
+		}
+	}
+	return false
+}
+
+// Licenses returns every license declaration of the header, sorted by key:
+// each license key with a non-empty value (case and spelling variants are
+// different keys: "license" and "License" both count) and each string of
+// a license array. A header with two different values is ambiguous, and
+// the caller must see both, not the first.
+func (h *Header) Licenses() []Declaration {
+	if h == nil {
+		return nil
+	}
+	var out []Declaration
+	for k, v := range h.Metadata {
+		if isLicenseKey(k) && strings.TrimSpace(v) != "" {
+			out = append(out, Declaration{Key: k, ID: strings.TrimSpace(v)})
+		}
+	}
+	for k, vs := range h.Lists {
+		for i, v := range vs {
+			if strings.TrimSpace(v) != "" {
+				out = append(out, Declaration{Key: k + "[" + strconv.Itoa(i) + "]", ID: strings.TrimSpace(v)})
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
+	return out
 }
 
 // BaseModels returns the general.base_model.N.* groups present in the

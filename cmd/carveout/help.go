@@ -1,0 +1,70 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+)
+
+// envVar is an environment variable carveout reads. This table is the one
+// list: `carveout help environment` prints it and a test checks the
+// README's table against it.
+type envVar struct {
+	name, meaning string
+}
+
+var envVars = []envVar{
+	{"CARVEOUT_PROFILE", "default for --profile"},
+	{"NO_COLOR", "no colors in table output (colors are only used on terminals anyway)"},
+	{"TERM", "dumb: no colors"},
+	{"HF_ENDPOINT", "Hugging Face Hub base URL (default https://huggingface.co)"},
+	{"HF_TOKEN", "Hub token (else HUGGING_FACE_HUB_TOKEN, else the token file); never printed"},
+	{"HUGGING_FACE_HUB_TOKEN", "older name of HF_TOKEN"},
+	{"HF_TOKEN_PATH", "the token file (default $HF_HOME/token)"},
+	{"HF_HOME", "Hugging Face home: the cache ($HF_HOME/hub) and the token file"},
+	{"HF_HUB_CACHE", "cache location for --hf-cache"},
+	{"HF_HUB_OFFLINE", "1 makes every scan offline"},
+	{"GH_TOKEN", "GitHub token (taken before GITHUB_TOKEN, as gh does); never printed"},
+	{"GITHUB_TOKEN", "GitHub token when GH_TOKEN is not set; never printed"},
+	{"GITHUB_API_URL", "GitHub API base URL (as GitHub Actions sets it; GitHub Enterprise)"},
+	{"CI", "tests only: set, the reference corpus is required"},
+}
+
+// exitCodes is the exit-code table's documentation, in code order.
+var exitCodes = []struct {
+	code    int
+	meaning string
+}{
+	{exitOK, "no findings at or above the failing severity (--fail-on) and the policy passed"},
+	{exitFail, "findings at or above the failing severity, or the policy failed (or a target of a list could not be read)"},
+	{exitUsage, "usage error: bad flags or arguments, invalid profile or policy file"},
+	{exitOperational, "operational failure: the target (or every target of a list) could not be read"},
+	{exitInterrupted, "interrupted (Ctrl-C)"},
+}
+
+func exitCodeText() string {
+	var b strings.Builder
+	b.WriteString("Exit codes:\n")
+	for _, c := range exitCodes {
+		fmt.Fprintf(&b, "  %-4d %s\n", c.code, c.meaning)
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+func environmentText() string {
+	var b strings.Builder
+	b.WriteString("Environment variables:\n")
+	for _, v := range envVars {
+		fmt.Fprintf(&b, "  %-24s %s\n", v.name, v.meaning)
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+// helpTopics are `carveout help TOPIC` pages.
+func helpTopics() []*cobra.Command {
+	return []*cobra.Command{
+		{Use: "environment", Short: "Environment variables carveout reads", Long: environmentText()},
+		{Use: "exit-codes", Short: "What carveout's exit codes mean", Long: exitCodeText()},
+	}
+}

@@ -1,0 +1,474 @@
+package scanner
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"path"
+	"strings"
+
+	"github.com/carveout/carveout/scanner/card"
+	"github.com/carveout/carveout/scanner/rules"
+	"github.com/carveout/carveout/scanner/source"
+	"github.com/carveout/carveout/scanner/weights"
+)
+
+// evidence is what the gather stage read from the target: the card, the
+// license-bearing texts, configs, weight headers and the hosting service's
+// metadata, plus findings about what could not be read. Every later stage
+// works from it; none reads the target again.
+type evidence struct {
+	target string
+	kind   string // dir, file, hf, hf-cache, github
+	md     *source.Metadata
+	files  []source.File
+	// looked lists the files carveout looked at, with the bytes read.
+	looked []File
+
+	card     *card.Card
+	cardPath string
+	// cardLink is an absolute license_link URL of the card, and its line.
+	cardLink     string
+	cardLinkLine int
+	// licenseTexts are the license-bearing files read whole enough to
+	// identify, in listing order; allTexts holds every text read (card
+	// included) by path.
+	licenseTexts []text
+	allTexts     map[string]string
+	// unreadableLicense: a license-bearing file could not be read.
+	unreadableLicense bool
+	// bases are base models the target names (card, configs, weights,
+	// service metadata).
+	bases []baseRef
+	// headers are the license values of weight headers.
+	headers []headerLicense
+	// otherCards are the cards besides the model card.
+	otherCards []otherCard
+	// modelConfig is config.json decoded (for whether the model is
+	// multimodal).
+	modelConfig map[string]any
+
+	findings []Finding
+}
+
+// text is one license-bearing file's text.
+type text struct {
+	path string
+	data []byte
+}
+
+// headerLicense is one license a weight header declares.
+type headerLicense struct {
+	path           string
+	key            string // where in the header ("general.license", "License", ...)
+	id, name, link string
+}
+
+// otherCard is a card other than the model card (MODEL_CARD.md beside
+// README.md, READMEs in subfolders): the Hub shows none of them, but the
+// licenses they declare or name may apply.
+type otherCard struct {
+	path string
+	card *card.Card
+}
+
+type baseRef struct {
+	id, relation string
+	ev           Evidence
+}
+
+func (e *evidence) finding(rule, msg string, ev ...Evidence) {
+	e.findings = append(e.findings, newFinding("", rule, rules.Get(rule).Severity, msg, ev...))
+}
+
+// gather reads everything the later stages need. It fails only when the
+// target cannot be read at all.
+func gather(ctx context.Context, src source.Source, opts Options) (*evidence, error) {
+	e := &evidence{target: src.Target(), kind: opts.kind(), allTexts: map[string]string{}}
+	md, err := src.Metadata(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("%w %s: %w", ErrTarget, src.Target(), err)
+	}
+	if md == nil {
+		md = &source.Metadata{}
+	}
+	e.md = md
+	files, problems, err := source.ListAll(ctx, src)
+	if err != nil {
+		return nil, fmt.Errorf("%w %s: %w", ErrTarget, src.Target(), err)
+	}
+	for _, p := range problems {
+		e.finding(rules.UnreadableFile, fmt.Sprintf("%s: %s; it was not scanned", p.Path, p.Message), Evidence{Path: p.Path, Source: SourceLicenseFile})
+		if kind, _ := classify(p.Path); kind == KindLicense {
+			e.unreadableLicense = true
+		}
+	}
+	e.files = files
+	for _, f := range files {
+		if kind, format := classify(f.Path); kind != "" {
+			e.looked = append(e.looked, File{Path: f.Path, Size: f.Size, Kind: kind, Format: format})
+		}
+	}
+	r := &reader{ctx: ctx, src: src, opts: opts, e: e}
+	linked, fatal := r.readCard()
+	if fatal != nil {
+		return nil, fmt.Errorf("%w %s: %w", ErrTarget, src.Target(), fatal)
+	}
+	r.readFiles(linked)
+	if !opts.SkipWeights {
+		r.readWeights()
+	}
+	for _, b := range md.BaseModels {
+		e.bases = append(e.bases, baseRef{id: b.ID, relation: b.Relation, ev: Evidence{Path: md.URL, Source: serviceSource(md.Service), Detail: "baseModels"}})
+	}
+	return e, nil
+}
+
+// maxTextCap bounds --max-file-size: a larger value reads at most this.
+const maxTextCap = 1 << 40
+
+// reader reads the target's files into evidence.
+type reader struct {
+	ctx  context.Context
+	src  source.Source
+	opts Options
+	e    *evidence
+}
+
+// readText reads a text file up to the cap. ok is false when it could not
+// be read; a finding has then been recorded. fatal is an access error
+// (gated, unauthorized) that makes the whole target unreadable.
+func (r *reader) readText(p string, size int64) (data []byte, ok bool, fatal error) {
+	limit := min(r.opts.maxText(), maxTextCap) // limit+1 below must not overflow
+	rc, err := r.src.Open(r.ctx, p, limit+1)
+	if err != nil && (errors.Is(err, source.ErrGated) || errors.Is(err, source.ErrUnauthorized)) {
+		fatal = err
+	}
+	if err != nil {
+		r.e.finding(rules.UnreadableFile, fmt.Sprintf("%s: %v; its license content was not read", p, err), Evidence{Path: p, Source: SourceLicenseFile})
+		return nil, false, fatal
+	}
+	defer rc.Close()
+	b, err := io.ReadAll(io.LimitReader(rc, limit+1))
+	if err != nil {
+		r.e.finding(rules.UnreadableFile, fmt.Sprintf("%s: %v; its license content was not read", p, err), Evidence{Path: p, Source: SourceLicenseFile})
+		return nil, false, nil
+	}
+	if int64(len(b)) > limit {
+		b = b[:limit]
+		r.e.finding(rules.FileTruncated, fmt.Sprintf("%s: larger than %d bytes; only the first %d bytes were read, and terms past them are not known (raise --max-file-size)", p, limit, limit), Evidence{Path: p, Source: SourceLicenseFile})
+	}
+	r.e.record(p, size, KindLicense, int64(len(b)))
+	return b, true, nil
+}
+
+// record notes the bytes read of a file (and its kind).
+func (e *evidence) record(p string, size int64, kind string, read int64) {
+	for i := range e.looked {
+		if e.looked[i].Path == p {
+			e.looked[i].Kind = kind
+			e.looked[i].Read = read
+			return
+		}
+	}
+	e.looked = append(e.looked, File{Path: p, Size: size, Kind: kind, Read: read})
+}
+
+// pickCard chooses the model card: the shallowest README.md (or
+// MODEL_CARD.md when there is no README.md at that depth).
+func (e *evidence) pickCard() (string, int64, bool) {
+	best, bestSize, bestRank := "", int64(0), 1<<30
+	for _, f := range e.files {
+		kind, _ := classify(f.Path)
+		if kind != KindCard {
+			continue
+		}
+		rank := depth(f.Path) * 2
+		if !strings.EqualFold(path.Base(f.Path), "README.md") {
+			rank++
+		}
+		if rank < bestRank {
+			best, bestSize, bestRank = f.Path, f.Size, rank
+		}
+	}
+	return best, bestSize, best != ""
+}
+
+// readCard reads and parses the model card; linked are the repository
+// files its license_link names.
+func (r *reader) readCard() (linked []string, fatal error) {
+	e := r.e
+	p, size, ok := e.pickCard()
+	if !ok {
+		return nil, nil
+	}
+	data, ok, fatal := r.readText(p, size)
+	e.record(p, size, KindCard, int64(len(data)))
+	if !ok {
+		return nil, fatal
+	}
+	e.cardPath = p
+	e.allTexts[p] = string(data)
+	c, probs := card.Parse(p, data)
+	for _, pr := range probs {
+		rule := pr.Rule
+		if rule == "" {
+			rule = card.RuleMalformed
+		}
+		e.finding(rule, fmt.Sprintf("%s:%d: %s", p, pr.Line, pr.Message), Evidence{Path: p, StartLine: pr.Line, EndLine: pr.Line, Source: SourceModelCard})
+	}
+	if c == nil {
+		return nil, nil
+	}
+	e.card = c
+	for _, b := range c.BaseModel {
+		e.bases = append(e.bases, baseRef{id: b, relation: c.BaseModelRelation, ev: Evidence{Path: p, StartLine: c.Line("base_model"), EndLine: c.Line("base_model"), Source: SourceModelCard, Detail: "base_model: " + b}})
+	}
+	if c.ExtraGatedEUDisallowed {
+		l := c.Line("extra_gated_eu_disallowed")
+		e.finding(rules.GatedEUDisallowed, fmt.Sprintf("%s:%d: extra_gated_eu_disallowed is set: the Hub refuses access to this model from the European Union", p, l), Evidence{Path: p, StartLine: l, EndLine: l, Source: SourceModelCard})
+	}
+	return r.licenseLink(p, c), nil
+}
+
+// licenseLink resolves the card's license_link: a URL is kept for the
+// identify stage (it is never fetched); a relative link must name a file
+// that is there, which is then read as a license text.
+func (r *reader) licenseLink(cardPath string, c *card.Card) []string {
+	e := r.e
+	link := strings.TrimSpace(c.LicenseLink)
+	if link == "" {
+		return nil
+	}
+	l := c.Line("license_link")
+	if u, err := url.Parse(link); err == nil && u.Scheme != "" {
+		e.cardLink, e.cardLinkLine = link, l
+		return nil
+	}
+	target := path.Clean(path.Join(path.Dir(cardPath), link))
+	for _, f := range e.files {
+		if f.Path == target || strings.EqualFold(f.Path, target) {
+			return []string{f.Path}
+		}
+	}
+	e.finding(rules.LicenseLinkMissing, fmt.Sprintf("%s:%d: license_link points at %q, which is not in the repository; the license terms it names were not read", cardPath, l, link), Evidence{Path: cardPath, StartLine: l, EndLine: l, Source: SourceModelCard})
+	return nil
+}
+
+// readFiles reads every license-bearing file and every config.
+func (r *reader) readFiles(linked []string) {
+	e := r.e
+	isLinked := map[string]bool{}
+	for _, p := range linked {
+		isLinked[p] = true
+	}
+	single := e.kind == "file"
+	for _, f := range e.files {
+		kind, _ := classify(f.Path)
+		if single && kind != KindCard {
+			kind = KindLicense
+		}
+		if isLinked[f.Path] {
+			kind = KindLicense
+		}
+		switch kind {
+		case KindLicense:
+			r.readLicenseFile(f.Path, f.Size)
+		case KindConfig:
+			r.readConfig(f.Path, f.Size)
+		case KindCard:
+			if single && f.Path != e.cardPath {
+				r.readLicenseFile(f.Path, f.Size)
+			} else if f.Path != e.cardPath {
+				r.readOtherCard(f.Path, f.Size)
+			}
+		}
+	}
+}
+
+// readLicenseFile reads a license-bearing file; a pointer or a file
+// without words is a finding, anything else goes to identification.
+func (r *reader) readLicenseFile(p string, size int64) {
+	e := r.e
+	data, ok, _ := r.readText(p, size)
+	if !ok {
+		e.unreadableLicense = true
+		return
+	}
+	e.allTexts[p] = string(data)
+	if card.IsLFSPointer(data) {
+		e.licenseTexts = append(e.licenseTexts, text{path: p})
+		e.finding(rules.LFSPointer, fmt.Sprintf("%s: the file is a Git LFS pointer, not the license text; its terms were not read", p), Evidence{Path: p, StartLine: 1, EndLine: 3, Source: SourceLicenseFile})
+		return
+	}
+	data = decodeUTF16(data)
+	if !hasWords(data) {
+		e.licenseTexts = append(e.licenseTexts, text{path: p})
+		e.finding(rules.EmptyLicenseFile, fmt.Sprintf("%s: the file holds no text (empty, blank or binary); no license terms were read from it", p), Evidence{Path: p, Source: SourceLicenseFile})
+		return
+	}
+	e.licenseTexts = append(e.licenseTexts, text{path: p, data: data})
+}
+
+// readOtherCard reads a card other than the model card; its licenses are
+// identified like the model card's, and checked against it.
+func (r *reader) readOtherCard(p string, size int64) {
+	e := r.e
+	data, ok, _ := r.readText(p, size)
+	e.record(p, size, KindCard, int64(len(data)))
+	if !ok {
+		e.unreadableLicense = true
+		return
+	}
+	if c, _ := card.Parse(p, data); c != nil {
+		e.otherCards = append(e.otherCards, otherCard{path: p, card: c})
+	}
+}
+
+func (r *reader) readConfig(p string, size int64) {
+	e := r.e
+	data, ok, _ := r.readText(p, size)
+	e.record(p, size, KindConfig, int64(len(data)))
+	if !ok {
+		return
+	}
+	if path.Base(p) == "config.json" && e.modelConfig == nil {
+		var m map[string]any
+		if json.Unmarshal(data, &m) == nil {
+			e.modelConfig = m
+		}
+	}
+	cfg, probs := card.ParseConfig(p, data)
+	for _, pr := range probs {
+		e.finding(rules.MalformedConfig, fmt.Sprintf("%s:%d: %s", p, pr.Line, pr.Message), Evidence{Path: p, StartLine: pr.Line, EndLine: pr.Line, Source: SourceConfig})
+	}
+	if cfg == nil {
+		return
+	}
+	if b := cfg.BaseModel(); b != "" {
+		rel := ""
+		if path.Base(p) == "adapter_config.json" {
+			rel = "adapter"
+		}
+		e.bases = append(e.bases, baseRef{id: b, relation: rel, ev: Evidence{Path: p, Source: SourceConfig, Detail: "base_model_name_or_path: " + b}})
+	}
+}
+
+// readWeights reads the bounded header of every GGUF and safetensors file
+// for its license and base-model metadata.
+func (r *reader) readWeights() {
+	e := r.e
+	for _, f := range e.files {
+		kind, format := classify(f.Path)
+		if kind != KindWeights || (format != "gguf" && format != "safetensors") {
+			continue
+		}
+		p := f.Path
+		rr := weights.RangeFunc(func(ctx context.Context, off, n int64) ([]byte, error) {
+			return r.src.ReadRange(ctx, p, off, n)
+		})
+		var h *weights.Header
+		var err error
+		if format == "gguf" {
+			h, err = weights.ReadGGUF(r.ctx, rr, f.Size)
+		} else {
+			h, err = weights.ReadSafetensors(r.ctx, rr, f.Size)
+		}
+		if err != nil {
+			// Metadata after the problem was not read: never compliant.
+			msg := fmt.Sprintf("%s: %v; license metadata after that point in its header was not read", p, err)
+			if h == nil || len(h.Metadata) == 0 {
+				msg = fmt.Sprintf("%s: %v; license metadata in its header was not read", p, err)
+			}
+			e.finding(rules.MalformedWeightsHeader, msg, Evidence{Path: p, Source: SourceWeights})
+			if h == nil {
+				continue
+			}
+		}
+		e.setWeights(p, format, h.BytesRead, licenseMetadata(h))
+		e.weightHeader(p, h)
+	}
+}
+
+func (e *evidence) setWeights(p, format string, read int64, md map[string]string) {
+	for i := range e.looked {
+		if e.looked[i].Path == p {
+			e.looked[i].Format = format
+			e.looked[i].Read = read
+			e.looked[i].Metadata = md
+			return
+		}
+	}
+}
+
+// licenseMetadata keeps the license- and lineage-related keys of a header.
+func licenseMetadata(h *weights.Header) map[string]string {
+	out := map[string]string{}
+	for k, v := range h.Metadata {
+		lk := strings.ToLower(k)
+		if strings.Contains(lk, "license") || strings.Contains(lk, "licence") || strings.HasPrefix(lk, "general.base_model") ||
+			lk == "general.name" || lk == "general.organization" || lk == "general.author" || lk == "general.source.url" || lk == "general.repo_url" ||
+			lk == "base_model" || lk == "modelspec.license" || lk == "modelspec.title" || lk == "modelspec.author" {
+			if len(v) > 512 {
+				v = v[:512] + "…"
+			}
+			out[k] = v
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+// weightHeader records every license a weight header declares and the
+// base models it names; a license value cut short is an error.
+func (e *evidence) weightHeader(p string, h *weights.Header) {
+	_, name, link := h.License()
+	for _, d := range h.Licenses() {
+		e.headers = append(e.headers, headerLicense{path: p, key: d.Key, id: d.ID, name: name, link: link})
+	}
+	for _, k := range h.Truncated {
+		if weights.IsLicenseKey(k) {
+			e.finding(rules.MalformedWeightsHeader, fmt.Sprintf("%s: the header's %s value is longer than %d bytes; only its start was read, and terms past it are not known", p, k, weights.MaxStringBytes), Evidence{Path: p, Source: SourceWeights, Detail: k})
+		}
+	}
+	for _, b := range h.BaseModels() {
+		ref := b.Name
+		if b.RepoURL != "" {
+			ref = b.RepoURL
+		} else if b.Organization != "" && b.Name != "" {
+			ref = b.Organization + "/" + b.Name
+		}
+		if ref == "" {
+			continue
+		}
+		e.bases = append(e.bases, baseRef{id: normalizeModelRef(ref), ev: Evidence{Path: p, Source: SourceWeights, Detail: fmt.Sprintf("general.base_model.%d", b.Index)}})
+	}
+}
+
+// normalizeModelRef turns a Hub URL into org/name.
+func normalizeModelRef(ref string) string {
+	r := strings.TrimSpace(ref)
+	for _, pre := range []string{"https://huggingface.co/", "http://huggingface.co/", "hf.co/", "https://hf.co/"} {
+		if strings.HasPrefix(strings.ToLower(r), pre) {
+			r = r[len(pre):]
+			break
+		}
+	}
+	parts := strings.Split(strings.Trim(r, "/"), "/")
+	if len(parts) >= 2 && !strings.Contains(ref, " ") {
+		return parts[0] + "/" + parts[1]
+	}
+	return r
+}
+
+func serviceSource(svc string) string {
+	if svc == "github" {
+		return SourceGitHub
+	}
+	return SourceHub
+}

@@ -1,4 +1,0 @@
-package weights
-
-// The module-wide -update flag must be accepted by every test binary.
-import _ "github.com/carveout/carveout/internal/golden"
