@@ -3,6 +3,7 @@ package profile
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -181,14 +182,20 @@ var evaluators = map[terms.Kind]evaluator{
 				"%s forbids distributing %s: set uses in the profile", ref, what)}
 		}
 		var hits []string
-		for _, u := range []Use{UseRedistribute, UsePublishDerivatives} {
+		uses := []Use{UseRedistribute, UsePublishDerivatives}
+		if slices.Contains(t.Categories, "sale") {
+			// Selling covers a product or service whose value derives
+			// from the model (the Commons Clause's "Sell").
+			uses = append(uses, UseCommercial, UseHostedService)
+		}
+		for _, u := range uses {
 			if p.HasUse(u) {
 				hits = append(hits, string(u))
 			}
 		}
 		if len(hits) > 0 {
 			return Evaluation{Verdict: Applies, Reason: fmt.Sprintf(
-				"your uses (%s) distribute the model or derivatives, but %s forbids distributing %s", strings.Join(hits, ", "), ref, what)}
+				"your uses (%s) distribute or sell the model or what is built on it, but %s forbids distributing %s", strings.Join(hits, ", "), ref, what)}
 		}
 		return Evaluation{Verdict: DoesNotApply, Reason: fmt.Sprintf(
 			"you do not redistribute the model or publish derivatives, which %s forbids (%s)", ref, what)}

@@ -30,6 +30,7 @@ func TestDistributionAndModification(t *testing.T) {
 		{name: "redistributing weights", term: dist, profile: "uses: [redistribute-weights]", verdict: Applies, contain: []string{"models, data"}},
 		{name: "publishing derivatives", term: dist, profile: "uses: [publish-derivatives]", verdict: Applies},
 		{name: "internal only", term: dist, profile: "uses: [internal, commercial]", verdict: DoesNotApply},
+		{name: "selling a service built on it", term: terms.Term{Kind: terms.DistributionRestriction, Categories: []string{"sale"}}, profile: "uses: [hosted-service]", verdict: Applies},
 		{name: "distribution, unknown uses", term: dist, profile: "", verdict: Undetermined, missing: []string{"uses"}},
 		{name: "modified files published", term: mod, profile: "uses: [publish-derivatives]", verdict: Applies},
 		{name: "no modified files published", term: mod, profile: "uses: [redistribute-weights]", verdict: DoesNotApply},
