@@ -483,9 +483,9 @@ var (
 	attrDisplayRe = mustGuard(`(?i)\b(?:display|show|state|mark|label|indicate|include|present|feature)(?:s|ed|n)?\b`)
 	// optionalRe: a wish is not a duty ("you are encouraged, but not
 	// required, to display ...").
-	optionalRe = mustGuard(`\b(?:encouraged|not required|optional(?:ly)?|appreciated?|welcome to|invited to|we (?:kindly )?ask|we would like|if you wish|at your (?:option|discretion))\b`)
-	attrBuiltRe   = mustGuard(`(?i)"((?:built|powered|made|created|developed|improved|trained|enhanced|fine-tuned)\s+(?:with|by|using|on|from)\s+[^"]{1,60})"`)
-	attrStmtRe    = mustGuard(`(?i)\bprominently\s+(?:display|show|state|mark)s?\s+(?:the\s+(?:following\s+)?(?:statement|text|phrase|words|notice)\s*:?\s*)?"([^"]{2,100})"`)
+	optionalRe  = mustGuard(`\b(?:encouraged|not required|optional(?:ly)?|appreciated?|welcome to|invited to|we (?:kindly )?ask|we would like|if you wish|at your (?:option|discretion))\b`)
+	attrBuiltRe = mustGuard(`(?i)"((?:built|powered|made|created|developed|improved|trained|enhanced|fine-tuned)\s+(?:with|by|using|on|from)\s+[^"]{1,60})"`)
+	attrStmtRe  = mustGuard(`(?i)\bprominently\s+(?:display|show|state|mark)s?\s+(?:the\s+(?:following\s+)?(?:statement|text|phrase|words|notice)\s*:?\s*)?"([^"]{2,100})"`)
 )
 
 func extractAttribution(c *collector, s *sentence) {
