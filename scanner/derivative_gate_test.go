@@ -143,3 +143,34 @@ func TestPassOnUseRestrictions(t *testing.T) {
 		})
 	}
 }
+
+// TestObligationsOnce: a model under Llama 3.2 built on a Llama 3.1 base
+// (which ships the Llama 3.1 text) lists each duty once, though both
+// licenses impose it.
+func TestObligationsOnce(t *testing.T) {
+	llama31, err := os.ReadFile("../../shared/corpus/licenses/llama3.1.txt")
+	if err != nil {
+		t.Skipf("reference corpus not found (../shared/corpus): %v", err)
+	}
+	p, err := profile.ParseProfile("p.yaml", []byte("uses: [commercial, publish-derivatives]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := scanMem(t, map[string]string{
+		"README.md": "---\nlicense: llama3.2\nbase_model: meta-llama/Meta-Llama-3.1-8B\n---\n",
+		"LICENSE":   string(llama31),
+		"NOTICE":    "Llama 3.1 is licensed under the Llama 3.1 Community License, Copyright © Meta Platforms, Inc. All Rights Reserved.\n",
+	})
+	Evaluate(r, Evaluation{Profile: p})
+	seen := map[string]bool{}
+	for _, o := range r.Obligations {
+		k := o.Kind + "\x00" + o.Action
+		if seen[k] {
+			t.Errorf("duty listed twice: %s %s", o.Kind, o.Action)
+		}
+		seen[k] = true
+	}
+	if !seen["naming-requirement\x00"+`Begin the name of any derivative model you distribute or make available with "Llama".`] {
+		t.Errorf("no naming duty in %+v", r.Obligations)
+	}
+}
