@@ -44,11 +44,12 @@ type Decision struct {
 }
 
 // Decide closes an evaluation: vs are the verdicts on every term of every
-// license, obligations the de-duplicated duties, res the policy result.
-// Undetermined never means allowed: without a failure it is
-// needs-information.
-func Decide(vs []TermVerdict, obligations []Obligation, res Result) Decision {
-	d := Decision{Obligations: len(obligations)}
+// license, obligations the de-duplicated duties, failed whether the report
+// fails (a failing policy violation, or a finding at the failing
+// severity), waived the number of waived violations. Undetermined never
+// means allowed: without a failure it is needs-information.
+func Decide(vs []TermVerdict, obligations []Obligation, failed bool, waived int) Decision {
+	d := Decision{Obligations: len(obligations), Waived: waived}
 	missing := map[string]bool{}
 	for _, v := range vs {
 		switch v.Verdict {
@@ -65,13 +66,8 @@ func Decide(vs []TermVerdict, obligations []Obligation, res Result) Decision {
 		d.Missing = append(d.Missing, m)
 	}
 	sort.Strings(d.Missing)
-	for _, v := range res.Violations {
-		if v.Waived {
-			d.Waived++
-		}
-	}
 	switch {
-	case !res.Passed:
+	case failed:
 		d.Decision = DecisionBlocked
 	case d.Undetermined > 0:
 		d.Decision = DecisionNeedsInformation
@@ -81,6 +77,17 @@ func Decide(vs []TermVerdict, obligations []Obligation, res Result) Decision {
 		d.Decision = DecisionAllowed
 	}
 	return d
+}
+
+// Waived counts the waived violations of a policy result.
+func (r Result) Waived() int {
+	n := 0
+	for _, v := range r.Violations {
+		if v.Waived {
+			n++
+		}
+	}
+	return n
 }
 
 // Line is the closing line of a report: the decision, what to fill in,

@@ -12,6 +12,9 @@ func TestDecide(t *testing.T) {
 	pass := Result{Passed: true}
 	fail := Result{Passed: false, Violations: []Violation{{Rule: "applies:user-threshold", Failing: true}}}
 	waived := Result{Passed: true, Violations: []Violation{{Rule: "applies:user-threshold", Waived: true}}}
+	decide := func(vs []TermVerdict, obl []Obligation, res Result) Decision {
+		return Decide(vs, obl, !res.Passed, res.Waived())
+	}
 	duty := []Obligation{{Kind: terms.NoticeRequirement, License: "x", Action: "Ship a NOTICE."}}
 	for _, c := range []struct {
 		name string
@@ -32,12 +35,12 @@ func TestDecide(t *testing.T) {
 		{"allowed", []TermVerdict{{Kind: terms.UserThreshold, Verdict: DoesNotApply}}, nil, pass,
 			Decision{Decision: DecisionAllowed}},
 	} {
-		got := Decide(c.vs, c.obl, c.res)
+		got := decide(c.vs, c.obl, c.res)
 		if !reflect.DeepEqual(got, c.want) {
 			t.Errorf("%s: Decide = %+v, want %+v", c.name, got, c.want)
 		}
 	}
-	line := Decide([]TermVerdict{{Verdict: Undetermined, Missing: []string{"uses"}}}, nil, pass).Line()
+	line := decide([]TermVerdict{{Verdict: Undetermined, Missing: []string{"uses"}}}, nil, pass).Line()
 	if !strings.Contains(line, "needs-information (set uses in the profile)") || !strings.Contains(line, "1 undetermined") {
 		t.Errorf("Line = %q", line)
 	}
