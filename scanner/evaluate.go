@@ -3,6 +3,8 @@ package scanner
 import (
 	"context"
 	"fmt"
+	"path"
+	"strings"
 	"time"
 
 	"github.com/carveout/carveout/licenses"
@@ -32,6 +34,7 @@ type Evaluation struct {
 func Evaluate(r *Report, e Evaluation) {
 	multimodal, _ := profile.Multimodal(profile.ModelFacts{Config: r.Model.Config, Files: r.Model.Files,
 		PipelineTag: r.Declared.PipelineTag, Tags: r.Declared.Tags})
+	ctx := profile.Context{Multimodal: multimodal, ShipsNotice: shipsNotice(r)}
 	if e.Profile != nil {
 		r.Profile = reportProfile(e.Profile)
 		rates := e.Profile.ExchangeRates.Merge(e.Rates)
@@ -39,7 +42,7 @@ func Evaluate(r *Report, e Evaluation) {
 			l := &r.Licenses[i]
 			for j := range l.Terms {
 				t := &l.Terms[j]
-				ev := profile.EvaluateTerm(l.ID, termLocation(*t), termOf(*t), e.Profile, rates, profile.Context{Multimodal: multimodal})
+				ev := profile.EvaluateTerm(l.ID, termLocation(*t), termOf(*t), e.Profile, rates, ctx)
 				t.Verdict, t.Reason, t.Missing = string(ev.Verdict), ev.Reason, ev.Missing
 			}
 		}
@@ -58,7 +61,7 @@ func Evaluate(r *Report, e Evaluation) {
 		if len(l.Evidence) > 0 {
 			loc = l.Evidence[0].Place()
 		}
-		lists = append(lists, profile.Obligations(l.ID, loc, ts, e.Profile))
+		lists = append(lists, profile.Obligations(l.ID, loc, ts, e.Profile, ctx))
 	}
 	// One list across licenses: the same duty twice (the lineage, a term
 	// read from the text and its catalog fact) is one item.
@@ -149,4 +152,19 @@ func (TableResolver) Resolve(_ context.Context, id string) (*BaseInfo, error) {
 		return nil, ErrUnresolved
 	}
 	return &BaseInfo{Licenses: []string{lic}, Source: "built-in table"}, nil
+}
+
+// shipsNotice says whether the repository has a NOTICE file; nil when its
+// file list is unknown.
+func shipsNotice(r *Report) *bool {
+	if len(r.Model.Files) == 0 {
+		return nil
+	}
+	yes := false
+	for _, p := range r.Model.Files {
+		if strings.HasPrefix(strings.ToUpper(path.Base(p)), "NOTICE") {
+			yes = true
+		}
+	}
+	return &yes
 }
