@@ -82,9 +82,16 @@ func (ls *licenseSet) add(id licenses.Identification, ev Evidence) {
 			l.Version = id.License.Version
 			l.URL = id.License.URL
 			l.Incorporates = id.License.Incorporates
+			if id.Kind == licenses.MatchText {
+				// A text incorporates what it still refers to.
+				l.Incorporates = id.Incorporates
+			}
 		}
 		l.Match = Match{Kind: string(id.Kind), Confidence: id.Confidence}
 		ls.byKey[key] = l
+	}
+	if id.Closest != nil && (l.Closest == nil || id.Closest.Similarity > l.Closest.Similarity) {
+		l.Closest = &Closest{ID: id.Closest.ID, Similarity: id.Closest.Similarity}
 	}
 	if matchRank(string(id.Kind)) > matchRank(l.Match.Kind) {
 		l.Match.Kind = string(id.Kind)

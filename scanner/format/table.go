@@ -190,7 +190,9 @@ func (Table) encode(w io.Writer, r *report.Report, o Options) error {
 	p.line("")
 	s := r.Summary
 	status := s.Status
-	if status == "fail" {
+	if status == "error" {
+		status = p.c(red, "ERROR (the target could not be read)")
+	} else if status == "fail" {
 		status = p.c(red, "FAIL")
 	} else {
 		status = p.c(green, "PASS")

@@ -88,6 +88,9 @@ type Report struct {
 	Violations  []Violation  `json:"violations"`
 	Findings    []Finding    `json:"findings"`
 	Summary     Summary      `json:"summary"`
+	// Error says why the target could not be read at all (summary status
+	// "error"); such a report is never a pass.
+	Error string `json:"error,omitempty"`
 	// Model is what the scan read about the model beyond the contract,
 	// for the evaluation (whether it is multimodal); not reported.
 	Model ModelFacts `json:"-"`
@@ -158,6 +161,15 @@ type License struct {
 	Terms       []Term     `json:"terms"`
 	// Incorporates lists documents the license incorporates by reference.
 	Incorporates []string `json:"incorporates,omitempty"`
+	// Closest is, for an unknown license text, the known license it
+	// resembles most and how much (never its id).
+	Closest *Closest `json:"closest,omitempty"`
+}
+
+// Closest is the known license an unknown text resembles most.
+type Closest struct {
+	ID         string  `json:"id"`
+	Similarity float64 `json:"similarity"`
 }
 
 // Term is a license term with its evidence and, when a profile was
@@ -263,7 +275,8 @@ type Summary struct {
 	Categories map[string]int `json:"categories"`
 	Findings   map[string]int `json:"findings"` // by severity
 	// Status is "pass" when nothing fails at the failing severity and the
-	// policy (if any) passes, "fail" otherwise.
+	// policy (if any) passes, "fail" otherwise, "error" when the target
+	// could not be read.
 	Status string `json:"status"`
 	FailOn string `json:"fail_on"`
 	// Unknown is true when any license could not be identified: unknown is

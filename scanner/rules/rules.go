@@ -60,6 +60,7 @@ const (
 	ModelCardDuplicateKey  = "model-card-duplicate-key"
 	GatedEUDisallowed      = "gated-eu-disallowed"
 
+	TargetUnreadable = "target-unreadable"
 	UnreadableFile   = "unreadable-file"
 	LFSPointer       = "lfs-pointer"
 	FileTruncated    = "file-truncated"
@@ -158,6 +159,9 @@ var registry = []Rule{
 		"check whether your organization or its users are in the EU before adopting the model"},
 
 	// Files.
+	{TargetUnreadable, errorSev, "", "files",
+		"the target could not be read at all (not found, no access, network or service error); nothing of it is reported as compliant",
+		"check the target's spelling, the token (HF_TOKEN, GH_TOKEN) and access to gated repositories, then scan again"},
 	{UnreadableFile, errorSev, "", "files",
 		"a file that could hold license terms could not be read; it is never reported as compliant",
 		"make the file readable (permissions, network access, a token for gated repositories) and scan again"},
