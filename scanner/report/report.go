@@ -282,6 +282,20 @@ type Summary struct {
 	// Unknown is true when any license could not be identified: unknown is
 	// never allowed.
 	Unknown bool `json:"unknown_license"`
+	// Decision is what was decided for the organization (set when the
+	// report is evaluated): blocked (the policy fails), needs-information
+	// (nothing blocks, but terms are undetermined: Missing names the
+	// profile fields to fill in, "profile" without one), allowed with
+	// obligations, allowed.
+	Decision string `json:"decision,omitempty"`
+	// Applies, Undetermined and Waived count the terms that apply, the
+	// terms that could not be decided and the waived violations;
+	// Obligations the duties to fulfil.
+	Applies      int      `json:"applies,omitempty"`
+	Undetermined int      `json:"undetermined,omitempty"`
+	Waived       int      `json:"waived,omitempty"`
+	Obligations  int      `json:"obligations,omitempty"`
+	Missing      []string `json:"missing_profile_fields,omitempty"`
 }
 
 // Money is an amount in an ISO 4217 currency.
