@@ -87,6 +87,7 @@ func (e *evidence) finding(rule, msg string, ev ...Evidence) {
 // gather reads everything the later stages need. It fails only when the
 // target cannot be read at all.
 func gather(ctx context.Context, src source.Source, opts Options) (*evidence, error) {
+	src = source.WithBudget(src, opts.maxTargetBytes())
 	e := &evidence{target: src.Target(), kind: opts.kind(), allTexts: map[string]string{}}
 	md, err := src.Metadata(ctx)
 	if err != nil {
@@ -118,6 +119,9 @@ func gather(ctx context.Context, src source.Source, opts Options) (*evidence, er
 		return nil, fmt.Errorf("%w %s: %w", ErrTarget, src.Target(), fatal)
 	}
 	r.readFiles(linked)
+	if err := e.singleFileUnread(); err != nil {
+		return nil, err
+	}
 	if !opts.SkipWeights {
 		r.readWeights()
 	}
@@ -126,6 +130,10 @@ func gather(ctx context.Context, src source.Source, opts Options) (*evidence, er
 	}
 	return e, nil
 }
+
+// maxLFSPointer: a weight file smaller than this may be a Git LFS pointer
+// (they are about 130 bytes).
+const maxLFSPointer = 1024
 
 // maxTextCap bounds --max-file-size: a larger value reads at most this.
 const maxTextCap = 1 << 40
@@ -370,6 +378,15 @@ func (r *reader) readWeights() {
 		rr := weights.RangeFunc(func(ctx context.Context, off, n int64) ([]byte, error) {
 			return r.src.ReadRange(ctx, p, off, n)
 		})
+		if f.Size < maxLFSPointer {
+			// A checkout without LFS (actions/checkout's default) holds
+			// pointers where the weights are: not a malformed header.
+			if b, err := rr.ReadRange(r.ctx, 0, f.Size); err == nil && card.IsLFSPointer(b) {
+				e.finding(rules.WeightsNotFetched, fmt.Sprintf("%s: a Git LFS pointer, not the weights: its header (and any license metadata in it) was not read; fetch the weights (git lfs pull, or actions/checkout with lfs: true) to read it", p), Evidence{Path: p, Source: SourceWeights})
+				e.setWeights(p, format, f.Size, nil)
+				continue
+			}
+		}
 		var h *weights.Header
 		var err error
 		if format == "gguf" {

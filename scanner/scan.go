@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/carveout/carveout/licenses"
 	"github.com/carveout/carveout/licenses/terms"
@@ -37,10 +38,26 @@ type Options struct {
 	// be published under (default: the card's model_name).
 	Derivative     bool
 	DerivativeName string
+	// MaxTargetBytes caps the bytes read from one target in total
+	// (default DefaultMaxTargetBytes); files past it are not read, and an
+	// error finding names each.
+	MaxTargetBytes int64
 	// Kind names the kind of source for the report: dir (default), file,
 	// hf, hf-cache, github. A "file" target is read as a license text
 	// whatever its name.
 	Kind string
+}
+
+// DefaultMaxTargetBytes is the default of Options.MaxTargetBytes: room
+// for hundreds of license texts and weight headers, not for a repository
+// of hundreds of links to one giant text.
+const DefaultMaxTargetBytes = 1 << 30
+
+func (o Options) maxTargetBytes() int64 {
+	if o.MaxTargetBytes > 0 {
+		return o.MaxTargetBytes
+	}
+	return DefaultMaxTargetBytes
 }
 
 func (o Options) maxText() int64 {
@@ -92,7 +109,9 @@ func ErrorReport(target, kind string, err error) *Report {
 		kind = "dir"
 	}
 	e := &evidence{target: target, kind: kind, md: &source.Metadata{}}
-	r := assemble(e, newLicenseSet(), nil, []Finding{newFinding("", rules.TargetUnreadable, SeverityError, err.Error(), Evidence{Path: target, Source: SourceLicenseFile})})
+	// The message does not repeat the target the report names.
+	msg := strings.TrimPrefix(err.Error(), ErrTarget.Error()+" "+target+": ")
+	r := assemble(e, newLicenseSet(), nil, []Finding{newFinding("", rules.TargetUnreadable, SeverityError, "the target could not be read, so nothing in it was checked: "+msg, Evidence{Path: target, Source: SourceLicenseFile})})
 	r.Error = err.Error()
 	r.Summary.Status = "error"
 	return r

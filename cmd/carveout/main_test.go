@@ -56,6 +56,9 @@ func TestScripts(t *testing.T) {
 			}
 			hub := fakehub.New(repos...)
 			env.Defer(hub.Close)
+			// hostile.txtar: a Hub that answers, then never finishes.
+			hub.Add(fakehub.Repo{ID: "acme/slow", Files: map[string][]byte{"README.md": []byte("---\nlicense: mit\n---\n")}})
+			hub.Inject("acme/slow", fakehub.KindInfo, "", fakehub.Fault{SlowBody: time.Minute})
 			env.Setenv("HF_ENDPOINT", hub.Endpoint())
 			env.Setenv("HF_HOME", filepath.Join(env.WorkDir, ".hf"))
 			env.Setenv("HF_TOKEN", "")

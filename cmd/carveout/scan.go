@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -34,6 +35,9 @@ type scanOptions struct {
 	noWeights    bool
 	lineageDepth int
 	maxFileSize  int64
+	// targetBytes and targetTimeout bound one target (hostile inputs).
+	targetBytes   int64
+	targetTimeout time.Duration
 	// check: derivative checks (set by the check command).
 	check          bool
 	derivativeName string
@@ -65,9 +69,15 @@ func (o *scanOptions) addFlags(cmd *cobra.Command) {
 	f.BoolVar(&o.noWeights, "no-weights", false, "do not read weight file headers")
 	f.IntVar(&o.lineageDepth, "lineage-depth", 5, "how many base-model levels to follow")
 	f.Int64Var(&o.maxFileSize, "max-file-size", 4<<20, "bytes read at most from a card, license or config file")
+	f.Int64Var(&o.targetBytes, "max-target-bytes", scanner.DefaultMaxTargetBytes, "bytes read at most from one target in total; files past it are errors")
+	f.DurationVar(&o.targetTimeout, "target-timeout", defaultTargetTimeout, "time one target may take; a target cut short fails")
 	completeValues(cmd, "format", format.Names()...)
 	completeValues(cmd, "fail-on", "error", "warning", "info", "never")
 }
+
+// defaultTargetTimeout bounds one target: a hostile server answering
+// slowly within every other limit still ends.
+const defaultTargetTimeout = 10 * time.Minute
 
 func newScanCmd(app *App) *cobra.Command {
 	o := &scanOptions{}
@@ -160,12 +170,12 @@ func runScan(ctx context.Context, app *App, o *scanOptions, args []string) error
 	if o.check && len(targets) != 1 {
 		return usagef("check takes exactly one target")
 	}
-	outs, err := o.out.open(app, specs, len(targets))
+	outs, err := o.out.open(ctx, app, specs, len(targets))
 	if err != nil {
 		return err
 	}
 	env := newEnv(app, o)
-	opts := scanner.Options{SkipWeights: o.noWeights, LineageDepth: o.lineageDepth, MaxTextBytes: o.maxFileSize, Derivative: o.check, DerivativeName: o.derivativeName}
+	opts := scanner.Options{SkipWeights: o.noWeights, LineageDepth: o.lineageDepth, MaxTextBytes: o.maxFileSize, MaxTargetBytes: o.targetBytes, Derivative: o.check, DerivativeName: o.derivativeName}
 	if opts.DerivativeName == "" {
 		opts.DerivativeName = eval.derivativeName()
 	}
@@ -189,7 +199,13 @@ func runScan(ctx context.Context, app *App, o *scanOptions, args []string) error
 	}
 	var emitErr error
 	scanner.Each(ctx, len(targets), o.workers, func(ctx context.Context, i int) {
-		r, err := scanOne(ctx, env, targets[i], opts)
+		tctx, cancel := context.WithTimeout(ctx, o.targetTimeout)
+		r, err := scanOne(tctx, env, targets[i], opts)
+		if tctx.Err() != nil && ctx.Err() == nil {
+			// Cut short: what was not read may hold license terms.
+			r, err = nil, fmt.Errorf("%w %s: not finished within --target-timeout %s; what was not read may hold license terms", scanner.ErrTarget, targets[i].spec, o.targetTimeout)
+		}
+		cancel()
 		if err == nil {
 			err = eval.apply(r, failOn, app.Now())
 		}
@@ -206,7 +222,8 @@ func runScan(ctx context.Context, app *App, o *scanOptions, args []string) error
 			if len(targets) > 1 {
 				app.warnf("%v", err)
 			}
-			if !errors.Is(err, errUsage) && (len(targets) > 1 || o.out.machineReadable()) {
+			usage := errors.Is(err, errUsage) && targets[i].origin == "" // a bad argument, not a bad line of a list
+			if !usage && (len(targets) > 1 || o.out.machineReadable()) {
 				// One record per target in every output, the unreadable
 				// ones too (with their error), so a pipeline loses none.
 				// (A single target on a terminal has its error on stderr.)
@@ -248,6 +265,8 @@ func (o *scanOptions) validate() error {
 		return usagef("--max-file-size must be a positive number of bytes")
 	case o.lineageDepth < 0:
 		return usagef("--lineage-depth must be 0 or more")
+	case o.targetBytes < 1 || o.targetTimeout <= 0:
+		return usagef("--max-target-bytes and --target-timeout must be positive")
 	}
 	return nil
 }

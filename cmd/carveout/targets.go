@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"sync"
 
 	"github.com/carveout/carveout/scanner"
 	"github.com/carveout/carveout/scanner/source"
@@ -50,6 +51,14 @@ func newEnv(app *App, o *scanOptions) *env {
 		tok = g("GITHUB_TOKEN")
 	}
 	e.github = source.GitHubConfig{BaseURL: githubBase(g("GITHUB_API_URL")), Token: tok, Client: app.HTTPClient, Offline: offline, UserAgent: "carveout/" + version}
+	// Say what is being waited for (a retry after 429/5xx).
+	var waitMu sync.Mutex // workers wait concurrently
+	e.hub.OnWait = func(msg string) {
+		waitMu.Lock()
+		defer waitMu.Unlock()
+		app.warnf("%s", msg)
+	}
+	e.github.OnWait = e.hub.OnWait
 	return e
 }
 
