@@ -273,7 +273,7 @@ func decisionLine(s report.Summary) string {
 		return ""
 	}
 	d := "; decision: " + s.Decision
-	if len(s.Missing) > 0 {
+	if s.Decision == "needs-information" && len(s.Missing) > 0 {
 		d += " (set " + strings.Join(s.Missing, ", ") + ")"
 	}
 	return d + fmt.Sprintf(" — %d apply, %d undetermined, %d waived, %d obligations", s.Applies, s.Undetermined, s.Waived, s.Obligations)
