@@ -62,3 +62,15 @@ func TestUnreadableSingleFile(t *testing.T) {
 		t.Errorf("ErrorReport = %+v", r)
 	}
 }
+
+// TestDoneContextNeverPasses: a scan whose deadline passed reports what it
+// did not identify as errors (or fails), never a pass.
+func TestDoneContextNeverPasses(t *testing.T) {
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	files := map[string][]byte{"README.md": []byte("---\nlicense: mit\n---\n"), "LICENSE": []byte("MIT License\n\nPermission is hereby granted, free of charge, to any person obtaining a copy\n")}
+	r, err := Scan(ctx, source.NewMemory("mem", files, nil), Options{})
+	if err == nil && !hasError(r) {
+		t.Errorf("a scan with a done context passes: %s", dumpFindings(r))
+	}
+}

@@ -49,7 +49,7 @@ type Options struct {
 // DefaultMaxTargetBytes is the default of Options.MaxTargetBytes: room
 // for hundreds of license texts and weight headers, not for a repository
 // of hundreds of links to one giant text.
-const DefaultMaxTargetBytes = 1 << 30
+const DefaultMaxTargetBytes = 512 << 20
 
 func (o Options) maxTargetBytes() int64 {
 	if o.MaxTargetBytes > 0 {
