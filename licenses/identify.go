@@ -1,7 +1,6 @@
 package licenses
 
 import (
-	"slices"
 	"strings"
 
 	"github.com/carveout/carveout/licenses/internal/shingle"
@@ -52,6 +51,19 @@ type Identification struct {
 	// Terms are read from the text actually present (and completed from
 	// the catalog for an unmodified known text).
 	Terms []terms.Term
+	// Closest is, for an unknown text, the reference it resembles most
+	// and how much: shown to a reviewer, never lent as the text's id.
+	Closest *Closest
+	// Incorporates lists the documents the text incorporates by
+	// reference: the catalog's list for an exact text, and for a
+	// modified one only the documents the text itself still refers to.
+	Incorporates []string
+}
+
+// Closest is the reference an unknown text resembles most.
+type Closest struct {
+	ID         string
+	Similarity float64
 }
 
 // UnknownID is the id of a text that matches no known license.
@@ -77,154 +89,58 @@ func identify(text []byte, withTerms bool) []Identification {
 		panic(db.err)
 	}
 	lines := shingle.Lines(text)
-	explained := make([]bool, len(toks))
+	docs := resolveDocs(db, text, toks)
 
-	// Catalog engine.
-	matches := matchCatalog(db, toks)
-	for _, m := range matches {
-		for j, ok := range m.matched {
+	explained := make([]bool, len(toks))
+	var regions [][2]int
+	for _, d := range docs {
+		for j, ok := range d.expl {
 			if ok {
 				explained[j] = true
 			}
 		}
+		regions = append(regions, [2]int{d.first, d.last})
 	}
-	type found struct {
-		id          Identification
-		first, last int // token range
-		coverage    float64
-		lc          []terms.Lines // licensecheck ranges confirming it
-	}
-	var fs []*found
-	for _, m := range matches {
-		ref := db.refs[m.ref]
-		var id Identification
-		if l, ok := Lookup(ref.id); ok {
-			id = identFromLicense(l)
-		} else {
-			id = Identification{ID: ref.id, Name: ref.id, Category: Unknown}
-		}
-		id.Kind = MatchText
-		id.Lines = terms.Lines{Start: toks[m.first].Line, End: toks[m.last].Line}
-		fs = append(fs, &found{id: id, first: m.first, last: m.last, coverage: m.coverage})
-	}
-
-	// SPDX engine, on the few builtin licenses the pre-filter allows.
-	lcm := defaultSPDXScanner.scan(text, db.spdxCandidates(toks))
-	var addOns []terms.Lines // restriction add-ons (Commons Clause)
-	for _, m := range lcm {
-		lr := terms.Lines{Start: lineAt(text, m.Start), End: lineAt(text, max(m.Start, m.End-1))}
-		if restrictionAddOns[m.ID] {
-			// Not a license of its own: a restriction on the license it
-			// is attached to, whose text it modifies.
-			addOns = append(addOns, lr)
-			continue
-		}
-		overlaps, same := false, false
-		for _, f := range fs {
-			if f.id.Lines.End < lr.Start || lr.End < f.id.Lines.Start {
-				continue
-			}
-			overlaps = true // the catalog match wins: it is more specific
-			if sameSPDX(f.id.SPDXID, m.ID) || sameSPDX(f.id.ID, m.ID) {
-				f.lc = append(f.lc, lr)
-				same = true
-			}
-		}
-		if overlaps && !same {
-			continue
-		}
-		// Mark the tokens licensecheck explains.
-		for j, t := range toks {
-			if t.Line >= lr.Start && t.Line <= lr.End {
-				explained[j] = true
-			}
-		}
-		if overlaps {
-			continue
-		}
-		var id Identification
-		if l, ok := Lookup(m.ID); ok {
-			id = identFromLicense(l)
-		} else {
-			name, osi, _ := SPDX(m.ID)
-			if name == "" {
-				name = m.ID
-			}
-			id = Identification{ID: m.ID, Name: name, SPDXID: m.ID, OSI: osi, Category: ClassifySPDX(m.ID)}
-		}
-		id.Kind = MatchText
-		id.Lines = lr
-		first, last := -1, -1
-		for j, t := range toks {
-			if t.Line >= lr.Start && t.Line <= lr.End {
-				if first < 0 {
-					first = j
-				}
-				last = j
-			}
-		}
-		if first < 0 {
-			continue
-		}
-		fs = append(fs, &found{id: id, first: first, last: last, coverage: 1, lc: []terms.Lines{lr}})
-	}
-
 	// Text no match explains: a large block that reads like license text
-	// (and is no restriction add-on) is an unknown license of its own;
-	// smaller leftovers belong to the single match when there is one.
-	var regions [][2]int
-	for _, f := range fs {
-		regions = append(regions, [2]int{f.first, f.last})
-	}
+	// is a document of its own (an unknown license, or a rider); smaller
+	// leftovers belong to the single match when there is one.
 	var unknowns []terms.Lines
 	for _, r := range unexplainedBlocks(toks, explained, regions) {
-		if len(fs) == 0 || (licenseVocabulary(toks, r) >= 4 && !overlapsAny(r, addOns)) {
+		if len(docs) == 0 || licenseVocabulary(toks, r) >= 4 {
 			unknowns = append(unknowns, r)
 		}
 	}
+	in := shingle.Set(shingle.Shingles(toks))
+	notices := noticeLines(toks, lines)
 	var out []Identification
-	for _, f := range fs {
-		id := &f.id
-		first, last := f.first, f.last
-		if len(fs) == 1 {
-			first, last = 0, len(toks)-1
+	for _, d := range docs {
+		first, last := d.first, d.last
+		whole := terms.Lines{Start: toks[first].Line, End: toks[last].Line}
+		if len(docs) == 1 {
+			first, last = singleDocRegion(d, toks, lines, explained)
+			whole = terms.Lines{Start: 1, End: len(lines)}
 		}
-		changed := changedLines(toks, first, last, explained)
-		changed = subtractLines(changed, f.lc)
-		changed = subtractLines(changed, unknowns)
-		id.Changed = changed
-		n, all := 0, 0
-		for j := first; j <= last; j++ {
-			if inRange(toks[j].Line, unknowns) {
-				continue
-			}
-			all++
-			if explained[j] {
-				n++
-			}
-		}
-		id.Confidence = harmonic(f.coverage, float64(n)/float64(max(all, 1)))
-		id.Modified = len(changed) > 0 || (f.coverage < 1 && !(len(f.lc) > 0 && f.coverage >= 0.9))
-		for _, c := range changed {
-			id.Lines.Start = min(id.Lines.Start, c.Start)
-			id.Lines.End = max(id.Lines.End, c.End)
-		}
+		id := d.verdict(db, in, toks, lines, first, last, explained, append(notices, unknowns...), unknowns, whole)
 		if withTerms {
 			id.Terms = regionTerms(lines, id.Lines)
-		}
-		if id.Modified && withTerms {
-			addOn := false
-			for _, a := range addOns {
-				addOn = addOn || len(fs) == 1 || (a.Start <= id.Lines.End+1 && a.End >= id.Lines.Start-1)
+			switch {
+			case id.ID == UnknownID:
+			case id.Modified:
+				id.Category = modifiedCategory(id, lines)
+			case id.License != nil && id.Kind == MatchText:
+				id.Terms = addCatalogTerms(id.Terms, catalogTerms(id.License), toks, id.Lines)
+			case id.License != nil:
+				// Matched from its identifying lines: the catalog's facts
+				// the text does not show are kept beside what it says.
+				id.Terms = addCatalogTerms(id.Terms, catalogTerms(id.License), toks, id.Lines)
 			}
-			restrictOpenLicense(id, lines, addOn)
-		} else if id.License != nil && withTerms {
-			id.Terms = addCatalogTerms(id.Terms, catalogTerms(id.License), toks, id.Lines)
 		}
-		out = append(out, *id)
+		id.Incorporates = incorporated(id)
+		out = append(out, id)
 	}
 	for _, r := range unknowns {
 		u := Identification{ID: UnknownID, Name: "Unknown license", Category: Unknown, Kind: MatchText, Lines: r}
+		u.Closest = closestRef(db, tokensIn(toks, r))
 		if withTerms {
 			u.Terms = regionTerms(lines, r)
 		}
@@ -334,11 +250,9 @@ func identFromLicense(l *License) Identification {
 func catalogTerms(l *License) []terms.Term {
 	ts := make([]terms.Term, len(l.Terms))
 	for i, t := range l.Terms {
+		t = t.Clone()
 		t.Origin = "catalog"
 		t.Evidence = nil
-		t.Regions = slices.Clone(t.Regions)
-		t.Allowed = slices.Clone(t.Allowed)
-		t.Categories = slices.Clone(t.Categories)
 		ts[i] = t
 	}
 	return ts
@@ -416,71 +330,24 @@ func offsetLines(ls []terms.Lines, by int) []terms.Lines {
 	return out
 }
 
-// restrictiveKinds are the term kinds that take a license out of the
-// open categories when they are added to an open license's text.
-var restrictiveKinds = map[terms.Kind]bool{
-	terms.UserThreshold:      true,
-	terms.RevenueThreshold:   true,
-	terms.TerritoryExclusion: true,
-	terms.FieldOfUse:         true,
-	terms.OutputsRestriction: true,
-	terms.HostingRestriction: true,
-	terms.RemoteRestriction:  true,
-}
-
-// restrictionAddOns are licensecheck ids of texts that only restrict the
-// license they are attached to.
-var restrictionAddOns = map[string]bool{"CommonsClause": true}
-
-// restrictOpenLicense reclassifies a modified open license (MIT with a
-// non-commercial sentence, the Commons Clause...) by what its changed
-// lines say: it is no longer OSI-approved nor open. addOn: a restriction
-// add-on is attached to it.
-func restrictOpenLicense(id *Identification, lines []string, addOn bool) {
-	switch id.Category {
-	case Permissive, Copyleft, OpenNonOSI:
-	default:
-		return
-	}
-	nc, restricted := false, addOn
-	for _, c := range id.Changed {
-		for _, t := range terms.Extract(regionText(lines, c)) {
-			switch {
-			case t.Kind == terms.NonCommercial:
-				nc = true
-			case restrictiveKinds[t.Kind]:
-				restricted = true
-			}
-		}
-	}
-	switch {
-	case nc:
-		id.Category, id.OSI = NonCommercial, false
-	case restricted:
-		id.Category, id.OSI = CustomRestricted, false
-	}
-}
-
-// addCatalogTerms completes the terms read from an unmodified known text
-// with the catalog's facts of kinds the extractor did not find.
+// addCatalogTerms merges the terms read from an unmodified known text with
+// the catalog's facts (terms.Merge: never substituted); a catalog fact the
+// extraction did not find points at the lines of its quote when the text
+// shows it.
 func addCatalogTerms(ts, catalog []terms.Term, toks []shingle.Token, r terms.Lines) []terms.Term {
-	have := map[terms.Kind]bool{}
-	for _, t := range ts {
-		have[t.Kind] = true
-	}
-	for _, c := range catalog {
-		if have[c.Kind] {
+	ts = terms.Merge(ts, catalog)
+	for i := range ts {
+		c := &ts[i]
+		if c.Origin != terms.OriginCatalog {
 			continue
 		}
-		c.Origin = "catalog"
 		c.Evidence = nil
-		for _, p := range []string{c.Text, c.Statement, c.Prefix, c.Notice, c.Policy} {
+		for _, p := range []string{c.Quote, c.Text, c.Statement, c.Prefix, c.Notice, c.Policy} {
 			if l, ok := findPhrase(toks, shingle.Tokenize([]byte(p)), r); ok {
 				c.Evidence = []terms.Lines{l}
 				break
 			}
 		}
-		ts = append(ts, c)
 	}
 	return ts
 }

@@ -124,7 +124,11 @@ func isDistinctiveName(name string) bool {
 // overlap the longest (most specific) wins. Each license is reported once,
 // at its first reference, in text order, Kind reference.
 func FindReferences(text []byte) []Identification {
-	toks := shingle.Tokenize(text)
+	return findReferenceTokens(shingle.Tokenize(text))
+}
+
+// findReferenceTokens is FindReferences over tokens.
+func findReferenceTokens(toks []shingle.Token) []Identification {
 	if len(toks) == 0 {
 		return nil
 	}

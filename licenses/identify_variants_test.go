@@ -460,6 +460,9 @@ func lreText(t *testing.T, id string) string {
 	return ""
 }
 
+// TestIdentifyCommonsClause: a license with the Commons Clause appended
+// is two documents: the license, and the rider with its restriction (no
+// right to Sell), each at its own lines of the file.
 func TestIdentifyCommonsClause(t *testing.T) {
 	dir := idCorpusDir(t)
 	clause := lreText(t, "CommonsClause")
@@ -467,18 +470,27 @@ func TestIdentifyCommonsClause(t *testing.T) {
 		{"apache-2.0.txt", "Apache-2.0"},
 		{"mit.txt", "MIT"},
 	} {
-		text := string(idReadCorpus(t, dir, c.file)) + "\n\n\"Commons Clause\" License Condition v1.0\n\n" + clause + "\n"
+		lic := string(idReadCorpus(t, dir, c.file))
+		text := lic + "\n\n\"Commons Clause\" License Condition v1.0\n\n" + clause + "\n"
 		got := Identify([]byte(text))
-		if len(got) == 0 || got[0].ID != c.id {
-			t.Errorf("%s: got %s, want %s", c.file, idList(got), c.id)
+		if len(got) != 2 || got[0].ID != c.id || got[1].ID != "commons-clause" {
+			t.Errorf("%s + Commons Clause: got %s, want [%s commons-clause]", c.file, idList(got), c.id)
 			continue
 		}
-		id := got[0]
-		if !id.Modified || id.OSI || id.Category == Permissive {
-			t.Errorf("%s + Commons Clause: modified=%v osi=%v category=%s, want modified, not OSI, not permissive", c.file, id.Modified, id.OSI, id.Category)
+		licEnd := strings.Count(lic, "\n")
+		if got[0].Lines.End > licEnd+1 || got[1].Lines.Start <= licEnd {
+			t.Errorf("%s + Commons Clause: lines %v and %v, want the license before line %d and the rider after", c.file, got[0].Lines, got[1].Lines, licEnd+1)
 		}
-		if len(got) != 1 {
-			t.Errorf("%s + Commons Clause: got %s, want one identification", c.file, idList(got))
+		rider := got[1]
+		if rider.OSI || rider.Category != CustomRestricted {
+			t.Errorf("rider: osi=%v category=%s", rider.OSI, rider.Category)
+		}
+		sell := false
+		for _, tm := range rider.Terms {
+			sell = sell || tm.Kind == terms.FieldOfUse && slices.Contains(tm.Categories, "sell")
+		}
+		if !sell {
+			t.Errorf("rider terms %+v: no field-of-use sell restriction", rider.Terms)
 		}
 	}
 }

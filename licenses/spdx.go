@@ -124,3 +124,48 @@ func ClassifySPDX(id string) Category {
 	}
 	return Unknown
 }
+
+// deprecatedSPDX maps the deprecated SPDX ids whose replacement is not the
+// id with "-only" / "-or-later" to the current id or expression (the SPDX
+// list's own notes on each deprecation).
+var deprecatedSPDX = map[string]string{
+	"BSD-2-Clause-FreeBSD":             "BSD-2-Clause-Views",
+	"BSD-2-Clause-NetBSD":              "BSD-2-Clause",
+	"bzip2-1.0.5":                      "bzip2-1.0.6",
+	"Nunit":                            "zlib-acknowledgement",
+	"StandardML-NJ":                    "SMLNJ",
+	"eCos-2.0":                         "GPL-2.0-or-later WITH eCos-exception-2.0",
+	"wxWindows":                        "LGPL-2.0-or-later WITH WxWindows-exception-3.1",
+	"GPL-2.0-with-autoconf-exception":  "GPL-2.0-only WITH Autoconf-exception-2.0",
+	"GPL-2.0-with-bison-exception":     "GPL-2.0-or-later WITH Bison-exception-2.2",
+	"GPL-2.0-with-classpath-exception": "GPL-2.0-only WITH Classpath-exception-2.0",
+	"GPL-2.0-with-font-exception":      "GPL-2.0-only WITH Font-exception-2.0",
+	"GPL-2.0-with-GCC-exception":       "GPL-2.0-only WITH GCC-exception-2.0",
+	"GPL-3.0-with-autoconf-exception":  "GPL-3.0-only WITH Autoconf-exception-3.0",
+	"GPL-3.0-with-GCC-exception":       "GPL-3.0-only WITH GCC-exception-3.1",
+}
+
+// CanonicalSPDX maps an SPDX id (case-insensitive) to the current id it is
+// reported under: deprecated ids to their replacement ("GPL-2.0" ->
+// "GPL-2.0-only", "GPL-2.0+" -> "GPL-2.0-or-later", "wxWindows" -> an
+// expression with its exception). ok is false for ids not on the list.
+func CanonicalSPDX(id string) (string, bool) {
+	e, ok := SPDXLicense(id)
+	if !ok {
+		return "", false
+	}
+	if !e.Deprecated {
+		return e.ID, true
+	}
+	if r, ok := deprecatedSPDX[e.ID]; ok {
+		return r, true
+	}
+	base, suffix := e.ID, "-only"
+	if strings.HasSuffix(base, "+") {
+		base, suffix = strings.TrimSuffix(base, "+"), "-or-later"
+	}
+	if c, ok := SPDXLicense(base + suffix); ok && !c.Deprecated {
+		return c.ID, true
+	}
+	return e.ID, true
+}

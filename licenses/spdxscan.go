@@ -1,6 +1,7 @@
 package licenses
 
 import (
+	"slices"
 	"strings"
 	"sync"
 
@@ -22,7 +23,7 @@ type spdxMatch struct {
 // compiling all of them costs about a second.
 type spdxScanner struct {
 	mu       sync.Mutex
-	builtins map[string]licensecheck.License
+	builtins map[string][]licensecheck.License // by id: a license may have several patterns (text, header)
 	cache    map[string]*licensecheck.Scanner
 }
 
@@ -31,9 +32,84 @@ var defaultSPDXScanner = &spdxScanner{}
 // maxScannerCache bounds the compiled scanners kept per candidate set.
 const maxScannerCache = 256
 
-// candidates returns the builtin ids whose distinctive words nearly all
-// occur in the text.
+// spdxCandidates returns the builtin ids whose distinctive words nearly
+// all occur in the text, and those of the SPDX references that share the
+// most shingles with it (a license header holds few of the license's
+// distinctive words but many of its appendix's shingles).
 func (db *fpDB) spdxCandidates(toks []shingle.Token) []string {
+	ids := db.wordCandidates(toks)
+	add := func(ref string) {
+		for _, id := range lcIDsFor(ref) {
+			if !slices.Contains(ids, id) {
+				ids = append(ids, id)
+			}
+		}
+	}
+	for _, r := range db.topRefs(toks, lcNearestRefs) {
+		add(db.refs[r].id)
+	}
+	// Licenses the text names ("Licensed under the Mozilla Public
+	// License, Version 2.0"): a notice is licensecheck's to match.
+	for _, ref := range findReferenceTokens(toks) {
+		add(ref.ID)
+	}
+	return ids
+}
+
+// lcNearestRefs is how many of the references sharing the most shingles
+// with a text lend their licensecheck patterns to the candidates.
+const lcNearestRefs = 4
+
+// topRefs returns the n references sharing the most distinct shingles
+// with the tokens (at least minShared), most first.
+func (db *fpDB) topRefs(toks []shingle.Token, n int) []int {
+	set := shingle.Set(shingle.Shingles(toks))
+	shared := make([]int, len(db.refs))
+	for _, h := range set {
+		lo, hi := db.postings(h)
+		for p := lo; p < hi; p++ {
+			shared[int(uint32(db.post[p]))]++
+		}
+	}
+	var out []int
+	for r, k := range shared {
+		if k >= minShared {
+			out = append(out, r)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b int) int { return shared[b] - shared[a] })
+	return out[:min(n, len(out))]
+}
+
+// lcIDsFor returns the licensecheck builtin ids of a reference id.
+func lcIDsFor(ref string) []string {
+	return lcBuiltinIDs()[sameKey(ref)]
+}
+
+// sameKey is the key under which sameLicense ids meet.
+func sameKey(id string) string {
+	s := strings.ToLower(canonicalRefID(id))
+	for _, suf := range []string{"-only", "-or-later", "+"} {
+		s = strings.TrimSuffix(s, suf)
+	}
+	return s
+}
+
+// lcBuiltinIDs maps sameKey to the licensecheck builtin ids.
+var lcBuiltinIDs = sync.OnceValue(func() map[string][]string {
+	m := map[string][]string{}
+	for _, l := range licensecheck.BuiltinLicenses() {
+		k := sameKey(l.ID)
+		if l.LRE != "" && !slices.Contains(m[k], l.ID) {
+			m[k] = append(m[k], l.ID)
+		}
+	}
+	return m
+})
+
+// wordCandidates returns the builtin ids whose distinctive words nearly
+// all occur in the text.
+func (db *fpDB) wordCandidates(toks []shingle.Token) []string {
 	words := make(map[uint32]struct{}, len(toks)/2)
 	for _, t := range toks {
 		words[shingle.WordHash(t.Word)] = struct{}{}
@@ -53,7 +129,7 @@ func (db *fpDB) spdxCandidates(toks []shingle.Token) []string {
 		if a.half {
 			need = (len(a.words) + 1) / 2
 		}
-		if n >= need && n >= min(len(a.words), 3) {
+		if n >= need && n >= min(len(a.words), 3) && !slices.Contains(ids, a.id) {
 			ids = append(ids, a.id)
 		}
 	}
@@ -98,19 +174,17 @@ func (s *spdxScanner) scanner(ids []string) *licensecheck.Scanner {
 		return sc
 	}
 	if s.builtins == nil {
-		s.builtins = map[string]licensecheck.License{}
+		s.builtins = map[string][]licensecheck.License{}
 		for _, l := range licensecheck.BuiltinLicenses() {
 			if l.LRE != "" {
-				s.builtins[l.ID] = l
+				s.builtins[l.ID] = append(s.builtins[l.ID], l)
 			}
 		}
 		s.cache = map[string]*licensecheck.Scanner{}
 	}
 	var list []licensecheck.License
 	for _, id := range ids {
-		if l, ok := s.builtins[id]; ok {
-			list = append(list, l)
-		}
+		list = append(list, s.builtins[id]...)
 	}
 	if len(list) == 0 {
 		return nil

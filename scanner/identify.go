@@ -113,9 +113,16 @@ func (ls *licenseSet) add(id licenses.Identification, ev Evidence) {
 			l.Version = id.License.Version
 			l.URL = id.License.URL
 			l.Incorporates = id.License.Incorporates
+			if id.Kind == licenses.MatchText {
+				// A text incorporates what it still refers to.
+				l.Incorporates = id.Incorporates
+			}
 		}
 		l.Match = Match{Kind: string(id.Kind), Confidence: id.Confidence}
 		ls.byKey[key] = l
+	}
+	if id.Closest != nil && (l.Closest == nil || id.Closest.Similarity > l.Closest.Similarity) {
+		l.Closest = &Closest{ID: id.Closest.ID, Similarity: id.Closest.Similarity}
 	}
 	if matchRank(string(id.Kind)) > matchRank(l.Match.Kind) {
 		l.Match.Kind = string(id.Kind)
@@ -214,12 +221,9 @@ func (ls *licenseSet) mergeTerm(l *License, t Term) {
 	}
 }
 
-// termKey identifies a term by its kind and parameters.
-func termKey(t Term) string {
-	return strings.Join([]string{t.Kind, t.Metric, fmt.Sprint(t.Value), t.Currency,
-		strings.Join(t.Regions, ","), t.Prefix, t.Statement, t.Policy, strings.Join(t.Categories, ","),
-		strings.Join(t.Allowed, ","), t.Scope}, "\x00")
-}
+// termKey identifies a term by its kind and parameters (the kind's
+// descriptor says which).
+func termKey(t Term) string { return terms.Key(termOf(t)) }
 
 // identify is the identify stage: it turns the evidence into licenses —
 // the card's declarations, texts pasted into the card, the license files,
@@ -464,8 +468,7 @@ const shortReferenceWords = 150
 // would hide (a user cap, a ban...).
 func hasRestriction(id licenses.Identification) bool {
 	for _, t := range id.Terms {
-		switch t.Kind {
-		case terms.UserThreshold, terms.RevenueThreshold, terms.TerritoryExclusion, terms.NonCommercial, terms.FieldOfUse, terms.OutputsRestriction, terms.HostingRestriction:
+		if terms.Restricts(t.Kind) {
 			return true
 		}
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/carveout/carveout/licenses"
 	"github.com/carveout/carveout/licenses/terms"
+	"github.com/carveout/carveout/scanner/rules"
 	"github.com/carveout/carveout/scanner/source"
 )
 
@@ -98,6 +99,19 @@ func Scan(ctx context.Context, src source.Source, opts Options) (*Report, error)
 	lics.incorporate()
 	ruleFindings := applyRules(&facts{e: ev, lics: lics, lineage: lineage, opts: opts})
 	return assemble(ev, lics, lineage, slices.Concat(ev.findings, idFindings, lineageFindings, ruleFindings)), nil
+}
+
+// ErrorReport is the report of a target that could not be read at all:
+// one record in every output, with the error, never a pass.
+func ErrorReport(target, kind string, err error) *Report {
+	if kind == "" {
+		kind = "dir"
+	}
+	e := &evidence{target: target, kind: kind, md: &source.Metadata{}}
+	r := assemble(e, newLicenseSet(), nil, []Finding{newFinding("", rules.TargetUnreadable, SeverityError, err.Error(), Evidence{Path: target, Source: SourceLicenseFile})})
+	r.Error = err.Error()
+	r.Summary.Status = "error"
+	return r
 }
 
 // assemble builds the report, sorted, with its summary.
@@ -264,11 +278,4 @@ func Summarize(r *Report, failOn Severity) Summary {
 	return sum
 }
 
-func kindRank(k terms.Kind) int {
-	for i, x := range terms.Kinds {
-		if x == k {
-			return i
-		}
-	}
-	return len(terms.Kinds)
-}
+func kindRank(k terms.Kind) int { return terms.Rank(k) }

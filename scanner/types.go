@@ -11,6 +11,7 @@ type (
 	Declared   = report.Declared
 	Match      = report.Match
 	License    = report.License
+	Closest    = report.Closest
 	Term       = report.Term
 	File       = report.File
 	Link       = report.Link

@@ -92,6 +92,8 @@ citations, and says which terms bite a given organization.
 		newRulesCmd(app),
 		newExplainCmd(app),
 		newProfileCmd(app),
+		newPolicyCmd(app),
+		newInitCmd(app),
 		newVersionCmd(app),
 	)
 	root.AddCommand(helpTopics()...)

@@ -34,6 +34,15 @@ func (o *outputOptions) addFlags(f *pflag.FlagSet) {
 	f.BoolVar(&o.timestamp, "timestamp", false, "write the scan date into formats that have a place for it (html, sarif, cyclonedx, spdx); off, output is deterministic")
 }
 
+// machineReadable reports whether any output is for programs (anything
+// but the table), so every target gets a record there.
+func (o *outputOptions) machineReadable() bool {
+	if len(o.outs) > 0 || o.format != "table" {
+		return true
+	}
+	return false
+}
+
 // sink is one format written to one place.
 type sink struct {
 	f      format.Format
@@ -45,6 +54,8 @@ type sink struct {
 	n      int // reports written (streaming)
 	// doc writes several json reports as one document.
 	doc *format.JSONDocument
+	// summary collects a row per report for the table's closing summary.
+	summary []format.SummaryRow
 }
 
 // outputs are the sinks of one run.
@@ -155,6 +166,9 @@ func (s *outputs) add(r *report.Report) error {
 		} else if err := k.f.Encoder.Encode(k.w, []*report.Report{r}, k.opts); err != nil {
 			return k.err(err)
 		}
+		if k.f.Name == "table" {
+			k.summary = append(k.summary, format.Summarize(r))
+		}
 		k.n++
 	}
 	return nil
@@ -167,6 +181,13 @@ func (s *outputs) finish(rs []*report.Report) error {
 	for _, k := range s.sinks {
 		if k.doc != nil {
 			if err := k.doc.Close(k.w); err != nil {
+				errs = append(errs, k.err(err))
+			}
+		}
+		if len(k.summary) > 1 {
+			// After several targets, one line per model (as trivy does).
+			fmt.Fprintln(k.w)
+			if err := format.WriteSummary(k.w, k.summary, k.opts); err != nil {
 				errs = append(errs, k.err(err))
 			}
 		}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/carveout/carveout/scanner"
 	"github.com/carveout/carveout/scanner/format"
@@ -40,10 +41,19 @@ type scanOptions struct {
 	// check: derivative checks (set by the check command).
 	check          bool
 	derivativeName string
+	// config is --config; cfg the configuration file read.
+	config string
+	cfg    *config
+	// failOnSet: --fail-on (or CARVEOUT_FAIL_ON, or the config) was given,
+	// so it replaces a policy's fail_on.
+	failOnSet bool
+	flags     *pflag.FlagSet
 }
 
 func (o *scanOptions) addFlags(cmd *cobra.Command) {
 	f := cmd.Flags()
+	o.flags = f
+	f.StringVar(&o.config, "config", "", "configuration file (default $CARVEOUT_CONFIG, else .carveout.yaml in the current folder)")
 	o.out.addFlags(f)
 	f.StringVar(&o.failOn, "fail-on", "error", "exit 1 when a finding has this severity or worse: error, warning, info, never")
 	f.StringVar(&o.profile, "profile", "", "organization profile YAML (default $CARVEOUT_PROFILE); see 'carveout profile init'")
@@ -122,6 +132,12 @@ they belong to: the nearest folder above them with a README.md.
 
 // runScan is the scan and check commands.
 func runScan(ctx context.Context, app *App, o *scanOptions, args []string) error {
+	cfg, err := loadConfig(app, o.config)
+	if err != nil {
+		return err
+	}
+	o.cfg = cfg
+	args = cfg.apply(app, o, args)
 	specs, err := o.out.specs(app)
 	if err != nil {
 		return err
@@ -206,9 +222,11 @@ func runScan(ctx context.Context, app *App, o *scanOptions, args []string) error
 			if len(targets) > 1 {
 				app.warnf("%v", err)
 			}
-			if len(targets) > 1 {
-				// One record per target: nothing is lost in a pipeline.
-				results[i] = scanner.ErrorReport(targets[i].spec, err, failOn)
+			if !errors.Is(err, errUsage) && (len(targets) > 1 || o.out.machineReadable()) {
+				// One record per target in every output, the unreadable
+				// ones too (with their error), so a pipeline loses none.
+				// (A single target on a terminal has its error on stderr.)
+				results[i] = scanner.ErrorReport(targets[i].spec, targetKind(targets[i]), err)
 			}
 		} else {
 			results[i] = r

@@ -132,6 +132,27 @@ func (e *env) open(ctx context.Context, t target) (source.Source, string, error)
 	return src, "file", err
 }
 
+// targetKind is the source kind a target names (for the report of a
+// target that could not be opened).
+func targetKind(t target) string {
+	if t.kind != "" {
+		return t.kind
+	}
+	spec, _ := canonicalSpec(t.spec)
+	switch {
+	case strings.HasPrefix(spec, "hf-cache:"):
+		return "hf-cache"
+	case strings.HasPrefix(spec, "hf:"):
+		return "hf"
+	case strings.HasPrefix(spec, "gh:"):
+		return "github"
+	}
+	if fi, err := os.Stat(spec); err == nil && !fi.IsDir() {
+		return "file"
+	}
+	return "dir"
+}
+
 // canonicalSpec turns the ways people write a Hugging Face model into
 // carveout's target syntax: hf://ORG/NAME[@REV], the model's Hub page
 // (https://huggingface.co/ORG/NAME[/tree/REV]) and its purl

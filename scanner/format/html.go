@@ -11,7 +11,6 @@ import (
 	"io"
 	"strings"
 
-	"github.com/carveout/carveout/licenses/profile"
 	"github.com/carveout/carveout/licenses/terms"
 )
 
@@ -143,7 +142,7 @@ func htmlPrepare(r *Report, i int, o Options) htmlReport {
 		}
 	}
 	for _, k := range terms.Kinds {
-		if profile.IsRestriction(k) && present[string(k)] {
+		if terms.Restricts(k) && present[string(k)] {
 			hr.Kinds = append(hr.Kinds, string(k))
 		}
 	}
@@ -270,7 +269,7 @@ func verdictClass(kind, verdict string) string {
 	switch {
 	case verdict == "":
 		return "present"
-	case verdict == "applies" && profile.IsObligation(terms.Kind(kind)):
+	case verdict == "applies" && terms.IsObligation(terms.Kind(kind)):
 		return "duty"
 	}
 	return verdict

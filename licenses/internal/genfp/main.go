@@ -28,7 +28,7 @@ import (
 )
 
 // generatorVersion changes when the file format or selection logic does.
-const generatorVersion = "genfp/1"
+const generatorVersion = "genfp/2"
 
 // anchorsPerLicense is how many distinctive words are kept per
 // licensecheck built-in license for the pre-filter.
@@ -36,7 +36,33 @@ const anchorsPerLicense = 8
 
 type entry struct {
 	ID            string `yaml:"id"`
+	Licensor      string `yaml:"licensor"`
 	ReferenceText string `yaml:"reference_text"`
+}
+
+// genericNameWords are words of company names that do not tell one
+// licensor from another.
+var genericNameWords = map[string]bool{
+	"inc": true, "ltd": true, "llc": true, "co": true, "corp": true, "corporation": true,
+	"company": true, "limited": true, "the": true, "gmbh": true, "plc": true, "and": true,
+	"of": true, "ai": true, "sa": true, "ag": true, "lp": true, "for": true, "by": true,
+}
+
+// identityWords are the distinctive words of the licensor's name that the
+// reference text itself contains: a modified copy that lacks them says it
+// is someone else's license.
+func identityWords(licensor string, toks []shingle.Token) []string {
+	have := map[string]bool{}
+	for _, t := range toks {
+		have[t.Word] = true
+	}
+	var out []string
+	for _, t := range shingle.Tokenize([]byte(licensor)) {
+		if len(t.Word) > 2 && !genericNameWords[t.Word] && have[t.Word] && !slices.Contains(out, t.Word) {
+			out = append(out, t.Word)
+		}
+	}
+	return out
 }
 
 func main() {
@@ -81,6 +107,7 @@ func run(dataDir, corpusDir, out string) error {
 	fmt.Fprintf(&hdr, "# Hashed %d-word shingles of the catalog reference texts (no text is stored).\n", shingle.K)
 	fmt.Fprintf(&hdr, "# Refresh: go generate ./licenses (reads %s).\n", filepath.ToSlash(corpusDir))
 	fmt.Fprintf(&hdr, "# L<TAB>id<TAB>corpus file<TAB>source repo<TAB>commit<TAB>sha256 of the text<TAB>tokens<TAB>shingles<TAB>appended references left out\n")
+	fmt.Fprintf(&hdr, "# I<TAB>id<TAB>words of the licensor's name the text contains (identity check)\n")
 	fmt.Fprintf(&hdr, "# B<TAB>licensecheck builtin id<TAB>most|half<TAB>hashes of distinctive words (pre-filter: how many must occur)\n")
 	fmt.Fprintf(&hdr, "V\t%s\t%s\n", generatorVersion, shingle.Version)
 	refs := make([]*ref, len(entries))
@@ -92,7 +119,7 @@ func run(dataDir, corpusDir, out string) error {
 		sum := sha256.Sum256(b)
 		toks := shingle.Tokenize(b)
 		sh := shingle.Shingles(toks)
-		refs[i] = &ref{e: e, sum: hex.EncodeToString(sum[:]), ntok: len(toks), sh: sh, set: shingle.Set(sh)}
+		refs[i] = &ref{e: e, sum: hex.EncodeToString(sum[:]), ntok: len(toks), sh: sh, set: shingle.Set(sh), identity: identityWords(e.Licensor, shingle.Tokenize(b)), opt: shingle.Optional(b)}
 	}
 	subtractAppended(refs)
 	for _, r := range refs {
@@ -106,6 +133,12 @@ func run(dataDir, corpusDir, out string) error {
 		}
 		fmt.Fprintf(&hdr, "L\t%s\t%s\t%s\t%s\t%s\t%d\t%d\t%s\n", r.e.ID, r.e.ReferenceText, src[0], src[1], r.sum, r.ntok, len(r.final), minus)
 		bin = shingle.AppendSet(bin, r.final)
+		bin = shingle.AppendSet(bin, r.opt)
+	}
+	for _, r := range refs {
+		if len(r.identity) > 0 {
+			fmt.Fprintf(&hdr, "I\t%s\t%s\n", r.e.ID, strings.Join(r.identity, ","))
+		}
 	}
 	for _, a := range anchors() {
 		hs := make([]string, len(a.words))
@@ -127,13 +160,15 @@ func run(dataDir, corpusDir, out string) error {
 }
 
 type ref struct {
-	e     entry
-	sum   string
-	ntok  int
-	sh    []uint32 // shingle per position
-	set   []uint32 // distinct shingles of the whole text
-	final []uint32 // what is written: set minus appended references
-	minus []string
+	e        entry
+	sum      string
+	ntok     int
+	sh       []uint32 // shingle per position
+	set      []uint32 // distinct shingles of the whole text
+	final    []uint32 // what is written: set minus appended references
+	identity []string
+	opt      []uint32 // shingles of title and notice lines
+	minus    []string
 }
 
 // subtractAppended leaves out of each reference the block of text that is

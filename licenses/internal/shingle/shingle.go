@@ -24,7 +24,7 @@ import (
 
 // Version identifies the tokenizer, shingle size and hash; it is written
 // into the generated fingerprint file and checked when loading it.
-const Version = "tok2-k5-fnv1a32"
+const Version = "tok3-k5-fnv1a32-opt"
 
 // K is the number of tokens in a shingle.
 const K = 5
@@ -60,6 +60,61 @@ func Tokenize(text []byte) []Token {
 		}
 	}
 	return toks
+}
+
+// Optional returns the shingles of a reference text that a copy of it may
+// lack and still be that text: those touching a copyright notice line
+// (template fields: year and holder differ in every copy) or the title
+// line (the SPDX list's texts carry a title most copies leave out).
+func Optional(text []byte) []uint32 {
+	toks := Tokenize(text)
+	sh := Shingles(toks)
+	lines := Lines(text)
+	opt := make([]bool, len(toks))
+	for i := 0; i < len(toks); {
+		j := i
+		for j < len(toks) && toks[j].Line == toks[i].Line {
+			j++
+		}
+		l := toks[i].Line
+		if (i == 0 && j-i <= maxTitleTokens && j < len(toks)) || (l-1 < len(lines) && IsNoticeLine(lines[l-1], j-i)) {
+			for k := i; k < j; k++ {
+				opt[k] = true
+			}
+		}
+		i = j
+	}
+	var out []uint32
+	for i, h := range sh {
+		if slices.Contains(opt[i:i+K], true) {
+			out = append(out, h)
+		}
+	}
+	return Set(out)
+}
+
+// maxTitleTokens bounds the words of a title line.
+const maxTitleTokens = 12
+
+// maxNoticeTokens bounds the words of a copyright notice line: a longer
+// line that starts with "Copyright" holds more than the notice.
+const maxNoticeTokens = 24
+
+// IsNoticeLine reports whether a line (of n tokens) is a copyright notice:
+// after markdown, comment and list marks it starts with "copyright", "(c)"
+// or "©", or it is "All rights reserved".
+func IsNoticeLine(line string, n int) bool {
+	if n > maxNoticeTokens {
+		return false
+	}
+	l := strings.TrimLeft(strings.ToLower(line), " \t#*/-;>|_=+.\"'`")
+	switch {
+	case strings.HasPrefix(l, "copyright"), strings.HasPrefix(l, "(c)"), strings.HasPrefix(l, "©"):
+		return true
+	case strings.HasPrefix(l, "all rights reserved"):
+		return n <= 4
+	}
+	return false
 }
 
 // Lines splits text into lines the way Tokenize numbers them (BOM

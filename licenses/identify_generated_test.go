@@ -1,0 +1,124 @@
+package licenses
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// generatedVariant makes a variant of a corpus text; ok is false when the
+// text has nothing to vary.
+type generatedVariant struct {
+	name string
+	fn   func(text, licensor string) (string, bool)
+	// want: "same" (the reference's id, modified), "unknown" (an honest
+	// unknown: the text says it is someone else's license).
+	want string
+}
+
+var thresholdRE = regexp.MustCompile(`\b700 million\b|\b100 million\b|\b1,000,000\b`)
+
+var generatedVariants = []generatedVariant{
+	{"other-vendor-name", func(s, licensor string) (string, bool) {
+		words := licensorNameWords(licensor)
+		if len(words) == 0 {
+			return "", false
+		}
+		out := s
+		for _, w := range words {
+			out = regexp.MustCompile(`(?i)\b`+regexp.QuoteMeta(w)+`\b`).ReplaceAllString(out, "Acmeco")
+		}
+		return out, out != s
+	}, "unknown"},
+	{"threshold-changed", func(s, _ string) (string, bool) {
+		out := thresholdRE.ReplaceAllString(s, "70 thousand")
+		return out, out != s
+	}, "same"},
+	{"clause-added", func(s, _ string) (string, bool) {
+		return s + "\n\nYou may not use the Materials for any commercial purpose, and you may not use the Materials in the People's Republic of China.\n", true
+	}, "same"},
+	{"clause-removed", func(s, _ string) (string, bool) {
+		paras := strings.Split(s, "\n\n")
+		if len(paras) < 6 {
+			return "", false
+		}
+		i := len(paras) / 2
+		return strings.Join(append(paras[:i:i], paras[i+1:]...), "\n\n"), true
+	}, "same"},
+}
+
+// licensorNameWords are the words of a licensor's name a vendor would put
+// its own name in place of.
+func licensorNameWords(licensor string) []string {
+	var out []string
+	for _, w := range strings.FieldsFunc(licensor, func(r rune) bool { return r == ' ' || r == ',' || r == '.' || r == '(' || r == ')' }) {
+		switch strings.ToLower(w) {
+		case "inc", "ltd", "llc", "ai", "the", "of", "and", "for", "co", "corporation", "limited":
+			continue
+		}
+		if len(w) > 2 {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// TestIdentifyGeneratedVariants measures the three answers on variants of
+// the corpus catalog texts: another vendor's name on the template must be
+// unknown (with the template as closest); a changed threshold, an added or
+// a removed clause keep the id, modified, never OSI.
+func TestIdentifyGeneratedVariants(t *testing.T) {
+	dir := idCorpusDir(t)
+	for _, v := range generatedVariants {
+		n, right := 0, 0
+		for _, r := range idReadExpected(t, dir) {
+			orig := string(idReadCorpus(t, dir, r.file))
+			base := Identify([]byte(orig))
+			if len(base) == 0 || base[0].License == nil {
+				continue
+			}
+			text, ok := v.fn(orig, base[0].License.Licensor)
+			if !ok {
+				continue
+			}
+			n++
+			got := Identify([]byte(text))
+			if len(got) == 0 {
+				t.Errorf("%s %s: nothing identified", r.file, v.name)
+				continue
+			}
+			g := got[0]
+			if g.OSI && g.Modified {
+				t.Errorf("%s %s: %s modified reported OSI-approved", r.file, v.name, g.ID)
+			}
+			switch v.want {
+			case "unknown":
+				if g.ID == base[0].ID && g.Modified {
+					t.Errorf("%s %s: still %s, modified (confidence %.3f)", r.file, v.name, g.ID, g.Confidence)
+					continue
+				}
+				if g.ID == base[0].ID {
+					// The name was only in its copyright notice, a
+					// template field: the text is still exactly X's.
+					t.Logf("%s %s: exact %s (the name is only in template fields)", r.file, v.name, g.ID)
+				}
+				if g.ID == UnknownID && (g.Closest == nil || g.Closest.ID != base[0].ID) {
+					t.Logf("%s %s: unknown, closest %+v", r.file, v.name, g.Closest)
+				}
+			case "same":
+				if g.ID != base[0].ID || !g.Modified {
+					// Exact after a paragraph was removed: the paragraph's
+					// words all occur elsewhere in the text, or
+					// licensecheck's pattern makes it optional.
+					t.Logf("%s %s: got %s (modified %v, OSI %v, closest %+v), want %s modified", r.file, v.name, g.ID, g.Modified, g.OSI, g.Closest, base[0].ID)
+					if g.ID != UnknownID && !sameLicense(g.ID, base[0].ID) {
+						t.Errorf("%s %s: wrong id %s", r.file, v.name, g.ID)
+					}
+					continue
+				}
+			}
+			right++
+		}
+		t.Logf("variant %s: %d/%d as wanted (%s)", v.name, right, n, v.want)
+	}
+}
