@@ -70,3 +70,25 @@ func TestDoneContextNeverPasses(t *testing.T) {
 		t.Errorf("a scan with a done context passes: %s", dumpFindings(r))
 	}
 }
+
+// TestErrorReportNeverPasses: a target that could not be read is never
+// shown as passing, in any output format, and its error text (possibly
+// hostile) reaches no terminal raw.
+func TestErrorReportNeverPasses(t *testing.T) {
+	r := ErrorReport("hf:org/m", "hf", errors.New("GET http://h/x: HTTP 500 \x1b]0;pwned\x07"))
+	for _, f := range format.Formats() {
+		var buf bytes.Buffer
+		if err := f.Encoder.Encode(&buf, []*Report{r}, format.Options{}); err != nil {
+			t.Fatalf("%s: %v", f.Name, err)
+		}
+		out := buf.String()
+		if strings.Contains(out, "PASS") || strings.Contains(out, `"status":"pass"`) || strings.Contains(out, `"status": "pass"`) {
+			t.Errorf("%s shows an unreadable target as passing:\n%.400s", f.Name, out)
+		}
+		if f.Name == "table" || f.Name == "markdown" || f.Name == "github" {
+			if strings.ContainsAny(out, "\x1b\x07") {
+				t.Errorf("%s prints the error's escape sequences raw:\n%q", f.Name, out)
+			}
+		}
+	}
+}
