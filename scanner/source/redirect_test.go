@@ -237,6 +237,17 @@ func TestHubListingAttacks(t *testing.T) {
 		t.Errorf("ReadRange(0, 4) = %q, %v", b, err)
 	}
 
+	// A next-page link to another origin (the token would follow it).
+	other, err := source.NewHub(ctx, "org/m", "", hubConfig(srv, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Inject("org/m", fakehub.KindTree, "", fakehub.Fault{Header: map[string]string{"Link": `<http://127.0.0.1:1/hub-base/api/models/org/m/tree/main?cursor=1>; rel="next"`}})
+	if _, err := other.List(ctx); err == nil || !strings.Contains(err.Error(), "leaves the Hub endpoint") {
+		t.Errorf("next page on another origin: %v", err)
+	}
+	srv.ClearFaults()
+
 	// Entry cap over all pages.
 	cfg := hubConfig(srv, nil)
 	cfg.MaxListEntries = 3
