@@ -3,6 +3,7 @@ package scanner
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -90,5 +91,37 @@ func TestErrorReportNeverPasses(t *testing.T) {
 				t.Errorf("%s prints the error's escape sequences raw:\n%q", f.Name, out)
 			}
 		}
+	}
+}
+
+// TestInvalidUTF8PathLossless: a file name that is not valid UTF-8 keeps
+// its bytes in the JSON report (path_bytes), so the file can be found.
+func TestInvalidUTF8PathLossless(t *testing.T) {
+	name := "LICENSE-\x9b\xff.txt"
+	r := scanBytes(t, map[string][]byte{"README.md": []byte(apacheCard), name: []byte("custom terms: non-commercial use only\n")}, Options{})
+	b, err := json.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back struct {
+		Files []struct {
+			Path      string `json:"path"`
+			PathBytes []byte `json:"path_bytes"`
+		} `json:"files"`
+	}
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, f := range back.Files {
+		if string(f.PathBytes) == name {
+			found = true
+		}
+		if f.PathBytes != nil && !strings.Contains(f.Path, "\uFFFD") {
+			t.Errorf("path_bytes on a valid name %q", f.Path)
+		}
+	}
+	if !found {
+		t.Errorf("no file keeps the bytes of %q: %s", name, b)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"unicode/utf8"
 
 	"github.com/carveout/carveout/licenses"
 	"github.com/carveout/carveout/licenses/terms"
@@ -145,6 +146,11 @@ func assemble(e *evidence, ls *licenseSet, lineage []Link, fs []Finding) *Report
 		r.Licenses = append(r.Licenses, *l)
 	}
 	r.Files = append([]File{}, e.looked...)
+	for i, f := range r.Files {
+		if !utf8.ValidString(f.Path) {
+			r.Files[i].PathBytes = []byte(f.Path) // lossless where JSON is not
+		}
+	}
 	sort.Slice(r.Files, func(i, j int) bool { return r.Files[i].Path < r.Files[j].Path })
 	r.Lineage = lineage
 	if r.Lineage == nil {
