@@ -2,6 +2,7 @@ package source_test
 
 import (
 	"context"
+	"fmt"
 	"errors"
 	"io"
 	"net/http"
@@ -307,6 +308,21 @@ func TestSlowServers(t *testing.T) {
 			t.Errorf("%s: cut after %s, want about %s", tc.name, el, stall)
 		}
 	}
+
+	// API answers drip too: the GitHub repository JSON, the Hub's info.
+	gh.Inject("org/r", fakegithub.KindRepo, fakegithub.Fault{Drip: 20 * time.Millisecond})
+	start := time.Now()
+	if _, err := source.NewGitHub(ctx, "org", "r", "", gcfg); !errors.Is(err, source.ErrStalled) && !strings.Contains(fmt.Sprint(err), "stalled") {
+		t.Errorf("GitHub API JSON dripping: %v, want the stall named", err)
+	}
+	srv.Inject("org/m", fakehub.KindInfo, "", fakehub.Fault{Drip: 20 * time.Millisecond})
+	if _, err := source.NewHub(ctx, "org/m", "", cfg); err == nil || !strings.Contains(err.Error(), "stalled") {
+		t.Errorf("Hub info JSON dripping: %v, want the stall named", err)
+	}
+	if el := time.Since(start); el > 20*stall {
+		t.Errorf("dripping API answers cut after %s, want about %s each", el, stall)
+	}
+	srv.ClearFaults()
 
 	// Retry-After: 120 is beyond the cap on one wait: no 8-minute sleep.
 	var sleeps []time.Duration
