@@ -129,6 +129,10 @@ func gather(ctx context.Context, src source.Source, opts Options) (*evidence, er
 	return e, nil
 }
 
+// maxLFSPointer: a weight file smaller than this may be a Git LFS pointer
+// (they are about 130 bytes).
+const maxLFSPointer = 1024
+
 // maxTextCap bounds --max-file-size: a larger value reads at most this.
 const maxTextCap = 1 << 40
 
@@ -366,6 +370,15 @@ func (r *reader) readWeights() {
 		rr := weights.RangeFunc(func(ctx context.Context, off, n int64) ([]byte, error) {
 			return r.src.ReadRange(ctx, p, off, n)
 		})
+		if f.Size < maxLFSPointer {
+			// A checkout without LFS (actions/checkout's default) holds
+			// pointers where the weights are: not a malformed header.
+			if b, err := rr.ReadRange(r.ctx, 0, f.Size); err == nil && card.IsLFSPointer(b) {
+				e.finding(rules.WeightsNotFetched, fmt.Sprintf("%s: a Git LFS pointer, not the weights: its header (and any license metadata in it) was not read; fetch the weights (git lfs pull, or actions/checkout with lfs: true) to read it", p), Evidence{Path: p, Source: SourceWeights})
+				e.setWeights(p, format, f.Size, nil)
+				continue
+			}
+		}
 		var h *weights.Header
 		var err error
 		if format == "gguf" {

@@ -58,6 +58,10 @@ func TestUnreadableSingleFile(t *testing.T) {
 	if !errors.Is(err, ErrTarget) || !strings.Contains(err.Error(), "permission denied") {
 		t.Errorf("Scan = %v, want ErrTarget with the cause", err)
 	}
+	r := ErrorReport("LICENSE", "file", err)
+	if r.Summary.Status != "error" || r.Error == "" || len(r.Findings) != 1 || r.Findings[0].Severity != SeverityError || strings.Contains(r.Findings[0].Message, "cannot read target LICENSE") {
+		t.Errorf("ErrorReport = %+v", r)
+	}
 }
 
 // TestDoneContextNeverPasses: a scan whose deadline passed reports what it

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/carveout/carveout/licenses"
@@ -109,7 +110,9 @@ func ErrorReport(target, kind string, err error) *Report {
 		kind = "dir"
 	}
 	e := &evidence{target: target, kind: kind, md: &source.Metadata{}}
-	r := assemble(e, newLicenseSet(), nil, []Finding{newFinding("", rules.TargetUnreadable, SeverityError, err.Error(), Evidence{Path: target, Source: SourceLicenseFile})})
+	// The message does not repeat the target the report names.
+	msg := strings.TrimPrefix(err.Error(), ErrTarget.Error()+" "+target+": ")
+	r := assemble(e, newLicenseSet(), nil, []Finding{newFinding("", rules.TargetUnreadable, SeverityError, "the target could not be read, so nothing in it was checked: "+msg, Evidence{Path: target, Source: SourceLicenseFile})})
 	r.Error = err.Error()
 	r.Summary.Status = "error"
 	return r

@@ -19,6 +19,8 @@ import (
 	"testing"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/carveout/carveout/internal/ghreport/fakeapi"
 )
 
 // The composite Action (action.yml at the repository root) is run step by
@@ -308,7 +310,7 @@ func TestAction(t *testing.T) {
 	}{
 		{"mislabelled fails", "llama-finetune-mislabelled", map[string]string{"path": "models/tune"}, 1,
 			"::error file=models/tune/README.md,line=2,title=carveout declared-license-mismatch::"},
-		{"apache passes", "apache-model", map[string]string{"path": "models/tune", "profile": "profile.yaml"}, 0, ""},
+		{"apache passes", "apache-model", map[string]string{"path": "models/tune", "profile": "profile.yaml", "github-report": "true"}, 0, ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			ws := t.TempDir()
@@ -321,12 +323,21 @@ func TestAction(t *testing.T) {
 			os.WriteFile(summary, nil, 0o644)
 			os.WriteFile(ghpath, nil, 0o644)
 			fake := &fakeCodeScanning{}
-			srv := httptest.NewServer(fake)
+			checks := fakeapi.New("acme/models", 7, "t0ken")
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if strings.HasSuffix(r.URL.Path, "/code-scanning/sarifs") {
+					fake.ServeHTTP(w, r)
+					return
+				}
+				checks.ServeHTTP(w, r)
+			}))
+			event := filepath.Join(bin, "event-"+c.model+".json")
+			os.WriteFile(event, []byte(`{"pull_request":{"number":7,"head":{"sha":"0123456789abcdef0123456789abcdef01234567"}}}`), 0o644)
 			defer srv.Close()
 			api := srv.URL + "/api/v3"
 			a := &actionRun{t: t, inputs: map[string]string{}, outputs: map[string]map[string]string{}, ctx: map[string]string{
 				"github.action_path": root, "runner.temp": bin, "github.workspace": ws, "github.path": ghpath,
-				"github.repository": "acme/models", "github.sha": "0123456789abcdef0123456789abcdef01234567",
+				"github.repository": "acme/models", "github.token": "t0ken", "github.sha": "0123456789abcdef0123456789abcdef01234567",
 			}}
 			for k, v := range act.Inputs {
 				a.inputs[k] = v.Default
@@ -337,7 +348,7 @@ func TestAction(t *testing.T) {
 			a.env = []string{"HOME=" + ws, "GOCACHE=" + gocache, "GOMODCACHE=" + gomodcache, "GOPROXY=off", "GOTOOLCHAIN=local",
 				"GITHUB_ACTIONS=true", "CI=true", "GITHUB_WORKSPACE=" + ws, "GITHUB_STEP_SUMMARY=" + summary, "GITHUB_PATH=" + ghpath,
 				"GITHUB_SERVER_URL=https://github.com", "GITHUB_REPOSITORY=acme/models", "GITHUB_SHA=0123456789abcdef0123456789abcdef01234567",
-				"GITHUB_API_URL=" + api, "HF_HUB_OFFLINE=1", "NO_COLOR=1"}
+				"GITHUB_API_URL=" + api, "GITHUB_EVENT_PATH=" + event, "HF_HUB_OFFLINE=1", "NO_COLOR=1"}
 			a.run(act.Runs.Steps, api)
 
 			if got := a.outputs["check"]["exit-code"]; got != fmt.Sprint(c.code) {
@@ -360,6 +371,10 @@ func TestAction(t *testing.T) {
 			validateSARIF(t, fake.sarif[0])
 			if c.annotation != "" && !strings.Contains(a.stderr.String(), c.annotation) {
 				t.Errorf("no annotation %q in the job log:\n%s", c.annotation, a.stderr.String())
+			}
+			runs, _, comments := checks.Snapshot()
+			if want := map[string]int{"true": 1}[a.inputs["github-report"]]; len(runs) != want || len(comments) != want {
+				t.Errorf("github-report %q: %d check runs, %d comments", a.inputs["github-report"], len(runs), len(comments))
 			}
 			if c.code == 1 && !strings.Contains(string(fake.sarif[0]), `"uri": "models/tune/README.md"`) {
 				t.Errorf("SARIF paths are not relative to the checkout")

@@ -1,6 +1,9 @@
 package main
 
 import (
+	"cmp"
+	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -10,6 +13,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/carveout/carveout/internal/ghreport"
 	"github.com/carveout/carveout/scanner/format"
 	"github.com/carveout/carveout/scanner/report"
 )
@@ -23,7 +27,9 @@ type outputOptions struct {
 	output    string
 	outs      []string
 	timestamp bool
-	flags     *pflag.FlagSet
+	// githubReport publishes a check run and a pull-request comment.
+	githubReport bool
+	flags        *pflag.FlagSet
 }
 
 func (o *outputOptions) addFlags(f *pflag.FlagSet) {
@@ -31,6 +37,7 @@ func (o *outputOptions) addFlags(f *pflag.FlagSet) {
 	f.StringVarP(&o.format, "format", "f", "table", "output format: "+strings.Join(format.Names(), ", ")+" (json with several targets: one document with a reports list; jsonl streams a line per report)")
 	f.StringVar(&o.output, "output", "", "write the --format output to FILE instead of stdout")
 	f.StringArrayVarP(&o.outs, "out", "o", nil, "also write FORMAT to FILE (-o FORMAT[=FILE], repeatable; without =FILE to stdout), e.g. -o sarif=carveout.sarif -o markdown=$GITHUB_STEP_SUMMARY")
+	f.BoolVar(&o.githubReport, "github-report", false, "publish a check run with annotations and one pull-request comment, updated in place on re-runs (GitHub Actions: GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_SHA, GITHUB_EVENT_PATH)")
 	f.BoolVar(&o.timestamp, "timestamp", false, "write the scan date into formats that have a place for it (html, sarif, cyclonedx, spdx); off, output is deterministic")
 }
 
@@ -61,6 +68,9 @@ type sink struct {
 // outputs are the sinks of one run.
 type outputs struct {
 	sinks []*sink
+	// github, when set, is where --github-report publishes.
+	github *ghreport.Config
+	ctx    context.Context
 }
 
 type outputSpec struct {
@@ -115,7 +125,7 @@ func (o *outputOptions) specs(app *App) ([]outputSpec, error) {
 }
 
 // open creates the sinks (and their files) for a run of n targets.
-func (o *outputOptions) open(app *App, specs []outputSpec, n int) (*outputs, error) {
+func (o *outputOptions) open(ctx context.Context, app *App, specs []outputSpec, n int) (*outputs, error) {
 	base := format.Options{Version: buildVersion(), Root: gitPrefix}
 	if o.timestamp {
 		base.Timestamp = app.Now()
@@ -123,7 +133,14 @@ func (o *outputOptions) open(app *App, specs []outputSpec, n int) (*outputs, err
 	if server, repo, sha := app.Getenv("GITHUB_SERVER_URL"), app.Getenv("GITHUB_REPOSITORY"), app.Getenv("GITHUB_SHA"); server != "" && repo != "" && sha != "" {
 		base.Repo = &format.Repo{ServerURL: server, Repository: repo, Ref: sha}
 	}
-	outs := &outputs{}
+	outs := &outputs{ctx: ctx}
+	if o.githubReport {
+		cfg, err := githubReportConfig(app, base)
+		if err != nil {
+			return nil, err
+		}
+		outs.github = cfg
+	}
 	for _, s := range specs {
 		f, _ := format.Lookup(s.name)
 		k := &sink{f: f, path: s.path, opts: base, stream: f.Stream}
@@ -203,7 +220,47 @@ func (s *outputs) finish(rs []*report.Report) error {
 		}
 	}
 	errs = append(errs, s.close())
+	if s.github != nil && len(rs) > 0 {
+		if _, err := ghreport.Publish(s.ctx, *s.github, rs); err != nil {
+			errs = append(errs, err)
+		}
+	}
 	return errors.Join(errs...)
+}
+
+// githubReportConfig reads where to publish from the GitHub Actions
+// environment: the repository, the token, the API, and for a pull
+// request its number and head commit (from the event payload).
+func githubReportConfig(app *App, o format.Options) (*ghreport.Config, error) {
+	cfg := &ghreport.Config{
+		Client: app.HTTPClient, APIURL: app.Getenv("GITHUB_API_URL"), Repository: app.Getenv("GITHUB_REPOSITORY"),
+		SHA: app.Getenv("GITHUB_SHA"), Token: cmp.Or(app.Getenv("GITHUB_TOKEN"), app.Getenv("GH_TOKEN")), Options: o,
+	}
+	if cfg.Token == "" || cfg.Repository == "" || cfg.SHA == "" {
+		return nil, usagef("--github-report needs GITHUB_TOKEN (or GH_TOKEN), GITHUB_REPOSITORY and GITHUB_SHA (as GitHub Actions sets them)")
+	}
+	if p := app.Getenv("GITHUB_EVENT_PATH"); p != "" {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return nil, fmt.Errorf("--github-report: %w", err)
+		}
+		var ev struct {
+			PullRequest *struct {
+				Number int `json:"number"`
+				Head   struct {
+					SHA string `json:"sha"`
+				} `json:"head"`
+			} `json:"pull_request"`
+		}
+		if err := json.Unmarshal(b, &ev); err != nil {
+			return nil, fmt.Errorf("--github-report: %s: %w", p, err)
+		}
+		if ev.PullRequest != nil {
+			cfg.PullRequest = ev.PullRequest.Number
+			cfg.SHA = cmp.Or(ev.PullRequest.Head.SHA, cfg.SHA)
+		}
+	}
+	return cfg, nil
 }
 
 func (s *outputs) close() error {

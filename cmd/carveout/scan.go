@@ -170,7 +170,7 @@ func runScan(ctx context.Context, app *App, o *scanOptions, args []string) error
 	if o.check && len(targets) != 1 {
 		return usagef("check takes exactly one target")
 	}
-	outs, err := o.out.open(app, specs, len(targets))
+	outs, err := o.out.open(ctx, app, specs, len(targets))
 	if err != nil {
 		return err
 	}
@@ -222,7 +222,8 @@ func runScan(ctx context.Context, app *App, o *scanOptions, args []string) error
 			if len(targets) > 1 {
 				app.warnf("%v", err)
 			}
-			if !errors.Is(err, errUsage) && (len(targets) > 1 || o.out.machineReadable()) {
+			usage := errors.Is(err, errUsage) && targets[i].origin == "" // a bad argument, not a bad line of a list
+			if !usage && (len(targets) > 1 || o.out.machineReadable()) {
 				// One record per target in every output, the unreadable
 				// ones too (with their error), so a pipeline loses none.
 				// (A single target on a terminal has its error on stderr.)

@@ -5,6 +5,7 @@
 package format
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -21,6 +22,9 @@ type Options struct {
 	// Version of carveout named in the output; "" takes it from the
 	// build information.
 	Version string
+	// Catalog names the license catalog's version in the output; "" takes
+	// a digest of the embedded catalog (see CatalogVersion).
+	Catalog string
 	// Timestamp is the scan date written where a format has a place for
 	// it; zero leaves it out, so output stays deterministic.
 	Timestamp time.Time
@@ -127,15 +131,18 @@ func (d *JSONDocument) Add(w io.Writer, r *report.Report) error {
 		sep = "{\n  \"schema\": \"" + ReportsSchema + "\",\n  \"reports\": [\n"
 	}
 	d.n++
-	b, err := json.MarshalIndent(r, "    ", "  ")
-	if err != nil {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("    ", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(r); err != nil {
 		return err
 	}
-	b = bytesReplaceEscapes(b)
+	b := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 	if _, err := io.WriteString(w, sep+"    "); err != nil {
 		return err
 	}
-	_, err = w.Write(b)
+	_, err := w.Write(b)
 	return err
 }
 
@@ -147,13 +154,6 @@ func (d *JSONDocument) Close(w io.Writer) error {
 	}
 	_, err := io.WriteString(w, "\n  ]\n}\n")
 	return err
-}
-
-// bytesReplaceEscapes undoes json.Marshal's HTML escaping (<, >, &), as
-// the other JSON outputs write them (SetEscapeHTML(false)).
-func bytesReplaceEscapes(b []byte) []byte {
-	r := strings.NewReplacer(`\u003c`, "<", `\u003e`, ">", `\u0026`, "&")
-	return []byte(r.Replace(string(b)))
 }
 
 // JSONLines writes the report as one line of JSON, so a list of targets

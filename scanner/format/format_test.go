@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -147,5 +148,39 @@ func TestJSONDocument(t *testing.T) {
 		if n > 0 && (doc.Reports[0]["target"] != "t0 <&>" || strings.Contains(buf.String(), `\u003c`)) {
 			t.Errorf("targets not kept as written: %s", buf.String())
 		}
+	}
+}
+
+// TestJSONSeveral: json with several reports is one carveout.reports/v1
+// document that validates, and text that looks like an escape stays text.
+func TestJSONSeveral(t *testing.T) {
+	rs := caseReports(t)
+	odd := *rs["apache"]
+	odd.Target = `a\u003cb <c> "d"`
+	var buf bytes.Buffer
+	if err := (JSON{}).Encode(&buf, []*report.Report{rs["bigco-waived"], rs["custom-strict"], &odd}, testOptions); err != nil {
+		t.Fatal(err)
+	}
+	schema.ValidateAny(t, buf.Bytes())
+	var doc struct {
+		Reports []struct {
+			Target string `json:"target"`
+		} `json:"reports"`
+	}
+	if err := json.Unmarshal(buf.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Reports) != 3 || doc.Reports[2].Target != odd.Target {
+		t.Errorf("reports %+v", doc.Reports)
+	}
+}
+
+func TestCatalogVersion(t *testing.T) {
+	v := CatalogVersion()
+	if !regexp.MustCompile(`^sha256:[0-9a-f]{12} \([1-9][0-9]* licenses\)$`).MatchString(v) || v != CatalogVersion() {
+		t.Errorf("CatalogVersion() = %q", v)
+	}
+	if got := (Options{Catalog: "x"}).catalog(); got != "x" {
+		t.Errorf("Options.Catalog ignored: %q", got)
 	}
 }

@@ -6,36 +6,36 @@ import (
 	"strings"
 
 	"github.com/carveout/carveout/internal/safetext"
+	"github.com/carveout/carveout/scanner/report"
 )
 
-// GitHubAnnotations writes GitHub Actions workflow commands, one per
-// failing finding or unwaived policy violation (::error file=F,line=N::),
-// so the job shows them on the lines of the pull request. Paths are
-// relative to the repository root (Options.Root).
-type GitHubAnnotations struct{}
+// Failure is one thing a run fails on (or warns about), at the first place
+// in a file that causes it: what annotations in CI show.
+type Failure struct {
+	Level   string // error or warning
+	Title   string
+	Message string
+	// Path is relative to the repository root (Options.Root); "" when no
+	// file is the cause.
+	Path               string
+	StartLine, EndLine int
+}
 
-// Encode implements Encoder.
-func (GitHubAnnotations) Encode(w io.Writer, rs []*Report, o Options) error {
-	var b strings.Builder
+// Failures lists the failing findings and unwaived policy violations of
+// the reports (level error) and the other warnings (level warning).
+func Failures(rs []*Report, o Options) []Failure {
+	var out []Failure
 	for _, r := range rs {
 		prefix := o.root(r)
-		annotate := func(level, title, msg string, ev []Evidence) {
-			props := []string{}
+		add := func(level, rule, msg string, ev []Evidence) {
+			f := Failure{Level: level, Title: "carveout " + rule, Message: msg}
 			for _, e := range ev {
-				if !fileEvidence(e) {
-					continue
+				if fileEvidence(e) {
+					f.Path, f.StartLine, f.EndLine = prefix+e.Path, e.StartLine, e.EndLine
+					break
 				}
-				props = append(props, "file="+ghProp(prefix+e.Path))
-				if e.StartLine > 0 {
-					props = append(props, fmt.Sprintf("line=%d", e.StartLine))
-					if e.EndLine > e.StartLine {
-						props = append(props, fmt.Sprintf("endLine=%d", e.EndLine))
-					}
-				}
-				break
 			}
-			props = append(props, "title="+ghProp(title))
-			fmt.Fprintf(&b, "::%s %s::%s\n", level, strings.Join(props, ","), ghData(msg))
+			out = append(out, f)
 		}
 		isFinding := map[waiverKey]bool{}
 		for _, f := range r.Findings {
@@ -43,32 +43,64 @@ func (GitHubAnnotations) Encode(w io.Writer, rs []*Report, o Options) error {
 			switch {
 			case waivedFinding(r, f):
 			case failing(r, f) || violated(r, f):
-				annotate("error", "carveout "+f.Rule, f.Message, f.Evidence)
+				add("error", f.Rule, f.Message, f.Evidence)
 			case f.Severity == sevWarning:
-				annotate("warning", "carveout "+f.Rule, f.Message, f.Evidence)
+				add("warning", f.Rule, f.Message, f.Evidence)
 			}
 		}
 		for _, v := range r.Violations {
 			if v.Waived || isFinding[waiverKey{v.Rule, v.License}] {
 				continue
 			}
-			var ev []Evidence
-			for _, l := range r.Licenses {
-				if l.ID != v.License {
-					continue
-				}
-				for _, t := range l.Terms {
-					if strings.HasSuffix(v.Rule, ":"+t.Kind) {
-						ev = append(ev, t.Evidence...)
-					}
-				}
-				ev = append(ev, l.Evidence...)
-			}
-			if v.Path != "" {
-				ev = append(ev, Evidence{Path: v.Path, Source: "license-file"})
-			}
-			annotate("error", "carveout "+v.Rule, v.Message, ev)
+			add("error", v.Rule, v.Message, violationEvidence(r, v))
 		}
+	}
+	return out
+}
+
+// violationEvidence are the places a policy violation is about: the lines
+// of the term its rule names (applies:user-threshold), then the license's
+// evidence, then the violation's path.
+func violationEvidence(r *Report, v report.Violation) []Evidence {
+	var ev []Evidence
+	for _, l := range r.Licenses {
+		if l.ID != v.License {
+			continue
+		}
+		for _, t := range l.Terms {
+			if strings.HasSuffix(v.Rule, ":"+t.Kind) {
+				ev = append(ev, t.Evidence...)
+			}
+		}
+		ev = append(ev, l.Evidence...)
+	}
+	if v.Path != "" {
+		ev = append(ev, Evidence{Path: v.Path, Source: "license-file"})
+	}
+	return ev
+}
+
+// GitHubAnnotations writes GitHub Actions workflow commands, one per
+// Failure (::error file=F,line=N,title=T::message), so the job shows them
+// on the lines of the pull request.
+type GitHubAnnotations struct{}
+
+// Encode implements Encoder.
+func (GitHubAnnotations) Encode(w io.Writer, rs []*Report, o Options) error {
+	var b strings.Builder
+	for _, f := range Failures(rs, o) {
+		var props []string
+		if f.Path != "" {
+			props = append(props, "file="+ghProp(f.Path))
+			if f.StartLine > 0 {
+				props = append(props, fmt.Sprintf("line=%d", f.StartLine))
+				if f.EndLine > f.StartLine {
+					props = append(props, fmt.Sprintf("endLine=%d", f.EndLine))
+				}
+			}
+		}
+		props = append(props, "title="+ghProp(f.Title))
+		fmt.Fprintf(&b, "::%s %s::%s\n", f.Level, strings.Join(props, ","), ghData(f.Message))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

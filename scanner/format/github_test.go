@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/carveout/carveout/scanner/report"
 )
 
 var annotationRE = regexp.MustCompile(`^::(error|warning|notice)( [a-zA-Z]+=[^,:]*(,[a-zA-Z]+=[^,:]*)*)?::[^\n]*$`)
@@ -73,6 +75,40 @@ func TestEveryFormat(t *testing.T) {
 		}
 		if err := f.Encoder.Encode(&bytes.Buffer{}, nil, testOptions); err != nil {
 			t.Errorf("%s with no reports: %v", f.Name, err)
+		}
+	}
+}
+
+// TestClosestAndClause: an unknown text's closest license and a term's
+// clause reach the formats that show them, and the unknown never takes
+// the closest license's id.
+func TestClosestAndClause(t *testing.T) {
+	r := &Report{Schema: "carveout.report/v1", Target: "m", Summary: summaryFail(), Licenses: []License{{
+		ID: "unknown", Name: "Unknown license", Category: "unknown", Match: report.Match{Kind: "text"},
+		Closest:  &report.Closest{ID: "llama3.1", Similarity: 0.72},
+		Evidence: []Evidence{{Path: "LICENSE", StartLine: 1, EndLine: 9, Source: "license-file"}},
+		Terms:    []Term{{Kind: "user-threshold", Clause: "2", Description: "monthly_active_users > 1", Evidence: []Evidence{{Path: "LICENSE", StartLine: 3, Source: "license-file"}}}},
+	}}}
+	for _, c := range []struct {
+		f    Encoder
+		want []string
+	}{
+		{HTML{}, []string{"closest known license: llama3.1 (72% similar; not it)", "clause 2"}},
+		{Markdown{}, []string{"closest known: llama3.1, 72% similar", `user-threshold \(clause 2\)`}},
+		{CycloneDX{}, []string{`"value": "llama3.1 (0.72 similar; not this license)"`}},
+		{SPDX{}, []string{"closest known license: llama3.1 (0.72 similar), which it is not"}},
+	} {
+		var buf bytes.Buffer
+		if err := c.f.Encode(&buf, []*Report{r}, testOptions); err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range c.want {
+			if !strings.Contains(buf.String(), w) {
+				t.Errorf("%T lacks %q", c.f, w)
+			}
+		}
+		if strings.Contains(buf.String(), "LicenseRef-scancode-llama") || strings.Contains(buf.String(), "LicenseRef-carveout-llama3.1") {
+			t.Errorf("%T gives the unknown text the closest license's id", c.f)
 		}
 	}
 }

@@ -31,11 +31,13 @@ var htmlTmpl = template.Must(template.New("report").Funcs(template.FuncMap{
 	"thousand": Thousands,
 	"join":     strings.Join,
 	"vclass":   verdictClass,
+	"percent":  func(f float64) float64 { return f * 100 },
 }).Parse(htmlTemplate))
 
 type htmlPage struct {
 	Title     string
 	Version   string
+	Catalog   string
 	Schema    string
 	Timestamp string
 	Reports   []htmlReport
@@ -77,7 +79,7 @@ type htmlCell struct {
 
 // Encode implements Encoder.
 func (HTML) Encode(w io.Writer, rs []*Report, o Options) error {
-	page := htmlPage{Version: o.toolVersion(), Schema: r0Schema(rs), Timestamp: o.timestamp()}
+	page := htmlPage{Version: o.toolVersion(), Catalog: o.catalog(), Schema: r0Schema(rs), Timestamp: o.timestamp()}
 	var names []string
 	for i, r := range rs {
 		hr := htmlPrepare(r, i, o)
@@ -118,10 +120,7 @@ func htmlPrepare(r *Report, i int, o Options) htmlReport {
 		if isFinding[waiverKey{v.Rule, v.License}] {
 			continue
 		}
-		row := htmlRow{Rule: v.Rule, License: v.License, Message: v.Message}
-		if v.Path != "" {
-			row.Where = where([]Evidence{{Path: v.Path, Source: "license-file"}})
-		}
+		row := htmlRow{Rule: v.Rule, License: v.License, Message: v.Message, Where: where(firstFile(violationEvidence(r, v)))}
 		if v.Waived {
 			row.Message += " — waiver: " + v.WaiverReason
 			hr.Waived = append(hr.Waived, row)
@@ -172,6 +171,17 @@ func htmlPrepare(r *Report, i int, o Options) htmlReport {
 	}
 	hr.Lineage = lineageSVG(r)
 	return hr
+}
+
+// firstFile is the first place in a file, as a list (none when there is
+// none).
+func firstFile(ev []Evidence) []Evidence {
+	for _, e := range ev {
+		if fileEvidence(e) {
+			return []Evidence{e}
+		}
+	}
+	return nil
 }
 
 func verdictRank(v string) int {

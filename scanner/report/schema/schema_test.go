@@ -94,6 +94,30 @@ func TestReports(t *testing.T) {
 	}
 }
 
+// TestReportsDocument: several targets' reports in one document, and
+// Validate("") dispatching on each value's own schema field.
+func TestReportsDocument(t *testing.T) {
+	a := evaluated(t, "apache-model", "", "")
+	b := evaluated(t, "llama-finetune-mislabelled", "bigco-800m.yaml", "waived.yaml")
+	doc := []byte(`{"schema":"carveout.reports/v1","reports":[` + string(a) + "," + string(b) + `]}`)
+	if err := Validate(Reports, doc); err != nil {
+		t.Error(err)
+	}
+	if err := Validate("", append(append(doc, '\n'), a...)); err != nil {
+		t.Errorf("a reports document then a report: %v", err)
+	}
+	bad := []byte(`{"schema":"carveout.reports/v1","reports":[{"schema":"carveout.report/v1"}]}`)
+	if err := Validate("", bad); err == nil {
+		t.Error("a reports document with an invalid report validates")
+	}
+	if err := Validate("", []byte(`{"schema":"carveout.other/v9"}`)); err == nil || !strings.Contains(err.Error(), "none of") {
+		t.Errorf("unknown schema: %v", err)
+	}
+	if err := Validate("", []byte(`[1]`)); err == nil {
+		t.Error("a value without a schema field validates")
+	}
+}
+
 // TestJSONLines: several reports in a row are validated one by one.
 func TestJSONLines(t *testing.T) {
 	a := evaluated(t, "apache-model", "", "")
