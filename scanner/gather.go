@@ -2,6 +2,7 @@ package scanner
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -48,6 +49,9 @@ type evidence struct {
 	headers []headerLicense
 	// otherCards are the cards besides the model card.
 	otherCards []otherCard
+	// modelConfig is config.json decoded (for whether the model is
+	// multimodal).
+	modelConfig map[string]any
 
 	findings []Finding
 }
@@ -340,6 +344,12 @@ func (r *reader) readConfig(p string, size int64) {
 	e.record(p, size, KindConfig, int64(len(data)))
 	if !ok {
 		return
+	}
+	if path.Base(p) == "config.json" && e.modelConfig == nil {
+		var m map[string]any
+		if json.Unmarshal(data, &m) == nil {
+			e.modelConfig = m
+		}
 	}
 	cfg, probs := card.ParseConfig(p, data)
 	for _, pr := range probs {
