@@ -197,7 +197,9 @@ func (Table) encode(w io.Writer, r *report.Report, o Options) error {
 	switch status {
 	case "pass":
 		status = p.c(green, "PASS")
-	default: // fail, error (the target could not be read): never a pass
+	case "error":
+		status = p.c(red, "ERROR (the target could not be read)")
+	default: // fail, or a status this encoder does not know: never a pass
 		status = p.c(red, strings.ToUpper(status))
 	}
 	p.line("summary: %d license(s); findings: %d error, %d warning, %d info; fail-on: %s; status: %s%s",

@@ -216,7 +216,11 @@ type Term struct {
 // File is one file of the target that carveout looked at.
 type File struct {
 	Path string `json:"path"`
-	Size int64  `json:"size"`
+	// PathBytes holds the path's bytes when they are not valid UTF-8: JSON
+	// strings cannot carry them (Path shows U+FFFD), and the file must
+	// still be found. Base64 in JSON.
+	PathBytes []byte `json:"path_bytes,omitempty"`
+	Size      int64  `json:"size"`
 	// Kind: model-card, license, config, weights.
 	Kind string `json:"kind"`
 	// Read is how many bytes were read (weights: the bounded header).
