@@ -18,6 +18,7 @@ import (
 	"github.com/carveout/carveout/internal/corpus"
 	"github.com/carveout/carveout/internal/fakes/fakegithub"
 	"github.com/carveout/carveout/internal/fakes/fakehub"
+	"github.com/carveout/carveout/internal/fakes/fakeollama"
 	"github.com/carveout/carveout/internal/golden"
 	"github.com/carveout/carveout/scanner"
 )
@@ -94,6 +95,38 @@ func TestScripts(t *testing.T) {
 				dst := ts.MkAbs(args[1])
 				ts.Check(os.MkdirAll(filepath.Dir(dst), 0o755))
 				ts.Check(os.WriteFile(dst, b, 0o644))
+			},
+			// ollamapull STORE NAME LAYER... writes a model into a fake
+			// Ollama store: license=FILE (a license layer), nolicense=FILE
+			// (named by the manifest, blob missing), gguf:KEY=VALUE (a
+			// string of the model layer's GGUF header; the layer is there
+			// when any is given, or with a bare "gguf").
+			"ollamapull": func(ts *testscript.TestScript, neg bool, args []string) {
+				if len(args) < 2 {
+					ts.Fatalf("usage: ollamapull STORE NAME [license=FILE|nolicense=FILE|gguf|gguf:KEY=VALUE]...")
+				}
+				m := fakeollama.Pulled{Name: args[1]}
+				var kv []string
+				gguf := false
+				for _, a := range args[2:] {
+					switch k, v, _ := strings.Cut(a, "="); {
+					case k == "license" || k == "nolicense":
+						b, err := os.ReadFile(ts.MkAbs(v))
+						ts.Check(err)
+						m.Layers = append(m.Layers, fakeollama.Layer{MediaType: fakeollama.License, Data: b, NoBlob: k == "nolicense"})
+					case a == "gguf":
+						gguf = true
+					case strings.HasPrefix(a, "gguf:"):
+						gguf = true
+						kv = append(kv, strings.TrimPrefix(k, "gguf:"), v)
+					default:
+						ts.Fatalf("ollamapull: unknown layer %q", a)
+					}
+				}
+				if gguf {
+					m.Layers = append(m.Layers, fakeollama.Layer{MediaType: fakeollama.Model, Data: fakeollama.GGUF(64, kv...)})
+				}
+				ts.Check(fakeollama.Write(ts.MkAbs(args[0]), m))
 			},
 			// copymodel NAME DEST copies a bundled example repository.
 			"copymodel": func(ts *testscript.TestScript, neg bool, args []string) {

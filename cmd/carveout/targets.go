@@ -102,6 +102,17 @@ func (e *env) open(ctx context.Context, t target) (source.Source, string, error)
 		}
 		src, err := source.NewHub(ctx, id, rev, e.hub)
 		return src, "hf", err
+	case strings.HasPrefix(spec, "ollama:"):
+		dir := source.DefaultOllamaDir(e.app.Getenv)
+		if dir == "" {
+			return nil, "", fmt.Errorf("%s: no Ollama store: set OLLAMA_MODELS or HOME", spec)
+		}
+		name := strings.TrimPrefix(spec, "ollama:")
+		if _, err := source.ParseOllamaName(name); err != nil {
+			return nil, "", usagef("%s: %v", spec, err)
+		}
+		src, err := source.NewOllama(dir, name)
+		return src, "ollama", err
 	case strings.HasPrefix(spec, "gh:"):
 		repo, ref, hasRef := strings.Cut(strings.TrimPrefix(spec, "gh:"), "@")
 		owner, name, ok := strings.Cut(repo, "/")
@@ -146,6 +157,8 @@ func targetKind(t target) string {
 		return "hf"
 	case strings.HasPrefix(spec, "gh:"):
 		return "github"
+	case strings.HasPrefix(spec, "ollama:"):
+		return "ollama"
 	}
 	if fi, err := os.Stat(spec); err == nil && !fi.IsDir() {
 		return "file"
@@ -236,6 +249,26 @@ func hfCacheTargets(app *App, o *scanOptions) ([]target, error) {
 	var ts []target
 	for _, s := range srcs {
 		ts = append(ts, target{spec: s.Target(), src: s, kind: "hf-cache"})
+	}
+	return ts, nil
+}
+
+// ollamaTargets is --ollama: every model of the local Ollama store.
+func ollamaTargets(app *App, o *scanOptions) ([]target, error) {
+	dir := o.ollama
+	if dir == "auto" {
+		dir = source.DefaultOllamaDir(app.Getenv)
+		if dir == "" {
+			return nil, usagef("--ollama: no Ollama store: set OLLAMA_MODELS or HOME, or give the folder")
+		}
+	}
+	srcs, err := source.NewOllamaStore(dir)
+	if err != nil {
+		return nil, fmt.Errorf("%w: --ollama %s: %w", scanner.ErrTarget, dir, err)
+	}
+	var ts []target
+	for _, s := range srcs {
+		ts = append(ts, target{spec: s.Target(), src: s, kind: "ollama"})
 	}
 	return ts, nil
 }
