@@ -31,6 +31,7 @@ type scanOptions struct {
 	shard        string
 	githubOrg    string
 	ollama       string
+	hfAuthor     string
 	workers      int
 	offline      bool
 	noWeights    bool
@@ -66,6 +67,7 @@ func (o *scanOptions) addFlags(cmd *cobra.Command) {
 	f.StringVar(&o.shard, "shard", "", "scan only shard K of N of the target list (K/N, 1-based), for batch systems")
 	f.StringVar(&o.ollama, "ollama", "", "scan every model of the local Ollama store (default $OLLAMA_MODELS, else ~/.ollama/models)")
 	f.Lookup("ollama").NoOptDefVal = "auto"
+	f.StringVar(&o.hfAuthor, "hf-author", "", "scan every model of a Hugging Face user or organization")
 	f.StringVar(&o.githubOrg, "github-org", "", "scan every repository of a GitHub organization")
 	f.IntVarP(&o.workers, "workers", "j", 4, "targets scanned concurrently")
 	f.BoolVar(&o.offline, "offline", false, "never use the network (also HF_HUB_OFFLINE=1); base models resolve from the built-in table")
@@ -157,8 +159,8 @@ func runScan(ctx context.Context, app *App, o *scanOptions, args []string) error
 	if err != nil {
 		return err
 	}
-	if len(args) == 0 && o.from == "" && o.hfCache == "" && o.githubOrg == "" && o.ollama == "" {
-		return usagef("no targets: give a PATH, hf:ORG/NAME, gh:OWNER/REPO, ollama:NAME, --from, --hf-cache, --ollama or --github-org")
+	if len(args) == 0 && o.from == "" && o.hfCache == "" && o.githubOrg == "" && o.ollama == "" && o.hfAuthor == "" {
+		return usagef("no targets: give a PATH, hf:ORG/NAME, gh:OWNER/REPO, ollama:NAME, --from, --hf-cache, --ollama, --hf-author or --github-org")
 	}
 	args = o.hfCacheArg(args)
 	args = o.ollamaArg(args)
@@ -346,6 +348,13 @@ func collectTargets(ctx context.Context, app *App, o *scanOptions, args []string
 				return nil, err
 			}
 			ts = append(ts, target{spec: "--ollama", err: err})
+		}
+		ts = append(ts, models...)
+	}
+	if o.hfAuthor != "" {
+		models, err := hfAuthorTargets(ctx, app, o)
+		if err != nil {
+			return nil, err
 		}
 		ts = append(ts, models...)
 	}

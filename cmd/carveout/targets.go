@@ -273,6 +273,24 @@ func ollamaTargets(app *App, o *scanOptions) ([]target, error) {
 	return ts, nil
 }
 
+// hfAuthorTargets is --hf-author: every model of a Hub user or
+// organization, each an hf: target.
+func hfAuthorTargets(ctx context.Context, app *App, o *scanOptions) ([]target, error) {
+	e := newEnv(app, o)
+	if e.offline {
+		return nil, usagef("--hf-author needs the network, but offline mode is on")
+	}
+	ids, err := source.HubAuthorModels(ctx, o.hfAuthor, e.hub)
+	if err != nil {
+		return nil, fmt.Errorf("%w: --hf-author %s: %w", scanner.ErrTarget, o.hfAuthor, err)
+	}
+	var ts []target
+	for _, id := range ids {
+		ts = append(ts, target{spec: "hf:" + id})
+	}
+	return ts, nil
+}
+
 func githubOrgTargets(ctx context.Context, app *App, o *scanOptions) ([]target, error) {
 	e := newEnv(app, o)
 	if e.offline {

@@ -66,6 +66,8 @@ const (
 	KindInfo    = "info"
 	KindTree    = "tree"
 	KindResolve = "resolve"
+	// KindList is GET /api/models?author=ORG (faults keyed by the author).
+	KindList = "list"
 )
 
 // Server is a running fake Hub. Close it when done.
@@ -132,6 +134,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, tok string) {
 		return
 	}
 	segs := strings.Split(strings.TrimPrefix(r.URL.EscapedPath(), "/"), "/")
+	if len(segs) == 2 && segs[0] == "api" && segs[1] == "models" {
+		s.serveList(w, r, tok)
+		return
+	}
 	if len(segs) >= 2 && segs[0] == "api" && segs[1] == "models" {
 		s.serveAPI(w, r, tok, segs[2:])
 		return
@@ -416,4 +422,48 @@ func (s *Server) serveResolve(w http.ResponseWriter, r *http.Request, tok string
 	w.Header().Set("X-Repo-Commit", sha)
 	w.Header().Set("ETag", `"`+fakeserver.GitOID(b)+`"`)
 	s.ServeFile(w, r, b, f)
+}
+
+// serveList is GET /api/models?author=ORG: the public models of the author
+// (private ones only with a granted token), sorted by id, paginated as the
+// Hub does with a Link rel="next" header (pages of SetPageSize entries).
+func (s *Server) serveList(w http.ResponseWriter, r *http.Request, tok string) {
+	author := r.URL.Query().Get("author")
+	f := s.TakeFault(author, KindList, "")
+	if s.Apply(w, r, f) {
+		return
+	}
+	type model struct {
+		ID      string `json:"id"`
+		ModelID string `json:"modelId"`
+		Private bool   `json:"private"`
+	}
+	s.mu.Lock()
+	var all []model
+	for id, repo := range s.repos {
+		if org, _, ok := strings.Cut(id, "/"); !ok || org != author {
+			continue
+		}
+		if repo.Private && !s.granted(repo, tok) {
+			continue
+		}
+		all = append(all, model{ID: id, ModelID: id, Private: repo.Private})
+	}
+	ps := s.pageSize
+	s.mu.Unlock()
+	sort.Slice(all, func(i, j int) bool { return all[i].ID < all[j].ID })
+	cursor, _ := strconv.Atoi(r.URL.Query().Get("cursor"))
+	cursor = min(max(cursor, 0), len(all))
+	end := min(cursor+ps, len(all))
+	if end < len(all) {
+		q := r.URL.Query()
+		q.Set("cursor", strconv.Itoa(end))
+		next := s.URL + Base + r.URL.Path + "?" + q.Encode()
+		w.Header().Set("Link", "<"+next+`>; rel="next"`)
+	}
+	page := all[cursor:end]
+	if page == nil {
+		page = []model{}
+	}
+	fakeserver.WriteJSON(w, r, http.StatusOK, page, f)
 }
