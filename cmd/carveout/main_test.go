@@ -19,6 +19,7 @@ import (
 	"github.com/carveout/carveout/internal/fakes/fakegithub"
 	"github.com/carveout/carveout/internal/fakes/fakehub"
 	"github.com/carveout/carveout/internal/fakes/fakeollama"
+	"github.com/carveout/carveout/internal/fakes/fakeregistry"
 	"github.com/carveout/carveout/internal/golden"
 	"github.com/carveout/carveout/scanner"
 )
@@ -70,6 +71,21 @@ func TestScripts(t *testing.T) {
 			env.Setenv("GITHUB_TOKEN", "")
 			env.Setenv("GH_TOKEN", "")
 			env.Setenv("MODELS", models)
+			// oci.txtar: a registry with the token challenge ($REGISTRY).
+			reg := fakeregistry.New()
+			env.Defer(reg.Close)
+			lic, err := os.ReadFile(filepath.Join(models, "apache-model", "LICENSE"))
+			if err != nil {
+				return err
+			}
+			gguf := fakeollama.GGUF(1<<20, "general.license", "apache-2.0")
+			reg.Push("ai/tiny", "1b", true, fakeregistry.Layer{MediaType: fakeregistry.GGUF, Data: gguf}, fakeregistry.Layer{MediaType: fakeregistry.License, Data: lic})
+			reg.Push("ai/nolicense", "latest", false, fakeregistry.Layer{MediaType: fakeregistry.GGUF, Data: fakeollama.GGUF(64, "general.license", "cc-by-nc-4.0")})
+			reg.Push("ai/tampered", "1", false, fakeregistry.Layer{MediaType: fakeregistry.License, Data: lic, Served: append([]byte("X"), lic[1:]...)})
+			reg.RequireAuth("alice", "s3cret")
+			env.Setenv("REGISTRY", reg.Host())
+			env.Setenv("DOCKER_CONFIG", filepath.Join(env.WorkDir, ".docker"))
+			env.Setenv("CARVEOUT_REGISTRY_TOKEN", "")
 			env.Setenv("CORPUS", corpusDir)
 			env.Setenv("NO_COLOR", "1")
 			return nil

@@ -21,22 +21,24 @@ import (
 )
 
 type scanOptions struct {
-	out          outputOptions // --format, --output, -o, --timestamp (output.go)
-	failOn       string
-	profile      string
-	policy       string
-	rates        string
-	hfCache      string
-	from         string
-	shard        string
-	githubOrg    string
-	ollama       string
-	hfAuthor     string
-	workers      int
-	offline      bool
-	noWeights    bool
-	lineageDepth int
-	maxFileSize  int64
+	out       outputOptions // --format, --output, -o, --timestamp (output.go)
+	failOn    string
+	profile   string
+	policy    string
+	rates     string
+	hfCache   string
+	from      string
+	shard     string
+	githubOrg string
+	ollama    string
+	hfAuthor  string
+	// insecureRegistries are registry hosts reached over plain HTTP.
+	insecureRegistries []string
+	workers            int
+	offline            bool
+	noWeights          bool
+	lineageDepth       int
+	maxFileSize        int64
 	// targetBytes and targetTimeout bound one target (hostile inputs).
 	targetBytes   int64
 	targetTimeout time.Duration
@@ -68,6 +70,7 @@ func (o *scanOptions) addFlags(cmd *cobra.Command) {
 	f.StringVar(&o.ollama, "ollama", "", "scan every model of the local Ollama store (default $OLLAMA_MODELS, else ~/.ollama/models)")
 	f.Lookup("ollama").NoOptDefVal = "auto"
 	f.StringVar(&o.hfAuthor, "hf-author", "", "scan every model of a Hugging Face user or organization")
+	f.StringSliceVar(&o.insecureRegistries, "insecure-registry", nil, "registry host (host or host:port) reached over plain HTTP for oci:// targets (localhost and 127.0.0.1 always are)")
 	f.StringVar(&o.githubOrg, "github-org", "", "scan every repository of a GitHub organization")
 	f.IntVarP(&o.workers, "workers", "j", 4, "targets scanned concurrently")
 	f.BoolVar(&o.offline, "offline", false, "never use the network (also HF_HUB_OFFLINE=1); base models resolve from the built-in table")
@@ -96,6 +99,8 @@ A TARGET is one of:
   hf:ORG/NAME[@REV]     a Hugging Face Hub model (HF_ENDPOINT, HF_TOKEN, HF_HOME, HF_HUB_OFFLINE)
   gh:OWNER/REPO[@REF]   a GitHub repository (GITHUB_TOKEN or GH_TOKEN, GITHUB_API_URL)
   ollama:NAME[:TAG]     a model of the local Ollama store (OLLAMA_MODELS, else ~/.ollama/models)
+  oci://REGISTRY/REPOSITORY[:TAG|@DIGEST]
+                        a model artifact in an OCI registry (CARVEOUT_REGISTRY_TOKEN, DOCKER_CONFIG)
 
 ` + exitCodeText(),
 		Example: `  carveout scan testdata/models/llama-finetune-mislabelled
