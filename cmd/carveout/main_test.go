@@ -61,6 +61,11 @@ func TestScripts(t *testing.T) {
 			// hostile.txtar: a Hub that answers, then never finishes.
 			hub.Add(fakehub.Repo{ID: "acme/slow", Files: map[string][]byte{"README.md": []byte("---\nlicense: mit\n---\n")}})
 			hub.Inject("acme/slow", fakehub.KindInfo, "", fakehub.Fault{SlowBody: time.Minute})
+			// datasets.txtar: a model trained on an open and a
+			// non-commercial data set, and one the Hub does not have.
+			hub.AddDataset("acme/open-data", map[string]any{"license": "cc-by-4.0"})
+			hub.AddDataset("acme/nc-data", map[string]any{"license": "cc-by-nc-4.0"})
+			hub.Add(fakehub.Repo{ID: "acme/trained", Files: map[string][]byte{"README.md": []byte("---\nlicense: mit\ndatasets:\n- acme/open-data\n- acme/nc-data\n- acme/absent-data\n---\n# Trained\n")}})
 			env.Setenv("HF_ENDPOINT", hub.Endpoint())
 			env.Setenv("HF_HOME", filepath.Join(env.WorkDir, ".hf"))
 			env.Setenv("HF_TOKEN", "")

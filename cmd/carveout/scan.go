@@ -192,6 +192,7 @@ func runScan(ctx context.Context, app *App, o *scanOptions, args []string) error
 		opts.DerivativeName = eval.derivativeName()
 	}
 	opts.Lineage = env.resolver(ctx)
+	opts.Datasets = env.datasets()
 
 	results := make([]*scanner.Report, len(targets))
 	errs := make([]error, len(targets))

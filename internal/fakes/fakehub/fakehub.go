@@ -68,6 +68,8 @@ const (
 	KindResolve = "resolve"
 	// KindList is GET /api/models?author=ORG (faults keyed by the author).
 	KindList = "list"
+	// KindDataset is GET /api/datasets/ID (faults keyed by the id).
+	KindDataset = "dataset"
 )
 
 // Server is a running fake Hub. Close it when done.
@@ -77,6 +79,8 @@ type Server struct {
 	mu       sync.Mutex
 	repos    map[string]*Repo
 	pageSize int
+	// datasets maps data set ids to their card data.
+	datasets map[string]map[string]any
 	// extraTree holds entries listed in the tree beside the files.
 	extraTree map[string][]TreeEntry
 }
@@ -134,6 +138,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, tok string) {
 		return
 	}
 	segs := strings.Split(strings.TrimPrefix(r.URL.EscapedPath(), "/"), "/")
+	if len(segs) >= 3 && segs[0] == "api" && segs[1] == "datasets" {
+		s.serveDataset(w, r, strings.Join(segs[2:], "/"))
+		return
+	}
 	if len(segs) == 2 && segs[0] == "api" && segs[1] == "models" {
 		s.serveList(w, r, tok)
 		return
@@ -466,4 +474,33 @@ func (s *Server) serveList(w http.ResponseWriter, r *http.Request, tok string) {
 		page = []model{}
 	}
 	fakeserver.WriteJSON(w, r, http.StatusOK, page, f)
+}
+
+// AddDataset adds a data set with its card data (nil for none).
+func (s *Server) AddDataset(id string, cardData map[string]any) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.datasets == nil {
+		s.datasets = map[string]map[string]any{}
+	}
+	if cardData == nil {
+		cardData = map[string]any{}
+	}
+	s.datasets[id] = cardData
+}
+
+// serveDataset is GET /api/datasets/ID.
+func (s *Server) serveDataset(w http.ResponseWriter, r *http.Request, id string) {
+	f := s.TakeFault(id, KindDataset, "")
+	if s.Apply(w, r, f) {
+		return
+	}
+	s.mu.Lock()
+	cd, ok := s.datasets[id]
+	s.mu.Unlock()
+	if !ok {
+		hubError(w, http.StatusNotFound, "RepoNotFound", "Dataset not found")
+		return
+	}
+	fakeserver.WriteJSON(w, r, http.StatusOK, map[string]any{"id": id, "cardData": cd}, f)
 }
