@@ -334,12 +334,8 @@ func (o *Ollama) check() {
 	o.byPath = map[string]*ollamaFile{}
 	for i := range o.layers {
 		f := &o.layers[i]
-		if msg := o.checkLayer(f); msg != "" {
-			err := error(nil)
-			if strings.Contains(msg, "missing") {
-				err = ErrNotFound
-			}
-			o.problems = append(o.problems, Problem{Path: f.path, Message: msg, Err: err})
+		if msg, sentinel := o.checkLayer(f); msg != "" {
+			o.problems = append(o.problems, Problem{Path: f.path, Message: msg, Err: sentinel})
 			continue
 		}
 		o.byPath[f.path] = f
@@ -349,42 +345,43 @@ func (o *Ollama) check() {
 	sort.Slice(o.problems, func(i, j int) bool { return o.problems[i].Path < o.problems[j].Path })
 }
 
-// checkLayer returns what is wrong with the layer's blob, "" when nothing.
-func (o *Ollama) checkLayer(f *ollamaFile) string {
+// checkLayer returns what is wrong with the layer's blob ("" when
+// nothing) and the sentinel it matches (ErrNotFound for a missing blob).
+func (o *Ollama) checkLayer(f *ollamaFile) (string, error) {
 	l := f.layer
 	if !sha256Digest.MatchString(l.Digest) {
-		return fmt.Sprintf("manifest %s names a %s layer with digest %q, not sha256:<64 hex digits>", o.manifest, l.MediaType, l.Digest)
+		return fmt.Sprintf("manifest %s names a %s layer with digest %q, not sha256:<64 hex digits>", o.manifest, l.MediaType, l.Digest), nil
 	}
 	f.blob = filepath.Join(o.blobs, "sha256-"+strings.TrimPrefix(l.Digest, "sha256:"))
 	fi, err := os.Lstat(f.blob)
 	if errors.Is(err, fs.ErrNotExist) {
-		return fmt.Sprintf("manifest %s names blob %s, which is missing (%s)", o.manifest, l.Digest, f.blob)
+		return fmt.Sprintf("manifest %s names blob %s, which is missing (%s)", o.manifest, l.Digest, f.blob), ErrNotFound
 	}
 	if err != nil {
-		return fmt.Sprintf("manifest %s names blob %s, which cannot be read: %v", o.manifest, l.Digest, err)
+		return fmt.Sprintf("manifest %s names blob %s, which cannot be read: %v", o.manifest, l.Digest, err), nil
 	}
 	if !fi.Mode().IsRegular() {
-		return fmt.Sprintf("blob %s of manifest %s is not a regular file", f.blob, o.manifest)
+		return fmt.Sprintf("blob %s of manifest %s is not a regular file", f.blob, o.manifest), nil
 	}
 	if fi.Size() != l.Size {
-		return fmt.Sprintf("blob %s has %d bytes, manifest %s says %d: the blob is damaged or not the one the manifest names", f.blob, fi.Size(), o.manifest, l.Size)
+		return fmt.Sprintf("blob %s has %d bytes, manifest %s says %d: the blob is damaged or not the one the manifest names", f.blob, fi.Size(), o.manifest, l.Size), nil
 	}
 	if l.MediaType != ollamaLicenseType {
-		return "" // weights: the size is checked, hashing gigabytes is not
+		return "", nil // weights: the size is checked, hashing gigabytes is not
 	}
 	if l.Size > maxOllamaLicense {
-		return fmt.Sprintf("license blob %s of manifest %s has %d bytes, more than the %d carveout reads", f.blob, o.manifest, l.Size, maxOllamaLicense)
+		return fmt.Sprintf("license blob %s of manifest %s has %d bytes, more than the %d carveout reads", f.blob, o.manifest, l.Size, maxOllamaLicense), nil
 	}
 	b, err := readFileBounded(f.blob, maxOllamaLicense)
 	if err != nil {
-		return fmt.Sprintf("license blob %s of manifest %s cannot be read: %v", f.blob, o.manifest, err)
+		return fmt.Sprintf("license blob %s of manifest %s cannot be read: %v", f.blob, o.manifest, err), nil
 	}
 	sum := sha256.Sum256(b)
 	if "sha256:"+hex.EncodeToString(sum[:]) != l.Digest {
-		return fmt.Sprintf("license blob %s does not match its digest %s in manifest %s: the blob is damaged or was replaced", f.blob, l.Digest, o.manifest)
+		return fmt.Sprintf("license blob %s does not match its digest %s in manifest %s: the blob is damaged or was replaced", f.blob, l.Digest, o.manifest), nil
 	}
 	f.text = b
-	return ""
+	return "", nil
 }
 
 func readFileBounded(name string, limit int64) ([]byte, error) {
