@@ -78,10 +78,11 @@ func (d *doc) explainedIn(first, last int) int {
 // licensecheck match and more beats it (FSL-1.1-MIT holds the MIT text).
 func resolveDocs(db *fpDB, text []byte, toks []shingle.Token) []*doc {
 	var docs []*doc
-	for _, m := range matchCatalog(db, toks) {
+	matches, shared := matchCatalog(db, toks)
+	for _, m := range matches {
 		docs = append(docs, &doc{id: db.refs[m.ref].id, ref: m.ref, first: m.first, last: m.last, coverage: m.coverage, expl: m.matched})
 	}
-	for _, m := range defaultSPDXScanner.scan(text, db.spdxCandidates(toks)) {
+	for _, m := range defaultSPDXScanner.scan(text, db.spdxCandidates(toks, shared)) {
 		lr := terms.Lines{Start: lineAt(text, m.Start), End: lineAt(text, max(m.Start, m.End-1))}
 		first, last := -1, -1
 		for j, t := range toks {
