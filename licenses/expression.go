@@ -32,6 +32,11 @@ func FromExpression(expr string) []Identification {
 	return out
 }
 
+// ExpressionOperands returns the operands of a license expression in the
+// order written ("Apache-2.0 WITH LLVM-exception" is one operand); a value
+// that is no expression is its only operand.
+func ExpressionOperands(expr string) []string { return expressionOperands(expr) }
+
 // expressionOperands returns the operands of an expression in order.
 func expressionOperands(expr string) []string {
 	expr = strings.TrimSpace(expr)
