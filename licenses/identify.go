@@ -102,6 +102,14 @@ func identify(text []byte, withTerms bool) []Identification {
 		}
 		regions = append(regions, [2]int{d.first, d.last})
 	}
+	// An exception appended to a license (an additional permission) is
+	// part of that license: "Apache-2.0 WITH LLVM-exception".
+	exceptions := findExceptions(toks, explained)
+	for _, h := range exceptions {
+		for j := h.first; j <= h.last; j++ {
+			explained[j] = true
+		}
+	}
 	// Text no match explains: a large block that reads like license text
 	// is a document of its own (an unknown license, or a rider); smaller
 	// leftovers belong to the single match when there is one.
@@ -137,6 +145,13 @@ func identify(text []byte, withTerms bool) []Identification {
 			}
 		}
 		id.Incorporates = incorporated(id)
+		if len(out) == 0 && id.ID != UnknownID && id.Category != UsagePolicy {
+			for _, h := range exceptions {
+				id = withException(id, h.id)
+				id.Lines.End = max(id.Lines.End, h.lines(toks).End)
+				id.Lines.Start = min(id.Lines.Start, h.lines(toks).Start)
+			}
+		}
 		out = append(out, id)
 	}
 	for _, r := range unknowns {
