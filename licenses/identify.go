@@ -157,12 +157,36 @@ func identify(text []byte, withTerms bool) []Identification {
 	for _, r := range unknowns {
 		u := Identification{ID: UnknownID, Name: "Unknown license", Category: Unknown, Kind: MatchText, Lines: r}
 		u.Closest = closestRef(db, tokensIn(toks, r))
+		if first, last, ok := tokenRange(toks, r); ok {
+			if o, ok := titledNoReference(toks, first, last, lines, nil); ok {
+				u = o
+				u.Lines = r
+			}
+		}
 		if withTerms {
 			u.Terms = regionTerms(lines, r)
+			if u.License != nil {
+				u.Terms = addCatalogTerms(u.Terms, catalogTerms(u.License), toks, r)
+			}
 		}
+		u.Incorporates = incorporated(u)
 		out = append(out, u)
 	}
 	return out
+}
+
+// tokenRange returns the tokens on lines r.
+func tokenRange(toks []shingle.Token, r terms.Lines) (first, last int, ok bool) {
+	first, last = -1, -1
+	for j, t := range toks {
+		if t.Line >= r.Start && t.Line <= r.End {
+			if first < 0 {
+				first = j
+			}
+			last = j
+		}
+	}
+	return first, last, first >= 0
 }
 
 func inRange(line int, rs []terms.Lines) bool {

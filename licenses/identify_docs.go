@@ -254,11 +254,25 @@ func (d *doc) verdict(db *fpDB, in []uint32, toks []shingle.Token, lines []strin
 	id.Confidence = sim
 	id.Changed = changed
 	if exact {
+		// The body is the template of a license whose title names a
+		// catalog license without a reference text: that license.
+		if wf, wl, ok := tokenRange(toks, whole); ok {
+			if o, ok := titledNoReference(toks, min(wf, first), max(wl, last), lines, id.License); ok {
+				o.Lines = r
+				o.Confidence = sim
+				return o
+			}
+		}
 		id.ID, id.SPDXID = orLaterByNotice(id.ID, id.SPDXID, lines, r)
 		return id
 	}
 	id.Modified = true
 	id.OSI = false
+	if o, ok := titledNoReference(toks, max(first-shingle.K, 0), last, lines, id.License); ok {
+		o.Lines = r
+		o.Confidence = sim
+		return o
+	}
 	precision := float64(n) / float64(max(all, 1))
 	// An excerpt (a truncated copy) is the reference's words only.
 	excerpt := precision >= excerptPrecision && d.coverage >= excerptCoverage
@@ -268,15 +282,6 @@ func (d *doc) verdict(db *fpDB, in []uint32, toks []shingle.Token, lines []strin
 		for _, t := range titleRefs(toks, max(first-shingle.K, 0), last, lines) {
 			if t.ID == id.ID || sameLicense(t.ID, d.id) || id.License != nil && slices.Contains(id.License.Incorporates, t.ID) {
 				continue
-			}
-			if t.License != nil && t.License.ReferenceText == "" && db.refIndex(t.ID) < 0 {
-				// A catalog license without a reference text: identified
-				// from its identifying lines.
-				o := identFromLicense(t.License)
-				o.Kind = MatchReference
-				o.Lines = r
-				o.Confidence = sim
-				return o
 			}
 			if t.License != nil && id.License != nil && t.License.Family == id.License.Family {
 				continue // the fingerprint told the versions of one family apart
@@ -393,6 +398,22 @@ func titleRefs(toks []shingle.Token, first, last int, lines []string) []Identifi
 		title = append(title, lines[l-1])
 	}
 	return FindReferences([]byte(strings.Join(title, "\n")))
+}
+
+// titledNoReference identifies a text whose title names a catalog license
+// that has no reference text (so no fingerprint could match it): the
+// license is identified from its identifying lines, Kind reference. not
+// is the license the text resembles (its own title is no news).
+func titledNoReference(toks []shingle.Token, first, last int, lines []string, not *License) (Identification, bool) {
+	for _, t := range titleRefs(toks, first, last, lines) {
+		if t.License == nil || t.License == not || t.License.ReferenceText != "" || loadFingerprints().refIndex(t.ID) >= 0 {
+			continue
+		}
+		o := identFromLicense(t.License)
+		o.Kind = MatchReference
+		return o, true
+	}
+	return Identification{}, false
 }
 
 // refIndex returns the fingerprint reference for a license id, -1 if none.

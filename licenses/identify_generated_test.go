@@ -122,3 +122,37 @@ func TestIdentifyGeneratedVariants(t *testing.T) {
 		t.Logf("variant %s: %d/%d as wanted (%s)", v.name, right, n, v.want)
 	}
 }
+
+// TestIdentifyFromIdentifyingLines: a catalog license without a reference
+// text is identified from what its title says it is (Qwen's license is
+// the Tongyi Qianwen template under another name); the near-clone with a
+// reference text stays itself.
+func TestIdentifyFromIdentifyingLines(t *testing.T) {
+	dir := idCorpusDir(t)
+	orig := string(idReadCorpus(t, dir, "tongyi-qianwen.txt"))
+	for _, c := range []struct {
+		name, text, want string
+		kind             MatchKind
+	}{
+		{"renamed", strings.ReplaceAll(orig, "Tongyi Qianwen", "Qwen"), "qwen", MatchReference},
+		{"retitled", strings.Replace(orig, "Tongyi Qianwen LICENSE AGREEMENT", "Qwen LICENSE AGREEMENT", 1), "qwen", MatchReference},
+		{"original", orig, "tongyi-qianwen", MatchText},
+	} {
+		got := Identify([]byte(c.text))
+		if len(got) == 0 || got[0].ID != c.want || got[0].Kind != c.kind {
+			t.Errorf("%s: got %s (kind %v), want %s (%s)", c.name, idList(got), kinds(got), c.want, c.kind)
+			continue
+		}
+		if got[0].OSI || got[0].Category != CustomRestricted {
+			t.Errorf("%s: osi %v category %s", c.name, got[0].OSI, got[0].Category)
+		}
+	}
+}
+
+func kinds(ids []Identification) []MatchKind {
+	var out []MatchKind
+	for _, id := range ids {
+		out = append(out, id.Kind)
+	}
+	return out
+}
