@@ -628,7 +628,8 @@ func noticeLines(toks []shingle.Token, lines []string) []terms.Lines {
 
 // singleDocRegion is the region of the only document of a text: the whole
 // text but for a header or trailer that names the license (a notice "X is
-// released under ...") or holds no legal words (a title, a separator).
+// released under ..."), is a title or a separator, or holds neither legal
+// words nor terms (a source file's header).
 func singleDocRegion(d *doc, toks []shingle.Token, lines []string, explained []bool) (first, last int) {
 	first, last = 0, len(toks)-1
 	id := identFromRef(d.id)
@@ -639,6 +640,9 @@ func singleDocRegion(d *doc, toks []shingle.Token, lines []string, explained []b
 		r := terms.Lines{Start: toks[a].Line, End: toks[b].Line}
 		if b-a+1 < shingle.K {
 			return true // a title, a separator
+		}
+		if licenseVocabulary(toks, r) < 2 && len(terms.Extract(regionText(lines, r))) == 0 {
+			return true // a file header: no legal words, no terms
 		}
 		for _, ref := range FindReferences([]byte(regionText(lines, r))) {
 			if ref.ID == id.ID || sameLicense(ref.ID, d.id) {
