@@ -268,7 +268,11 @@ func (d *doc) verdict(db *fpDB, in []uint32, toks []shingle.Token, lines []strin
 	}
 	id.Modified = true
 	id.OSI = false
-	if o, ok := titledNoReference(toks, max(first-shingle.K, 0), last, lines, id.License); ok {
+	titleFirst := first
+	if wf, _, ok := tokenRange(toks, whole); ok {
+		titleFirst = min(wf, first) // a title trimmed off as a header still says what the text is
+	}
+	if o, ok := titledNoReference(toks, titleFirst, last, lines, id.License); ok {
 		o.Lines = r
 		o.Confidence = sim
 		return o
@@ -279,7 +283,7 @@ func (d *doc) verdict(db *fpDB, in []uint32, toks []shingle.Token, lines []strin
 	if sim >= modifiedFloor || excerpt {
 		// What the text says it is decides between templates that share
 		// most of their words.
-		for _, t := range titleRefs(toks, max(first-shingle.K, 0), last, lines) {
+		for _, t := range titleRefs(toks, titleFirst, last, lines) {
 			if t.ID == id.ID || sameLicense(t.ID, d.id) || id.License != nil && slices.Contains(id.License.Incorporates, t.ID) {
 				continue
 			}
