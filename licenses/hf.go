@@ -2,8 +2,6 @@ package licenses
 
 import (
 	"strings"
-
-	"github.com/carveout/carveout/licenses/terms"
 )
 
 // hfLicenses is the Hugging Face Hub's list of model-card license ids
@@ -198,15 +196,6 @@ func fromCatalog(l *License) Identification {
 	if hf == "" {
 		hf = hfIDFor(l.ID)
 	}
-	ts := make([]terms.Term, len(l.Terms))
-	for i, t := range l.Terms {
-		t.Origin = "catalog"
-		t.Evidence = nil
-		t.Regions = append([]string(nil), t.Regions...)
-		t.Allowed = append([]string(nil), t.Allowed...)
-		t.Categories = append([]string(nil), t.Categories...)
-		ts[i] = t
-	}
 	return Identification{
 		ID:         id,
 		Name:       l.Name,
@@ -217,6 +206,6 @@ func fromCatalog(l *License) Identification {
 		HFID:       hf,
 		Kind:       MatchDeclared,
 		Confidence: 1,
-		Terms:      ts,
+		Terms:      catalogTerms(l),
 	}
 }

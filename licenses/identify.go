@@ -1,7 +1,6 @@
 package licenses
 
 import (
-	"slices"
 	"strings"
 
 	"github.com/carveout/carveout/licenses/internal/shingle"
@@ -315,11 +314,9 @@ func identFromLicense(l *License) Identification {
 func catalogTerms(l *License) []terms.Term {
 	ts := make([]terms.Term, len(l.Terms))
 	for i, t := range l.Terms {
+		t = t.Clone()
 		t.Origin = "catalog"
 		t.Evidence = nil
-		t.Regions = slices.Clone(t.Regions)
-		t.Allowed = slices.Clone(t.Allowed)
-		t.Categories = slices.Clone(t.Categories)
 		ts[i] = t
 	}
 	return ts
@@ -397,26 +394,24 @@ func offsetLines(ls []terms.Lines, by int) []terms.Lines {
 	return out
 }
 
-// addCatalogTerms completes the terms read from an unmodified known text
-// with the catalog's facts of kinds the extractor did not find.
+// addCatalogTerms merges the terms read from an unmodified known text with
+// the catalog's facts (terms.Merge: never substituted); a catalog fact the
+// extraction did not find points at the lines of its quote when the text
+// shows it.
 func addCatalogTerms(ts, catalog []terms.Term, toks []shingle.Token, r terms.Lines) []terms.Term {
-	have := map[terms.Kind]bool{}
-	for _, t := range ts {
-		have[t.Kind] = true
-	}
-	for _, c := range catalog {
-		if have[c.Kind] {
+	ts = terms.Merge(ts, catalog)
+	for i := range ts {
+		c := &ts[i]
+		if c.Origin != terms.OriginCatalog {
 			continue
 		}
-		c.Origin = "catalog"
 		c.Evidence = nil
-		for _, p := range []string{c.Text, c.Statement, c.Prefix, c.Notice, c.Policy} {
+		for _, p := range []string{c.Quote, c.Text, c.Statement, c.Prefix, c.Notice, c.Policy} {
 			if l, ok := findPhrase(toks, shingle.Tokenize([]byte(p)), r); ok {
 				c.Evidence = []terms.Lines{l}
 				break
 			}
 		}
-		ts = append(ts, c)
 	}
 	return ts
 }

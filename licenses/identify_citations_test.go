@@ -73,7 +73,10 @@ func TestCitations(t *testing.T) {
 					checked++
 					quotes := []string{tm.Text}
 					if tm.Origin == "catalog" {
-						quotes = []string{tm.Text, tm.Statement, tm.Prefix, tm.Notice, tm.Policy}
+						// A catalog fact's Text is carveout's summary; it is
+						// located by its Quote (a phrase of the reference
+						// text) or by one of its literal parameters.
+						quotes = []string{tm.Quote, tm.Text, tm.Statement, tm.Prefix, tm.Notice, tm.Policy}
 					}
 					held := false
 					for _, ev := range tm.Evidence {

@@ -102,6 +102,18 @@ func TestFindings(t *testing.T) {
 			ids:   []string{"MIT"},
 		},
 		{
+			// Every restricting kind makes a NOTICE file a license of its
+			// own (terms.Restricts), the remote kill switch included.
+			name:  "notice file with a user cap",
+			files: map[string]string{"README.md": "---\nlicense: mit\n---\n", "LICENSE": "MIT License\n", "NOTICE": "Example Labs model weights.\nIf your service has more than 5 million monthly active users you must obtain a separate license from Example Labs.\n"},
+			want:  []string{"unknown-license-text"},
+		},
+		{
+			name:  "notice file with a remote kill switch",
+			files: map[string]string{"README.md": "---\nlicense: mit\n---\n", "LICENSE": "MIT License\n", "NOTICE": "Example Labs model weights.\nExample Labs may remotely disable the model if it believes these terms are breached.\n"},
+			want:  []string{"unknown-license-text"},
+		},
+		{
 			name:  "empty license file",
 			files: map[string]string{"README.md": "---\nlicense: mit\n---\n", "LICENSE": "  \n"},
 			want:  []string{"empty-license-file"},

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/carveout/carveout/licenses"
-	"github.com/carveout/carveout/licenses/profile"
 	"github.com/carveout/carveout/scanner/rules"
 )
 
@@ -177,7 +176,7 @@ func (ls *licenseSet) categoryOf(id string) string {
 // license inherited from the lineage (a Llama fine-tune relabelled mit).
 func checkInherited(f *facts, fs *findings) {
 	ls := f.lics
-	if len(ls.declared) == 0 {
+	if len(ls.declared) == 0 && len(ls.unresolved) == 0 {
 		return
 	}
 	for _, inh := range inherited(f.lineage) {
@@ -185,19 +184,32 @@ func checkInherited(f *facts, fs *findings) {
 		if !ok || !restrictive(string(base.Category)) {
 			continue
 		}
-		var bad []string
-		for _, d := range ls.declared {
-			if ok, reason := profile.Compatible(base, d.ID); !ok {
-				bad = append(bad, reason)
-			}
+		ok, reason := licenses.KeepsBase(base, idsOf(ls.declared), ls.shipped())
+		if ok {
+			continue
 		}
-		if len(bad) < len(ls.declared) {
-			continue // one declared license keeps the base's terms
+		decl := idsOf(ls.declared)
+		if len(ls.unresolved) > 0 {
+			decl = append(decl, "an unidentified license")
 		}
 		fs.add(inh, rules.BaseLicenseConflict,
-			fmt.Sprintf("the model card declares %s, but base model %s is licensed under %s (%s): %s", strings.Join(idsOf(ls.declared), ", "), strings.Join(basesWith(f.lineage, inh), ", "), inh, base.Category, bad[0]),
+			fmt.Sprintf("the model card declares %s, but base model %s is licensed under %s (%s): %s", strings.Join(decl, ", "), strings.Join(basesWith(f.lineage, inh), ", "), inh, base.Category, reason),
 			f.cardEvidence())
 	}
+}
+
+// shipped lists the licenses identified in the repository's license files.
+func (ls *licenseSet) shipped() []licenses.Shipped {
+	var out []licenses.Shipped
+	for _, k := range ls.keys() {
+		l := ls.byKey[k]
+		for _, e := range l.Evidence {
+			if e.Source == SourceLicenseFile && !strings.HasPrefix(e.Detail, "incorporated") {
+				out = append(out, licenses.Shipped{ID: l.ID, Path: e.Path})
+			}
+		}
+	}
+	return out
 }
 
 // checkServiceLicense records where GitHub's license opinion differs.

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/carveout/carveout/licenses"
-	"github.com/carveout/carveout/licenses/profile"
 	"github.com/carveout/carveout/licenses/terms"
 	"github.com/carveout/carveout/scanner/rules"
 )
@@ -58,20 +57,23 @@ func checkDerivative(f *facts, fs *findings) {
 		if hasKind(ts, terms.NamingRequirement) {
 			if name == "" {
 				fs.add(inh, rules.DerivativeNameUnknown, fmt.Sprintf("%s requires derivative names to start with %s, but no derivative name is known (set model_name in the card, derivative_name in the profile, or --derivative-name)", inh, prefixes(ts)), cardEv)
-			} else if ok, reason := profile.CheckName(name, ts); !ok {
+			} else if ok, reason := licenses.CheckName(name, ts); !ok {
 				fs.add(inh, rules.DerivativeNamePrefix, fmt.Sprintf("derivative name %q (%s): %s", name, nameSrc, reason), cardEv)
 			}
 		}
 		if hasKind(ts, terms.NoticeRequirement) {
-			if ok, reason := profile.CheckNotice(notices.String(), ts); !ok {
+			if ok, reason := licenses.CheckNotice(notices.String(), ts); !ok {
 				fs.add(inh, rules.DerivativeNoticeMissing, fmt.Sprintf("%s requires a NOTICE file: %s", inh, reason))
 			}
 		}
 		if hasKind(ts, terms.CopyOfLicenseRequired) && !f.lics.shipsCopyOf(inh) {
 			fs.add(inh, rules.DerivativeLicenseCopyMissing, fmt.Sprintf("%s requires a copy of the license to ship with the model, and no license file in the repository holds or names it", inh))
 		}
+		if hasKind(ts, terms.PassThrough) && !f.lics.shipsCopyOf(inh) && !f.lics.shipsUseRestrictions() {
+			fs.add(inh, rules.DerivativeRestrictionsNotPassedOn, fmt.Sprintf("%s requires its use restrictions to be passed on to recipients of derivatives, and no license text in the repository carries them (ship the %s text or include its use restrictions)", inh, inh), cardEv)
+		}
 		if hasKind(ts, terms.IncorporatedPolicy) {
-			if ok, reason := profile.CheckPolicyReference(policyText.String(), ts); !ok {
+			if ok, reason := licenses.CheckPolicyReference(policyText.String(), ts); !ok {
 				fs.add(inh, rules.DerivativePolicyNotReferenced, fmt.Sprintf("%s: %s", inh, reason), cardEv)
 			}
 		}
@@ -98,15 +100,31 @@ func prefixes(ts []terms.Term) string {
 	return strings.Join(ps, " or ")
 }
 
-// shipsCopyOf: a license file identifies (or names) the license.
+// shipsCopyOf: a license file holds or names the license (a NOTICE line
+// naming it is not a copy).
 func (ls *licenseSet) shipsCopyOf(id string) bool {
+	for _, x := range ls.shipped() {
+		if x.ID == id && !strings.HasPrefix(strings.ToUpper(path.Base(x.Path)), "NOTICE") {
+			return true
+		}
+	}
+	return false
+}
+
+// shipsUseRestrictions: a license text in the repository bans some uses
+// (the derivative's own license carrying the base's restrictions).
+func (ls *licenseSet) shipsUseRestrictions() bool {
 	for _, k := range ls.keys() {
 		l := ls.byKey[k]
-		if l.ID != id {
+		shipped := false
+		for _, e := range l.Evidence {
+			shipped = shipped || e.Source == SourceLicenseFile && !strings.HasPrefix(e.Detail, "incorporated")
+		}
+		if !shipped {
 			continue
 		}
-		for _, e := range l.Evidence {
-			if e.Source == SourceLicenseFile && !strings.HasPrefix(e.Detail, "incorporated") {
+		for _, t := range l.Terms {
+			if terms.Kind(t.Kind) == terms.FieldOfUse && t.Origin == terms.OriginText {
 				return true
 			}
 		}

@@ -166,7 +166,7 @@ type TableResolver struct{}
 
 // Resolve implements Resolver.
 func (TableResolver) Resolve(_ context.Context, id string) (*BaseInfo, error) {
-	lic, ok := profile.BaseModelLicense(id)
+	lic, ok := licenses.BaseModelLicense(id)
 	if !ok {
 		return nil, ErrUnresolved
 	}

@@ -83,6 +83,7 @@ func (e *evidence) finding(rule, msg string, ev ...Evidence) {
 // gather reads everything the later stages need. It fails only when the
 // target cannot be read at all.
 func gather(ctx context.Context, src source.Source, opts Options) (*evidence, error) {
+	src = source.WithBudget(src, opts.maxTargetBytes())
 	e := &evidence{target: src.Target(), kind: opts.kind(), allTexts: map[string]string{}}
 	md, err := src.Metadata(ctx)
 	if err != nil {
@@ -114,6 +115,9 @@ func gather(ctx context.Context, src source.Source, opts Options) (*evidence, er
 		return nil, fmt.Errorf("%w %s: %w", ErrTarget, src.Target(), fatal)
 	}
 	r.readFiles(linked)
+	if err := e.singleFileUnread(); err != nil {
+		return nil, err
+	}
 	if !opts.SkipWeights {
 		r.readWeights()
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/binary"
 	"encoding/json"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -212,4 +213,43 @@ func utf16LE(s string) []byte {
 		b = append(b, byte(u), byte(u>>8))
 	}
 	return b
+}
+
+// fanoutResolver gives every model 20 new base models.
+type fanoutResolver struct{ calls int }
+
+func (f *fanoutResolver) Resolve(ctx context.Context, id string) (*BaseInfo, error) {
+	f.calls++
+	bi := &BaseInfo{Licenses: []string{"apache-2.0"}, Source: SourceHub}
+	for i := 0; i < 20; i++ {
+		bi.BaseModels = append(bi.BaseModels, source.BaseModel{ID: fmt.Sprintf("%s-%d", id, i)})
+	}
+	return bi, nil
+}
+
+// TestLineageBounded: a Hub inventing base models without end, and a card
+// listing 100,000 of them, cost a bounded number of lookups and say what
+// was not followed.
+func TestLineageBounded(t *testing.T) {
+	ids := make([]string, 100000)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("org/base-%d", i)
+	}
+	for _, card := range []string{
+		"---\nlicense: apache-2.0\nbase_model: org/root\n---\n",
+		"---\nlicense: apache-2.0\nbase_model: [" + strings.Join(ids, ", ") + "]\n---\n",
+	} {
+		f := &fanoutResolver{}
+		r := scanBytes(t, map[string][]byte{"README.md": []byte(card)}, Options{Lineage: f, LineageDepth: 50})
+		if f.calls > maxLineageLookups {
+			t.Errorf("%d lookups, want at most %d", f.calls, maxLineageLookups)
+		}
+		said := false
+		for _, fd := range r.Findings {
+			said = said || strings.Contains(fd.Message, "not followed")
+		}
+		if !said {
+			t.Errorf("no finding says what was not followed: %s", dumpFindings(r))
+		}
+	}
 }

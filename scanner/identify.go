@@ -190,12 +190,9 @@ func (ls *licenseSet) mergeTerm(l *License, t Term) {
 	}
 }
 
-// termKey identifies a term by its kind and parameters.
-func termKey(t Term) string {
-	return strings.Join([]string{t.Kind, t.Metric, fmt.Sprint(t.Value), t.Currency,
-		strings.Join(t.Regions, ","), t.Prefix, t.Statement, t.Policy, strings.Join(t.Categories, ","),
-		strings.Join(t.Allowed, ","), t.Scope}, "\x00")
-}
+// termKey identifies a term by its kind and parameters (the kind's
+// descriptor says which).
+func termKey(t Term) string { return terms.Key(termOf(t)) }
 
 // identify is the identify stage: it turns the evidence into licenses —
 // the card's declarations, texts pasted into the card, the license files,
@@ -450,8 +447,7 @@ const shortReferenceWords = 150
 // would hide (a user cap, a ban...).
 func hasRestriction(id licenses.Identification) bool {
 	for _, t := range id.Terms {
-		switch t.Kind {
-		case terms.UserThreshold, terms.RevenueThreshold, terms.TerritoryExclusion, terms.NonCommercial, terms.FieldOfUse, terms.OutputsRestriction, terms.HostingRestriction:
+		if terms.Restricts(t.Kind) {
 			return true
 		}
 	}

@@ -52,6 +52,14 @@ func (rs Resolvers) Resolve(ctx context.Context, id string) (*BaseInfo, error) {
 	return nil, ErrUnresolved
 }
 
+// Bounds on lineage: base models followed per model, and lookups per
+// target (a Hub giving every model 20 new base models, or a card listing
+// thousands, must not cost thousands of requests).
+const (
+	maxLineageBreadth = 32
+	maxLineageLookups = 128
+)
+
 // followLineage is the lineage stage: it follows the target's base models
 // breadth-first, depth-limited and cycle-safe, and returns each link with
 // the licenses it carries.
@@ -81,9 +89,14 @@ func followLineage(ctx context.Context, e *evidence, opts Options) ([]Link, []Fi
 	}
 	links := []Link{}
 	visited := map[string]bool{self: true}
+	lookups, notFollowed := 0, 0
 	for len(queue) > 0 {
 		it := queue[0]
 		queue = queue[1:]
+		if lookups >= maxLineageLookups {
+			notFollowed++
+			continue
+		}
 		key := strings.ToLower(it.model + "→" + it.base)
 		if seenEdge[key] {
 			continue
@@ -102,6 +115,7 @@ func followLineage(ctx context.Context, e *evidence, opts Options) ([]Link, []Fi
 			links = append(links, link)
 			continue
 		}
+		lookups++
 		bi, err := opts.Lineage.Resolve(ctx, it.base)
 		if err != nil {
 			link.Note = "not resolved: " + err.Error()
@@ -129,9 +143,16 @@ func followLineage(ctx context.Context, e *evidence, opts Options) ([]Link, []Fi
 		if it.depth >= maxDepth {
 			continue
 		}
-		for _, b := range bi.BaseModels {
+		for i, b := range bi.BaseModels {
+			if i >= maxLineageBreadth {
+				notFollowed += len(bi.BaseModels) - i
+				break
+			}
 			queue = append(queue, item{model: it.base, base: b.ID, relation: b.Relation, depth: it.depth + 1, ev: Evidence{Path: it.base, Source: bi.Source}})
 		}
+	}
+	if notFollowed > 0 {
+		fs.add("", rules.LineageError, fmt.Sprintf("%d base model links were not followed (at most %d base models per model and %d lookups per target); the licenses they carry are not known", notFollowed, maxLineageBreadth, maxLineageLookups))
 	}
 	sort.SliceStable(links, func(i, j int) bool {
 		a, b := links[i], links[j]

@@ -20,7 +20,7 @@ func reportTerm(t terms.Term, ev []Evidence) Term {
 		Kind: string(t.Kind), Metric: t.Metric, Value: t.Value, Currency: t.Currency, Period: t.Period,
 		Measured: t.Measured, Effect: t.Effect, Regions: t.Regions, Scope: t.Scope, Exempt: t.Exempt,
 		Allowed: t.Allowed, Categories: t.Categories, Prefix: t.Prefix, Statement: t.Statement,
-		Notice: t.Notice, Policy: t.Policy, Text: t.Text, Description: terms.Describe(t), Origin: t.Origin, Evidence: ev,
+		Notice: t.Notice, Policy: t.Policy, Clause: t.Clause, Text: t.Text, Description: terms.Describe(t), Origin: t.Origin, Evidence: ev,
 	}
 }
 
@@ -31,7 +31,7 @@ func termOf(t Term) terms.Term {
 		Kind: terms.Kind(t.Kind), Metric: t.Metric, Value: t.Value, Currency: t.Currency, Period: t.Period,
 		Measured: t.Measured, Effect: t.Effect, Regions: t.Regions, Scope: t.Scope, Exempt: t.Exempt,
 		Allowed: t.Allowed, Categories: t.Categories, Prefix: t.Prefix, Statement: t.Statement,
-		Notice: t.Notice, Policy: t.Policy, Text: t.Text, Origin: t.Origin,
+		Notice: t.Notice, Policy: t.Policy, Clause: t.Clause, Text: t.Text, Origin: t.Origin,
 	}
 }
 
@@ -44,6 +44,7 @@ func reportProfile(p *profile.Profile) *report.Profile {
 		Name: p.Name, MonthlyActiveUsers: p.MonthlyActiveUsers, DailyActiveUsers: p.DailyActiveUsers,
 		MonthlyVisits: p.MonthlyVisits, Headquarters: p.Headquarters, Countries: p.Countries,
 		Fields: p.Fields, DerivativeName: p.DerivativeName, Role: p.Role, ExchangeRates: p.ExchangeRates,
+		MonthlyActiveUsersAt: p.MonthlyActiveUsersAt, CommercialLicenses: p.CommercialLicenses,
 	}
 	if p.AnnualRevenue != nil {
 		out.AnnualRevenue = &report.Money{Amount: p.AnnualRevenue.Amount, Currency: p.AnnualRevenue.Currency}

@@ -11,9 +11,11 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/carveout/carveout/licenses"
 	"github.com/carveout/carveout/licenses/terms"
+	"github.com/carveout/carveout/scanner/rules"
 	"github.com/carveout/carveout/scanner/source"
 )
 
@@ -36,10 +38,26 @@ type Options struct {
 	// be published under (default: the card's model_name).
 	Derivative     bool
 	DerivativeName string
+	// MaxTargetBytes caps the bytes read from one target in total
+	// (default DefaultMaxTargetBytes); files past it are not read, and an
+	// error finding names each.
+	MaxTargetBytes int64
 	// Kind names the kind of source for the report: dir (default), file,
 	// hf, hf-cache, github. A "file" target is read as a license text
 	// whatever its name.
 	Kind string
+}
+
+// DefaultMaxTargetBytes is the default of Options.MaxTargetBytes: room
+// for hundreds of license texts and weight headers, not for a repository
+// of hundreds of links to one giant text.
+const DefaultMaxTargetBytes = 1 << 30
+
+func (o Options) maxTargetBytes() int64 {
+	if o.MaxTargetBytes > 0 {
+		return o.MaxTargetBytes
+	}
+	return DefaultMaxTargetBytes
 }
 
 func (o Options) maxText() int64 {
@@ -82,6 +100,21 @@ func Scan(ctx context.Context, src source.Source, opts Options) (*Report, error)
 	lics.incorporate()
 	ruleFindings := applyRules(&facts{e: ev, lics: lics, lineage: lineage, opts: opts})
 	return assemble(ev, lics, lineage, slices.Concat(ev.findings, idFindings, lineageFindings, ruleFindings)), nil
+}
+
+// ErrorReport is the report of a target that could not be read at all:
+// one record in every output, with the error, never a pass.
+func ErrorReport(target, kind string, err error) *Report {
+	if kind == "" {
+		kind = "dir"
+	}
+	e := &evidence{target: target, kind: kind, md: &source.Metadata{}}
+	// The message does not repeat the target the report names.
+	msg := strings.TrimPrefix(err.Error(), ErrTarget.Error()+" "+target+": ")
+	r := assemble(e, newLicenseSet(), nil, []Finding{newFinding("", rules.TargetUnreadable, SeverityError, "the target could not be read, so nothing in it was checked: "+msg, Evidence{Path: target, Source: SourceLicenseFile})})
+	r.Error = err.Error()
+	r.Summary.Status = "error"
+	return r
 }
 
 // assemble builds the report, sorted, with its summary.
@@ -248,11 +281,4 @@ func Summarize(r *Report, failOn Severity) Summary {
 	return sum
 }
 
-func kindRank(k terms.Kind) int {
-	for i, x := range terms.Kinds {
-		if x == k {
-			return i
-		}
-	}
-	return len(terms.Kinds)
-}
+func kindRank(k terms.Kind) int { return terms.Rank(k) }

@@ -7,13 +7,14 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"regexp"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
+
+	"github.com/carveout/carveout/internal/safetext"
+	"github.com/carveout/carveout/scanner/source"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -51,14 +52,12 @@ func (a *App) warnf(format string, args ...any) {
 	fmt.Fprintf(a.Stderr, "carveout: %s\n", sanitize(fmt.Sprintf(format, args...)))
 }
 
-var userinfoRE = regexp.MustCompile(`(://)[^/@\s:]+:[^/@\s]+@`)
-
 // sanitize makes a message safe to print: passwords in URLs are masked and
 // control characters (from hostile file names) are escaped. A multi-line
 // message (a list of errors) stays a list of lines, each continuation
 // indented so no line of it can pass for a message of its own.
 func sanitize(s string) string {
-	s = userinfoRE.ReplaceAllString(s, "${1}***@")
+	s = source.MaskUserinfo(s) // user:password@ and token@ alike
 	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
 	for i, l := range lines {
 		lines[i] = escapeControls(strings.TrimRight(l, "\r"))
@@ -66,20 +65,7 @@ func sanitize(s string) string {
 	return strings.Join(lines, "\n  ")
 }
 
-func escapeControls(s string) string {
-	if strings.IndexFunc(s, func(r rune) bool { return unicode.IsControl(r) && r != '\t' }) < 0 {
-		return s
-	}
-	var b strings.Builder
-	for _, r := range s {
-		if unicode.IsControl(r) && r != '\t' {
-			fmt.Fprintf(&b, "\\x%02x", r)
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
+func escapeControls(s string) string { return safetext.Escape(s, '\t') }
 
 func newRootCmd(app *App) *cobra.Command {
 	root := &cobra.Command{
@@ -106,6 +92,8 @@ citations, and says which terms bite a given organization.
 		newRulesCmd(app),
 		newExplainCmd(app),
 		newProfileCmd(app),
+		newPolicyCmd(app),
+		newInitCmd(app),
 		newVersionCmd(app),
 	)
 	root.AddCommand(helpTopics()...)
@@ -145,7 +133,7 @@ func newVersionCmd(app *App) *cobra.Command {
 		Short: "Print carveout's version and report schema",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			fmt.Fprintf(app.Stdout, "carveout %s (report schema %s)\n", version, "carveout.report/v1")
+			fmt.Fprintf(app.Stdout, "carveout %s (report schema %s)\n", buildVersion(), "carveout.report/v1")
 			return nil
 		},
 	}

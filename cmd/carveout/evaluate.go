@@ -51,6 +51,20 @@ func loadEvaluation(app *App, o *scanOptions) (*evaluation, error) {
 		}
 		e.policy = p
 	}
+	pol, err := o.cfg.policyOf(e.policy)
+	if err != nil {
+		return nil, err
+	}
+	e.policy = pol
+	if e.policy != nil && o.failOnSet {
+		// --fail-on given (flag, CARVEOUT_FAIL_ON or config) replaces the
+		// policy's fail_on: never makes a report-only run green.
+		if o.failOn == "never" || o.failOn == "none" {
+			e.policy.FailOn = profile.FailOn{FindingSeverity: profile.SeverityNever}
+		} else {
+			e.policy.FailOn.FindingSeverity = profile.Severity(o.failOn)
+		}
+	}
 	if o.rates != "" {
 		b, err := readSmall(o.rates)
 		if err != nil {

@@ -15,7 +15,10 @@ type envVar struct {
 }
 
 var envVars = []envVar{
-	{"CARVEOUT_PROFILE", "default for --profile"},
+	{"CARVEOUT_CONFIG", "configuration file (default .carveout.yaml in the current folder)"},
+	{"CARVEOUT_PROFILE", "default for --profile (beats the configuration file)"},
+	{"CARVEOUT_POLICY", "default for --policy (beats the configuration file)"},
+	{"CARVEOUT_FAIL_ON", "default for --fail-on (beats the configuration file and a policy's fail_on)"},
 	{"NO_COLOR", "no colors in table output (colors are only used on terminals anyway)"},
 	{"TERM", "dumb: no colors"},
 	{"HF_ENDPOINT", "Hugging Face Hub base URL (default https://huggingface.co)"},

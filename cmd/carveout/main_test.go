@@ -56,6 +56,9 @@ func TestScripts(t *testing.T) {
 			}
 			hub := fakehub.New(repos...)
 			env.Defer(hub.Close)
+			// hostile.txtar: a Hub that answers, then never finishes.
+			hub.Add(fakehub.Repo{ID: "acme/slow", Files: map[string][]byte{"README.md": []byte("---\nlicense: mit\n---\n")}})
+			hub.Inject("acme/slow", fakehub.KindInfo, "", fakehub.Fault{SlowBody: time.Minute})
 			env.Setenv("HF_ENDPOINT", hub.Endpoint())
 			env.Setenv("HF_HOME", filepath.Join(env.WorkDir, ".hf"))
 			env.Setenv("HF_TOKEN", "")
@@ -269,5 +272,30 @@ func TestInterrupted(t *testing.T) {
 	}
 	if out.Len() != 0 {
 		t.Errorf("a report was printed after the interrupt: %q", out.String())
+	}
+}
+
+func TestCanonicalSpec(t *testing.T) {
+	for in, want := range map[string]string{
+		"hf://meta-llama/Llama-3.1-8B":                                      "hf:meta-llama/Llama-3.1-8B",
+		"hf://org/name@main":                                                "hf:org/name@main",
+		"https://huggingface.co/org/name":                                   "hf:org/name",
+		"https://huggingface.co/org/name/":                                  "hf:org/name",
+		"https://huggingface.co/org/name/tree/v1.0":                         "hf:org/name@v1.0",
+		"https://huggingface.co/org/name/blob/abc123/README.md":             "hf:org/name@abc123",
+		"pkg:huggingface/org/name@0123456789abcdef0123456789abcdef01234567": "hf:org/name@0123456789abcdef0123456789abcdef01234567",
+		"pkg:huggingface/org/name":                                          "hf:org/name",
+		"hf:org/name":                                                       "hf:org/name",
+		"./models/a":                                                        "./models/a",
+	} {
+		got, err := canonicalSpec(in)
+		if err != nil || got != want {
+			t.Errorf("canonicalSpec(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"https://huggingface.co/datasets/org/name", "https://huggingface.co/org", "pkg:huggingface/"} {
+		if _, err := canonicalSpec(bad); err == nil {
+			t.Errorf("canonicalSpec(%q) accepted", bad)
+		}
 	}
 }

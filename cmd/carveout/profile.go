@@ -25,22 +25,7 @@ func newProfileCmd(app *App) *cobra.Command {
 				_, err := app.Stdout.Write(tmpl)
 				return err
 			}
-			flags := os.O_WRONLY | os.O_CREATE | os.O_EXCL
-			if force {
-				flags = os.O_WRONLY | os.O_CREATE | os.O_TRUNC
-			}
-			f, err := os.OpenFile(args[0], flags, 0o644)
-			if err != nil {
-				if os.IsExist(err) {
-					return usagef("%s already exists (use --force to overwrite)", args[0])
-				}
-				return fmt.Errorf("%w", err)
-			}
-			if _, err := f.Write(tmpl); err != nil {
-				f.Close()
-				return err
-			}
-			if err := f.Close(); err != nil {
+			if err := writeNew(args[0], tmpl, force); err != nil {
 				return err
 			}
 			fmt.Fprintf(app.Stderr, "carveout: wrote %s; fill it in and pass it with --profile %s\n", args[0], args[0])
@@ -71,4 +56,25 @@ func newProfileCmd(app *App) *cobra.Command {
 	}
 	cmd.AddCommand(initCmd, validate)
 	return cmd
+}
+
+// writeNew writes data to a new file; an existing one is replaced only
+// with force.
+func writeNew(name string, data []byte, force bool) error {
+	flags := os.O_WRONLY | os.O_CREATE | os.O_EXCL
+	if force {
+		flags = os.O_WRONLY | os.O_CREATE | os.O_TRUNC
+	}
+	f, err := os.OpenFile(name, flags, 0o644)
+	if err != nil {
+		if os.IsExist(err) {
+			return usagef("%s already exists (use --force to overwrite)", name)
+		}
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }

@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 	"strings"
+
+	"github.com/carveout/carveout/internal/safetext"
 )
 
 // progress draws a one-line progress bar on stderr when it is a terminal
@@ -25,8 +27,9 @@ func (p *progress) done(target string) {
 	}
 	const width = 30
 	filled := width * p.n / p.total
-	if len(target) > 40 {
-		target = "…" + target[len(target)-39:]
+	target = safetext.Escape(target) // a hostile folder or repository name
+	if r := []rune(target); len(r) > 40 {
+		target = "…" + string(r[len(r)-39:])
 	}
 	fmt.Fprintf(p.app.Stderr, "\r\x1b[K[%s%s] %d/%d %s", strings.Repeat("#", filled), strings.Repeat(".", width-filled), p.n, p.total, target)
 }

@@ -10,15 +10,18 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/carveout/carveout/scanner"
 	"github.com/carveout/carveout/scanner/format"
+	"github.com/carveout/carveout/scanner/source"
 )
 
 type scanOptions struct {
-	format       string
+	out          outputOptions // --format, --output, -o, --timestamp (output.go)
 	failOn       string
 	profile      string
 	policy       string
@@ -32,14 +35,26 @@ type scanOptions struct {
 	noWeights    bool
 	lineageDepth int
 	maxFileSize  int64
+	// targetBytes and targetTimeout bound one target (hostile inputs).
+	targetBytes   int64
+	targetTimeout time.Duration
 	// check: derivative checks (set by the check command).
 	check          bool
 	derivativeName string
+	// config is --config; cfg the configuration file read.
+	config string
+	cfg    *config
+	// failOnSet: --fail-on (or CARVEOUT_FAIL_ON, or the config) was given,
+	// so it replaces a policy's fail_on.
+	failOnSet bool
+	flags     *pflag.FlagSet
 }
 
 func (o *scanOptions) addFlags(cmd *cobra.Command) {
 	f := cmd.Flags()
-	f.StringVarP(&o.format, "format", "f", "table", "output format: "+strings.Join(format.Names(), ", ")+" (json with several targets streams JSON Lines)")
+	o.flags = f
+	f.StringVar(&o.config, "config", "", "configuration file (default $CARVEOUT_CONFIG, else .carveout.yaml in the current folder)")
+	o.out.addFlags(f)
 	f.StringVar(&o.failOn, "fail-on", "error", "exit 1 when a finding has this severity or worse: error, warning, info, never")
 	f.StringVar(&o.profile, "profile", "", "organization profile YAML (default $CARVEOUT_PROFILE); see 'carveout profile init'")
 	f.StringVar(&o.policy, "policy", "", "policy YAML: allowed/denied licenses, failing verdicts, waivers")
@@ -54,9 +69,15 @@ func (o *scanOptions) addFlags(cmd *cobra.Command) {
 	f.BoolVar(&o.noWeights, "no-weights", false, "do not read weight file headers")
 	f.IntVar(&o.lineageDepth, "lineage-depth", 5, "how many base-model levels to follow")
 	f.Int64Var(&o.maxFileSize, "max-file-size", 4<<20, "bytes read at most from a card, license or config file")
+	f.Int64Var(&o.targetBytes, "max-target-bytes", scanner.DefaultMaxTargetBytes, "bytes read at most from one target in total; files past it are errors")
+	f.DurationVar(&o.targetTimeout, "target-timeout", defaultTargetTimeout, "time one target may take; a target cut short fails")
 	completeValues(cmd, "format", format.Names()...)
 	completeValues(cmd, "fail-on", "error", "warning", "info", "never")
 }
+
+// defaultTargetTimeout bounds one target: a hostile server answering
+// slowly within every other limit still ends.
+const defaultTargetTimeout = 10 * time.Minute
 
 func newScanCmd(app *App) *cobra.Command {
 	o := &scanOptions{}
@@ -96,9 +117,12 @@ text and a copy of the license must be present, and the acceptable-use policy
 must be referenced. It then evaluates every term against the profile and the
 policy and exits 1 when the policy fails.
 
+File names (as pre-commit passes them) are mapped to the model repository
+they belong to: the nearest folder above them with a README.md.
+
 ` + exitCodeText(),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runScan(cmd.Context(), app, o, args)
+			return runScan(cmd.Context(), app, o, modelRoots(args))
 		},
 	}
 	o.addFlags(cmd)
@@ -108,9 +132,15 @@ policy and exits 1 when the policy fails.
 
 // runScan is the scan and check commands.
 func runScan(ctx context.Context, app *App, o *scanOptions, args []string) error {
-	enc, err := format.Lookup(o.format)
+	cfg, err := loadConfig(app, o.config)
 	if err != nil {
-		return usageErr(err)
+		return err
+	}
+	o.cfg = cfg
+	args = cfg.apply(app, o, args)
+	specs, err := o.out.specs(app)
+	if err != nil {
+		return err
 	}
 	failOn, err := parseFailOn(o.failOn)
 	if err != nil {
@@ -140,12 +170,12 @@ func runScan(ctx context.Context, app *App, o *scanOptions, args []string) error
 	if o.check && len(targets) != 1 {
 		return usagef("check takes exactly one target")
 	}
-	streaming := len(targets) > 1 && (o.format == "json" || o.format == "jsonl")
-	if streaming {
-		enc = format.JSONLines{}
+	outs, err := o.out.open(ctx, app, specs, len(targets))
+	if err != nil {
+		return err
 	}
 	env := newEnv(app, o)
-	opts := scanner.Options{SkipWeights: o.noWeights, LineageDepth: o.lineageDepth, MaxTextBytes: o.maxFileSize, Derivative: o.check, DerivativeName: o.derivativeName}
+	opts := scanner.Options{SkipWeights: o.noWeights, LineageDepth: o.lineageDepth, MaxTextBytes: o.maxFileSize, MaxTargetBytes: o.targetBytes, Derivative: o.check, DerivativeName: o.derivativeName}
 	if opts.DerivativeName == "" {
 		opts.DerivativeName = eval.derivativeName()
 	}
@@ -159,11 +189,8 @@ func runScan(ctx context.Context, app *App, o *scanOptions, args []string) error
 	emit := func() error {
 		for next < len(targets) && (results[next] != nil || errs[next] != nil) {
 			if r := results[next]; r != nil {
-				if err := enc.Encode(app.Stdout, r, format.Options{Color: app.color()}); err != nil {
+				if err := outs.add(r); err != nil {
 					return err
-				}
-				if !streaming && next < len(targets)-1 {
-					fmt.Fprintln(app.Stdout)
 				}
 			}
 			next++
@@ -172,7 +199,13 @@ func runScan(ctx context.Context, app *App, o *scanOptions, args []string) error
 	}
 	var emitErr error
 	scanner.Each(ctx, len(targets), o.workers, func(ctx context.Context, i int) {
-		r, err := scanOne(ctx, env, targets[i], opts)
+		tctx, cancel := context.WithTimeout(ctx, o.targetTimeout)
+		r, err := scanOne(tctx, env, targets[i], opts)
+		if tctx.Err() != nil && ctx.Err() == nil {
+			// Cut short: what was not read may hold license terms.
+			r, err = nil, fmt.Errorf("%w %s: not finished within --target-timeout %s; what was not read may hold license terms", scanner.ErrTarget, targets[i].spec, o.targetTimeout)
+		}
+		cancel()
 		if err == nil {
 			err = eval.apply(r, failOn, app.Now())
 		}
@@ -189,6 +222,13 @@ func runScan(ctx context.Context, app *App, o *scanOptions, args []string) error
 			if len(targets) > 1 {
 				app.warnf("%v", err)
 			}
+			usage := errors.Is(err, errUsage) && targets[i].origin == "" // a bad argument, not a bad line of a list
+			if !usage && (len(targets) > 1 || o.out.machineReadable()) {
+				// One record per target in every output, the unreadable
+				// ones too (with their error), so a pipeline loses none.
+				// (A single target on a terminal has its error on stderr.)
+				results[i] = scanner.ErrorReport(targets[i].spec, targetKind(targets[i]), err)
+			}
 		} else {
 			results[i] = r
 		}
@@ -200,6 +240,15 @@ func runScan(ctx context.Context, app *App, o *scanOptions, args []string) error
 	prog.finish()
 	if err := ctx.Err(); err != nil {
 		return err
+	}
+	var done []*scanner.Report
+	for _, r := range results {
+		if r != nil {
+			done = append(done, r)
+		}
+	}
+	if err := outs.finish(done); err != nil && emitErr == nil {
+		emitErr = err
 	}
 	if emitErr != nil {
 		return fmt.Errorf("writing report: %w", emitErr)
@@ -216,6 +265,8 @@ func (o *scanOptions) validate() error {
 		return usagef("--max-file-size must be a positive number of bytes")
 	case o.lineageDepth < 0:
 		return usagef("--lineage-depth must be 0 or more")
+	case o.targetBytes < 1 || o.targetTimeout <= 0:
+		return usagef("--max-target-bytes and --target-timeout must be positive")
 	}
 	return nil
 }
@@ -290,6 +341,9 @@ func collectTargets(ctx context.Context, app *App, o *scanOptions, args []string
 		}
 		ts = append(ts, repos...)
 	}
+	if !o.check {
+		ts = expandModelRoots(ts)
+	}
 	if o.shard != "" {
 		k, n, err := parseShard(o.shard)
 		if err != nil {
@@ -298,6 +352,32 @@ func collectTargets(ctx context.Context, app *App, o *scanOptions, args []string
 		ts = shardTargets(ts, k, n)
 	}
 	return ts, nil
+}
+
+// expandModelRoots replaces a folder that holds several models (models/a,
+// models/b, each with its card) by one target per model, so each is
+// reported on its own instead of as one merged repository.
+func expandModelRoots(ts []target) []target {
+	var out []target
+	for _, t := range ts {
+		if t.src != nil || t.err != nil {
+			out = append(out, t)
+			continue
+		}
+		if fi, err := os.Stat(t.spec); err != nil || !fi.IsDir() {
+			out = append(out, t)
+			continue
+		}
+		roots, err := source.ModelRoots(t.spec, 4)
+		if err != nil || len(roots) == 1 {
+			out = append(out, t)
+			continue
+		}
+		for _, r := range roots {
+			out = append(out, target{spec: r, origin: t.origin})
+		}
+	}
+	return out
 }
 
 // readTargetList reads --from: one target per line, blank lines and

@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"sync"
 
 	"github.com/carveout/carveout/scanner"
 	"github.com/carveout/carveout/scanner/source"
+	"github.com/package-url/packageurl-go"
 )
 
 // target is one thing to scan: a spec as the user wrote it, or a source
@@ -49,6 +51,14 @@ func newEnv(app *App, o *scanOptions) *env {
 		tok = g("GITHUB_TOKEN")
 	}
 	e.github = source.GitHubConfig{BaseURL: githubBase(g("GITHUB_API_URL")), Token: tok, Client: app.HTTPClient, Offline: offline, UserAgent: "carveout/" + version}
+	// Say what is being waited for (a retry after 429/5xx).
+	var waitMu sync.Mutex // workers wait concurrently
+	e.hub.OnWait = func(msg string) {
+		waitMu.Lock()
+		defer waitMu.Unlock()
+		app.warnf("%s", msg)
+	}
+	e.github.OnWait = e.hub.OnWait
 	return e
 }
 
@@ -65,12 +75,30 @@ func (e *env) open(ctx context.Context, t target) (source.Source, string, error)
 	if t.src != nil {
 		return t.src, t.kind, nil
 	}
-	spec := t.spec
+	spec, err := canonicalSpec(t.spec)
+	if err != nil {
+		return nil, "", err
+	}
 	switch {
+	case strings.HasPrefix(spec, "hf-cache:"):
+		id, rev, hasRev := strings.Cut(strings.TrimPrefix(spec, "hf-cache:"), "@")
+		if !validRepoID(id) || hasRev && rev == "" {
+			return nil, "", usagef("%s: want hf-cache:ORG/NAME[@REVISION]", spec)
+		}
+		src, err := source.HFCacheSnapshot(source.DefaultHFCacheDir(e.app.Getenv), id, rev)
+		return src, "hf-cache", err
 	case strings.HasPrefix(spec, "hf:"):
 		id, rev, hasRev := strings.Cut(strings.TrimPrefix(spec, "hf:"), "@")
 		if !validRepoID(id) || hasRev && rev == "" {
 			return nil, "", usagef("%s: want hf:ORG/NAME[@REVISION]", spec)
+		}
+		if e.offline {
+			// As huggingface_hub: offline means the cache.
+			src, err := source.HFCacheSnapshot(source.DefaultHFCacheDir(e.app.Getenv), id, rev)
+			if err != nil {
+				return nil, "", fmt.Errorf("offline mode (--offline or HF_HUB_OFFLINE), and %w", err)
+			}
+			return src, "hf-cache", nil
 		}
 		src, err := source.NewHub(ctx, id, rev, e.hub)
 		return src, "hf", err
@@ -102,6 +130,64 @@ func (e *env) open(ctx context.Context, t target) (source.Source, string, error)
 	}
 	src, err := source.NewFile(spec)
 	return src, "file", err
+}
+
+// targetKind is the source kind a target names (for the report of a
+// target that could not be opened).
+func targetKind(t target) string {
+	if t.kind != "" {
+		return t.kind
+	}
+	spec, _ := canonicalSpec(t.spec)
+	switch {
+	case strings.HasPrefix(spec, "hf-cache:"):
+		return "hf-cache"
+	case strings.HasPrefix(spec, "hf:"):
+		return "hf"
+	case strings.HasPrefix(spec, "gh:"):
+		return "github"
+	}
+	if fi, err := os.Stat(spec); err == nil && !fi.IsDir() {
+		return "file"
+	}
+	return "dir"
+}
+
+// canonicalSpec turns the ways people write a Hugging Face model into
+// carveout's target syntax: hf://ORG/NAME[@REV], the model's Hub page
+// (https://huggingface.co/ORG/NAME[/tree/REV]) and its purl
+// (pkg:huggingface/ORG/NAME@SHA, as the CycloneDX output writes it) become
+// hf:ORG/NAME[@REV]. Anything else is returned as it is.
+func canonicalSpec(spec string) (string, error) {
+	switch {
+	case strings.HasPrefix(spec, "hf://"):
+		return "hf:" + strings.TrimPrefix(spec, "hf://"), nil
+	case strings.HasPrefix(spec, "pkg:huggingface/"):
+		p, err := packageurl.FromString(spec)
+		if err != nil || p.Namespace == "" || p.Name == "" {
+			return "", usagef("%s: want pkg:huggingface/ORG/NAME[@REVISION]", spec)
+		}
+		out := "hf:" + p.Namespace + "/" + p.Name
+		if p.Version != "" {
+			out += "@" + p.Version
+		}
+		return out, nil
+	}
+	for _, host := range []string{"https://huggingface.co/", "https://hf.co/", "http://huggingface.co/", "huggingface.co/"} {
+		if !strings.HasPrefix(strings.ToLower(spec), host) {
+			continue
+		}
+		parts := strings.Split(strings.Trim(spec[len(host):], "/"), "/")
+		if len(parts) < 2 || parts[0] == "datasets" || parts[0] == "spaces" {
+			return "", usagef("%s: want https://huggingface.co/ORG/NAME[/tree/REVISION] (a model)", spec)
+		}
+		out := "hf:" + parts[0] + "/" + parts[1]
+		if len(parts) >= 4 && (parts[2] == "tree" || parts[2] == "blob" || parts[2] == "resolve") {
+			out += "@" + parts[3]
+		}
+		return out, nil
+	}
+	return spec, nil
 }
 
 func validRepoID(id string) bool {

@@ -37,29 +37,10 @@ type Context struct {
 	// Role is RoleDeveloper or RoleEndUser; "" falls back to the profile's
 	// role, then to developer.
 	Role string
-}
-
-// IsRestriction reports whether a term kind limits who may use the model or
-// how (the kinds whose "applies" fails the default policy).
-func IsRestriction(k terms.Kind) bool {
-	switch k {
-	case terms.UserThreshold, terms.RevenueThreshold, terms.TerritoryExclusion,
-		terms.NonCommercial, terms.FieldOfUse, terms.OutputsRestriction, terms.HostingRestriction:
-		return true
-	}
-	return false
-}
-
-// IsObligation reports whether a term kind is a duty to fulfil (naming,
-// attribution, NOTICE, copy of the license, pass-through, incorporated
-// policy) rather than a restriction.
-func IsObligation(k terms.Kind) bool {
-	switch k {
-	case terms.NamingRequirement, terms.AttributionRequirement, terms.NoticeRequirement,
-		terms.CopyOfLicenseRequired, terms.PassThrough, terms.IncorporatedPolicy:
-		return true
-	}
-	return false
+	// ShipsNotice says whether the model ships a NOTICE file; nil when
+	// unknown. A NOTICE duty that binds only works that include one
+	// (Apache-2.0 §4(d)) does not arise without it.
+	ShipsNotice *bool
 }
 
 // Evaluate evaluates every term of one license, in order.
@@ -80,39 +61,205 @@ func EvaluateTerm(licenseID, location string, t terms.Term, p *Profile, rates Ra
 		p = &Profile{}
 	}
 	ref := reference(licenseID, location, t)
-	switch t.Kind {
-	case terms.UserThreshold:
+	if e, ok := endUserExempt(ref, t, p, ctx); ok {
+		return e
+	}
+	if eval, ok := evaluators[t.Kind]; ok {
+		return eval(ref, t, p, p.ExchangeRates.Merge(rates), ctx)
+	}
+	return Evaluation{Verdict: Undetermined, Reason: fmt.Sprintf("%s: carveout does not know how to evaluate a %q term; read it", ref, t.Kind)}
+}
+
+// endUserExempt: a term whose clause exempts end users (Llama §1.b.ii,
+// Stability's community license §III) does not bind an organization whose
+// role is end-user. Territory exclusions say where the user is first.
+func endUserExempt(ref string, t terms.Term, p *Profile, ctx Context) (Evaluation, bool) {
+	if t.Kind == terms.TerritoryExclusion || role(p, ctx) != RoleEndUser || !exemptsEndUsers(t) {
+		return Evaluation{}, false
+	}
+	clause := ""
+	if t.Clause != "" {
+		clause = " (" + t.Clause + ")"
+	}
+	return Evaluation{Verdict: DoesNotApply, Reason: fmt.Sprintf(
+		"%s exempts %s%s, and the profile's role is end-user", ref, t.Exempt, clause)}, true
+}
+
+func exemptsEndUsers(t terms.Term) bool {
+	return strings.Contains(strings.ReplaceAll(strings.ToLower(t.Exempt), "-", " "), "end user")
+}
+
+// role is the organization's role: the context's, else the profile's,
+// else developer.
+func role(p *Profile, ctx Context) string {
+	switch {
+	case ctx.Role != "":
+		return ctx.Role
+	case p.Role != "":
+		return p.Role
+	}
+	return RoleDeveloper
+}
+
+// evaluator decides one kind of term; ref names the license and place.
+type evaluator func(ref string, t terms.Term, p *Profile, rates Rates, ctx Context) Evaluation
+
+// evaluators holds the evaluation of every term kind (a test checks that
+// each kind of terms.Kinds has one).
+var evaluators = map[terms.Kind]evaluator{
+	terms.UserThreshold: func(ref string, t terms.Term, p *Profile, _ Rates, _ Context) Evaluation {
 		return evalUsers(ref, t, p)
-	case terms.RevenueThreshold:
-		return evalRevenue(ref, t, p, p.ExchangeRates.Merge(rates))
-	case terms.TerritoryExclusion:
+	},
+	terms.RevenueThreshold: func(ref string, t terms.Term, p *Profile, rates Rates, _ Context) Evaluation {
+		return evalRevenue(ref, t, p, rates)
+	},
+	terms.TerritoryExclusion: func(ref string, t terms.Term, p *Profile, _ Rates, ctx Context) Evaluation {
 		return evalTerritory(ref, t, p, ctx)
-	case terms.NonCommercial:
+	},
+	terms.NonCommercial: func(ref string, t terms.Term, p *Profile, _ Rates, _ Context) Evaluation {
 		return evalNonCommercial(ref, t, p)
-	case terms.FieldOfUse:
+	},
+	terms.FieldOfUse: func(ref string, t terms.Term, p *Profile, _ Rates, _ Context) Evaluation {
 		return evalFieldOfUse(ref, t, p)
-	case terms.OutputsRestriction:
+	},
+	terms.OutputsRestriction: func(ref string, t terms.Term, p *Profile, _ Rates, _ Context) Evaluation {
 		return evalByUse(ref, p, UseTrainOnOutputs,
 			"you use outputs to train other models, which %s restricts%s",
 			"your uses do not include training other models on outputs, which %s restricts%s",
 			categoriesNote(t.Categories))
-	case terms.HostingRestriction:
+	},
+	terms.HostingRestriction: func(ref string, _ terms.Term, p *Profile, _ Rates, _ Context) Evaluation {
 		return evalByUse(ref, p, UseHostedService,
 			"you offer the model as a hosted service, which %s does not allow without separate permission%s",
 			"your uses do not include offering the model as a hosted service, which %s restricts%s", "")
-	case terms.NamingRequirement, terms.AttributionRequirement, terms.NoticeRequirement,
-		terms.CopyOfLicenseRequired, terms.PassThrough:
-		return evalObligation(ref, t, p)
-	case terms.IncorporatedPolicy:
+	},
+	terms.NamingRequirement:      evalObligationK,
+	terms.AttributionRequirement: evalObligationK,
+	terms.NoticeRequirement: func(ref string, t terms.Term, p *Profile, r Rates, ctx Context) Evaluation {
+		if t.Scope == terms.NoticeIfShipped && ctx.ShipsNotice != nil && !*ctx.ShipsNotice {
+			return Evaluation{Verdict: DoesNotApply, Reason: fmt.Sprintf(
+				"%s requires its NOTICE duty only of works that include a NOTICE file, and this model ships none", ref)}
+		}
+		if strings.Contains(t.Exempt, "hosted service") && p.HasUse(UseHostedService) && !p.HasUse(UseRedistribute) &&
+			!p.HasUse(UsePublishDerivatives) && !p.HasUse(UseCommercial) {
+			return Evaluation{Verdict: DoesNotApply, Reason: fmt.Sprintf(
+				"you only offer the model as a hosted service, which %s exempts from its NOTICE duty", ref)}
+		}
+		e := evalObligation(ref, t, p)
+		if t.Scope == terms.NoticeIfShipped && ctx.ShipsNotice == nil && e.Verdict == Applies {
+			e.Reason += " (only if the work includes a NOTICE file)"
+		}
+		return e
+	},
+	terms.CopyOfLicenseRequired: evalObligationK,
+	terms.PassThrough:           evalObligationK,
+	terms.IncorporatedPolicy: func(ref string, t terms.Term, p *Profile, _ Rates, _ Context) Evaluation {
 		return evalPolicy(ref, t, p)
-	case terms.LicensorMayUpdate:
+	},
+	terms.LicensorMayUpdate: func(ref string, _ terms.Term, _ *Profile, _ Rates, _ Context) Evaluation {
 		return Evaluation{Verdict: Applies, Reason: fmt.Sprintf(
 			"%s lets the licensor change its terms: re-check the current version before each release", ref)}
-	case terms.RemoteRestriction:
+	},
+	terms.RemoteRestriction: func(ref string, _ terms.Term, _ *Profile, _ Rates, _ Context) Evaluation {
 		return Evaluation{Verdict: Applies, Reason: fmt.Sprintf(
 			"%s lets the licensor restrict use remotely: plan for being told to stop or update", ref)}
+	},
+	terms.TerminationAtWill: func(ref string, _ terms.Term, _ *Profile, _ Rates, _ Context) Evaluation {
+		return Evaluation{Verdict: Applies, Reason: fmt.Sprintf(
+			"%s lets the licensor end the license at any time, without a breach: plan for losing the right to use the model", ref)}
+	},
+	terms.CommercialUseGate: func(ref string, t terms.Term, p *Profile, _ Rates, _ Context) Evaluation {
+		return evalGate(ref, t, p)
+	},
+	terms.DistributionRestriction: func(ref string, t terms.Term, p *Profile, _ Rates, _ Context) Evaluation {
+		what := "the materials"
+		if len(t.Categories) > 0 {
+			what = strings.Join(t.Categories, ", ")
+		}
+		if len(p.Uses) == 0 {
+			return Evaluation{Verdict: Undetermined, Missing: []string{"uses"}, Reason: fmt.Sprintf(
+				"%s forbids distributing %s: set uses in the profile", ref, what)}
+		}
+		var hits []string
+		for _, u := range []Use{UseRedistribute, UsePublishDerivatives} {
+			if p.HasUse(u) {
+				hits = append(hits, string(u))
+			}
+		}
+		if len(hits) > 0 {
+			return Evaluation{Verdict: Applies, Reason: fmt.Sprintf(
+				"your uses (%s) distribute the model or derivatives, but %s forbids distributing %s", strings.Join(hits, ", "), ref, what)}
+		}
+		return Evaluation{Verdict: DoesNotApply, Reason: fmt.Sprintf(
+			"you do not redistribute the model or publish derivatives, which %s forbids (%s)", ref, what)}
+	},
+	terms.ShareAlike: func(ref string, _ terms.Term, p *Profile, _ Rates, _ Context) Evaluation {
+		if len(p.Uses) == 0 {
+			return Evaluation{Verdict: Undetermined, Missing: []string{"uses"}, Reason: fmt.Sprintf(
+				"%s requires adaptations you share to carry the same license: set uses in the profile", ref)}
+		}
+		if p.HasUse(UsePublishDerivatives) {
+			return Evaluation{Verdict: Applies, Reason: fmt.Sprintf(
+				"you publish derivatives: %s requires them to be licensed under the same (or a compatible) license", ref)}
+		}
+		return Evaluation{Verdict: DoesNotApply, Reason: fmt.Sprintf(
+			"you do not share adaptations, so %s's same-license duty does not arise", ref)}
+	},
+	terms.ModificationNotice: func(ref string, _ terms.Term, p *Profile, _ Rates, _ Context) Evaluation {
+		if len(p.Uses) == 0 {
+			return Evaluation{Verdict: Undetermined, Missing: []string{"uses"}, Reason: fmt.Sprintf(
+				"%s requires modified files you distribute to say they were changed: set uses in the profile", ref)}
+		}
+		if p.HasUse(UsePublishDerivatives) {
+			return Evaluation{Verdict: Applies, Reason: fmt.Sprintf(
+				"you publish derivatives: %s requires every modified file to carry a notice that you changed it", ref)}
+		}
+		return Evaluation{Verdict: DoesNotApply, Reason: fmt.Sprintf(
+			"you do not publish modified files or derivatives, so %s's notice of changes does not arise", ref)}
+	},
+}
+
+// evalGate: commercial (or production) use needs a registration,
+// subscription or separate license first.
+func evalGate(ref string, t terms.Term, p *Profile) Evaluation {
+	scope := strings.TrimSpace(t.Scope)
+	if scope == "" {
+		scope = "commercial use"
 	}
-	return Evaluation{Verdict: Undetermined, Reason: fmt.Sprintf("%s: carveout does not know how to evaluate a %q term; read it", ref, t.Kind)}
+	need := strings.TrimSpace(t.Effect)
+	if need == "" {
+		need = "separate license required"
+	}
+	if contains(p.CommercialLicenses, ref0(ref)) {
+		return Evaluation{Verdict: DoesNotApply, Reason: fmt.Sprintf(
+			"%s gates %s (%s), and the profile's commercial_licenses lists %s", ref, scope, need, ref0(ref))}
+	}
+	if len(p.Uses) == 0 {
+		return Evaluation{Verdict: Undetermined, Missing: []string{"uses"}, Reason: fmt.Sprintf(
+			"%s gates %s (%s): set uses in the profile", ref, scope, need)}
+	}
+	if p.HasUse(UseResearchOnly) {
+		return Evaluation{Verdict: DoesNotApply, Reason: fmt.Sprintf(
+			"your uses are research-only; %s gates only %s (%s)", ref, scope, need)}
+	}
+	production := strings.Contains(strings.ToLower(scope), "production")
+	var hits []string
+	for _, u := range append([]Use{UseInternal}, commercialUses...) {
+		if (u != UseInternal || production) && p.HasUse(u) {
+			hits = append(hits, string(u))
+		}
+	}
+	if len(hits) > 0 {
+		return Evaluation{Verdict: Applies, Reason: fmt.Sprintf(
+			"your use %s is %s, which %s allows only after it is unlocked (%s): list the license in commercial_licenses once done",
+			strings.Join(hits, ", "), scope, ref, need)}
+	}
+	return Evaluation{Verdict: Undetermined, Missing: []string{"uses"}, Reason: fmt.Sprintf(
+		"%s gates %s (%s); whether your uses are %s depends on the purpose: add commercial or research-only to uses", ref, scope, need, scope)}
+}
+
+func evalObligationK(ref string, t terms.Term, p *Profile, _ Rates, _ Context) Evaluation {
+	return evalObligation(ref, t, p)
 }
 
 // ref0 returns the license id at the start of a reference.
@@ -239,6 +386,18 @@ func metricFor(name string) (countMetric, bool) {
 	return countMetric{}, false
 }
 
+// measuredDate is the date a threshold is counted at: the license
+// version's release date when the term says so and the catalog knows it.
+func measuredDate(licenseID string, t terms.Term) string {
+	if !strings.Contains(strings.ToLower(t.Measured+" "+t.Text), "release date") {
+		return ""
+	}
+	if l, ok := licenses.Lookup(licenseID); ok {
+		return l.Date
+	}
+	return ""
+}
+
 // tripsAtThreshold reports whether a count equal to the threshold is
 // already caught: true when the text grants the license only below it
 // ("less than US$1,000,000"), false for "greater than 700 million".
@@ -261,6 +420,13 @@ func evalUsers(ref string, t terms.Term, p *Profile) Evaluation {
 	if t.Value <= 0 {
 		return Evaluation{Verdict: Undetermined, Reason: fmt.Sprintf("the %s threshold of %s has no value; read the text", m.long, ref)}
 	}
+	// "If you are commercially using the Materials, and ... more than 100
+	// million monthly active users" (Tongyi Qianwen): no commercial use, no
+	// cap.
+	if strings.Contains(strings.ToLower(t.Scope), "commercial") && p.HasUse(UseResearchOnly) {
+		return Evaluation{Verdict: DoesNotApply, Reason: fmt.Sprintf(
+			"the %s threshold of %s binds only %s, and your uses are research-only", Thousands(t.Value), ref, t.Scope)}
+	}
 	measured := ""
 	if t.Measured != "" {
 		measured = " (measured " + t.Measured + ")"
@@ -273,6 +439,20 @@ func evalUsers(ref string, t terms.Term, p *Profile) Evaluation {
 		return "exceed"
 	}
 	eff := effect(ref0(ref), t, "the license no longer covers you")
+	if m.exact != nil && m.exact.key == mau.key {
+		if date := measuredDate(ref0(ref), t); date != "" {
+			if v, at, ok := p.UsersAt(date); ok {
+				if trips(v) {
+					return Evaluation{Verdict: Applies, Reason: fmt.Sprintf("your %s MAU on %s %s the %s threshold of %s, counted on %s (the version release date)%s",
+						Thousands(v), at, verb(v), Thousands(t.Value), ref, date, eff)}
+				}
+				return Evaluation{Verdict: DoesNotApply, Reason: fmt.Sprintf(
+					"your %s MAU on %s are within the %s threshold of %s, counted on %s (the version release date)",
+					Thousands(v), at, Thousands(t.Value), ref, date)}
+			}
+			measured = fmt.Sprintf(" (counted on %s, the version release date; compared with your current count: set monthly_active_users_at for that date)", date)
+		}
+	}
 	if m.exact != nil {
 		if v := m.exact.value(p); v != nil {
 			if trips(*v) {
@@ -422,15 +602,7 @@ func evalTerritory(ref string, t terms.Term, p *Profile, ctx Context) Evaluation
 		return Evaluation{Verdict: DoesNotApply, Reason: fmt.Sprintf("%s in %s, where %s withholds rights", what, regionList, ref)}
 	}
 	where := strings.Join(hits, " and ")
-	role := ctx.Role
-	if role == "" {
-		role = p.Role
-	}
-	if role == "" {
-		role = RoleDeveloper
-	}
-	exempt := strings.ToLower(t.Exempt)
-	if role == RoleEndUser && strings.Contains(strings.ReplaceAll(exempt, "-", " "), "end user") {
+	if role(p, ctx) == RoleEndUser && exemptsEndUsers(t) {
 		return Evaluation{Verdict: DoesNotApply, Reason: fmt.Sprintf(
 			"%s, but %s exempts %s, and you are an end user of a product built on the model", where, ref, t.Exempt)}
 	}

@@ -48,9 +48,17 @@ type evalCase struct {
 	missing []string
 }
 
+// evalCoverage records, per kind, the verdicts the table tests exercised
+// (checked by TestMain when the whole package runs).
+var evalCoverage = map[terms.Kind]map[Verdict]bool{}
+
 func runEvalCases(t *testing.T, cases []evalCase) {
 	t.Helper()
 	for _, c := range cases {
+		if evalCoverage[c.term.Kind] == nil {
+			evalCoverage[c.term.Kind] = map[Verdict]bool{}
+		}
+		evalCoverage[c.term.Kind][c.verdict] = true
 		t.Run(c.name, func(t *testing.T) {
 			p := mustProfile(t, c.profile)
 			lic := c.license
@@ -300,6 +308,9 @@ func TestObligationVerdicts(t *testing.T) {
 
 func TestEveryKindIsEvaluated(t *testing.T) {
 	for _, k := range terms.Kinds {
+		if _, ok := evaluators[k]; !ok {
+			t.Errorf("kind %s has no evaluator in evaluate.go", k)
+		}
 		e := EvaluateTerm("x", "", terms.Term{Kind: k}, nil, nil, Context{})
 		if strings.Contains(e.Reason, "does not know how") {
 			t.Errorf("kind %s is not evaluated", k)

@@ -35,11 +35,11 @@ func Obligations(licenseID, location string, ts []terms.Term, p *Profile) []Obli
 		if action == "" {
 			continue
 		}
-		if known && t.Kind != terms.IncorporatedPolicy && t.Kind != terms.LicensorMayUpdate {
+		if known && t.Kind != terms.IncorporatedPolicy && t.Kind != terms.LicensorMayUpdate && t.Kind != terms.TerminationAtWill {
 			if !dist {
 				continue
 			}
-			if t.Kind == terms.NamingRequirement && !p.HasUse(UsePublishDerivatives) {
+			if derivativeDuty(t.Kind) && !p.HasUse(UsePublishDerivatives) {
 				continue
 			}
 		}
@@ -51,6 +51,11 @@ func Obligations(licenseID, location string, ts []terms.Term, p *Profile) []Obli
 		})
 	}
 	return out
+}
+
+// derivativeDuty: the duty arises only for derivatives you publish.
+func derivativeDuty(k terms.Kind) bool {
+	return k == terms.NamingRequirement || k == terms.ModificationNotice || k == terms.ShareAlike
 }
 
 // evidence is the location completed with the term's line range.
@@ -73,7 +78,7 @@ func obligationAction(t terms.Term) string {
 		return fmt.Sprintf("Begin the name of any derivative model you distribute or make available with %q.", t.Prefix)
 	case terms.AttributionRequirement:
 		if t.Statement == "" {
-			return "Credit the model prominently in products or services built on it, as the license words it."
+			return "Give the attribution the license requires" + clause(t) + " whenever you share the material or adaptations of it."
 		}
 		return fmt.Sprintf("Show %q prominently where users see it (website, user interface, blog post, about page or product documentation) for products built on the model.", t.Statement)
 	case terms.NoticeRequirement:
@@ -93,6 +98,20 @@ func obligationAction(t terms.Term) string {
 		return fmt.Sprintf("Follow %s in every use, and point recipients of the model or derivatives to it.", pol)
 	case terms.LicensorMayUpdate:
 		return "Re-check the current version of the terms before each release: the licensor may change them."
+	case terms.TerminationAtWill:
+		return "Keep a way to stop using the model: the licensor may terminate the license at any time."
+	case terms.ModificationNotice:
+		return "Mark every file you modify with a prominent notice that you changed it, in every derivative you distribute."
+	case terms.ShareAlike:
+		return "License the adaptations you share under the same (or a compatible) license" + clause(t) + "."
 	}
 	return ""
+}
+
+// clause is " (clause X)" when the term cites its clause.
+func clause(t terms.Term) string {
+	if t.Clause == "" {
+		return ""
+	}
+	return " (clause " + t.Clause + ")"
 }

@@ -1,12 +1,13 @@
 package profile
 
 import (
+	_ "embed"
 	"fmt"
-	"path"
 	"sort"
 	"strings"
 	"time"
 
+	"github.com/bmatcuk/doublestar/v4"
 	"github.com/carveout/carveout/licenses"
 	"github.com/carveout/carveout/licenses/terms"
 	"go.yaml.in/yaml/v3"
@@ -107,11 +108,13 @@ func (w Waiver) matches(v Violation) bool {
 	return true
 }
 
+// globMatch matches a waiver's glob: path.Match syntax plus ** for any
+// number of folders (models/**/LICENSE).
 func globMatch(pattern, s string) bool {
 	if pattern == s {
 		return true
 	}
-	ok, err := path.Match(pattern, s)
+	ok, err := doublestar.Match(pattern, s)
 	return err == nil && ok
 }
 
@@ -341,7 +344,7 @@ func (p *Policy) Check(items []Item, now time.Time) Result {
 			}
 			switch it.Verdict {
 			case Applies:
-				if IsRestriction(it.Term) {
+				if terms.Gates(it.Term) {
 					add(it, rule, msg, p.FailOn.Applies)
 				}
 			case Undetermined:
@@ -452,3 +455,10 @@ func (p *Policy) checkLicense(it Item, add func(Item, string, string, bool)) {
 		add(it, RuleLicenseNotAllowed, fmt.Sprintf("license %s (%s) is not in the policy's allowed licenses or categories", id, it.Category), true)
 	}
 }
+
+//go:embed data/policy-template.yaml
+var policyTemplate []byte
+
+// PolicyTemplate returns a commented policy template, every key explained.
+// It parses as a valid policy.
+func PolicyTemplate() []byte { return append([]byte(nil), policyTemplate...) }

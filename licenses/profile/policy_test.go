@@ -248,3 +248,32 @@ func TestPolicyLicenseIDs(t *testing.T) {
 		t.Errorf("Hub id not made canonical: %v", p.Deny.Licenses)
 	}
 }
+
+func TestWaiverGlobs(t *testing.T) {
+	for _, c := range []struct {
+		pattern, s string
+		want       bool
+	}{
+		{"models/**/LICENSE", "models/a/b/LICENSE", true},
+		{"models/**/LICENSE", "models/LICENSE", true},
+		{"models/*/LICENSE", "models/a/b/LICENSE", false},
+		{"applies:*", "applies:user-threshold", true},
+		{"llama*", "llama3.1", true},
+		{"[", "[", true},
+		{"[", "x", false},
+	} {
+		if got := globMatch(c.pattern, c.s); got != c.want {
+			t.Errorf("globMatch(%q, %q) = %v", c.pattern, c.s, got)
+		}
+	}
+}
+
+func TestPolicyTemplateParses(t *testing.T) {
+	p, err := ParsePolicy("policy-template.yaml", PolicyTemplate())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !p.FailOn.Applies || !p.FailOn.UnknownLicense || len(p.Deny.Categories) != 1 {
+		t.Errorf("template policy = %+v", p)
+	}
+}

@@ -76,6 +76,30 @@ type Profile struct {
 	Role string `json:"role,omitempty"`
 	// ExchangeRates give the value of one unit of a currency in USD.
 	ExchangeRates Rates `json:"exchange_rates,omitempty"`
+	// MonthlyActiveUsersAt is a history of monthly active users by date
+	// (YYYY-MM-DD), for thresholds counted at a date (Llama's "on the
+	// version release date").
+	MonthlyActiveUsersAt map[string]int64 `json:"monthly_active_users_at,omitempty"`
+	// CommercialLicenses lists the catalog ids of licenses for which the
+	// organization has completed the registration, or holds the
+	// subscription or separate commercial license, that commercial use
+	// requires (commercial-use-gate terms).
+	CommercialLicenses []string `json:"commercial_licenses,omitempty"`
+}
+
+// UsersAt returns the monthly active users the history gives for date
+// (the latest entry on or before it) and that entry's date.
+func (p *Profile) UsersAt(date string) (int64, string, bool) {
+	best := ""
+	for d := range p.MonthlyActiveUsersAt {
+		if d <= date && d > best {
+			best = d
+		}
+	}
+	if best == "" {
+		return 0, "", false
+	}
+	return p.MonthlyActiveUsersAt[best], best, true
 }
 
 // HasUse reports whether the profile lists u.
@@ -111,7 +135,8 @@ func (p *Profile) Locations() []string {
 var profileKeys = []string{
 	"name", "monthly_active_users", "daily_active_users", "monthly_visits",
 	"annual_revenue", "headquarters", "countries", "uses", "fields",
-	"derivative_name", "role", "exchange_rates",
+	"derivative_name", "role", "exchange_rates", "monthly_active_users_at",
+	"commercial_licenses",
 }
 
 // ParseProfile parses a profile YAML file. name is the file name used in
@@ -239,6 +264,19 @@ func ParseProfile(name string, data []byte) (*Profile, error) {
 	}
 	if ent, ok := m["exchange_rates"]; ok && !isNull(ent.value) {
 		p.ExchangeRates = e.rates(ent.value, "exchange_rates")
+	}
+	if ent, ok := m["monthly_active_users_at"]; ok && !isNull(ent.value) {
+		p.MonthlyActiveUsersAt = e.history(ent.value, "monthly_active_users_at")
+	}
+	if ent, ok := m["commercial_licenses"]; ok {
+		if ns, ok := e.list(ent.value, "commercial_licenses"); ok {
+			p.CommercialLicenses = []string{}
+			for _, n := range ns {
+				if id := strings.TrimSpace(n.Value); id != "" && !contains(p.CommercialLicenses, id) {
+					p.CommercialLicenses = append(p.CommercialLicenses, id)
+				}
+			}
+		}
 	}
 	if err := e.err(); err != nil {
 		return nil, err

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -246,4 +247,33 @@ func (e *errs) boolean(n *yaml.Node, what string) (bool, bool) {
 	}
 	e.add(n, "%s must be true or false, not %q", what, s)
 	return false, false
+}
+
+// history parses a mapping of dates (YYYY-MM-DD) to counts.
+func (e *errs) history(n *yaml.Node, what string) map[string]int64 {
+	n = deref(n)
+	if n.Kind != yaml.MappingNode {
+		e.add(n, "%s must be a mapping of dates (YYYY-MM-DD) to counts", what)
+		return nil
+	}
+	out := map[string]int64{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k := deref(n.Content[i])
+		if k == nil || k.Kind != yaml.ScalarNode {
+			e.add(n.Content[i], "%s: keys must be dates (YYYY-MM-DD)", what)
+			continue
+		}
+		if _, err := time.Parse("2006-01-02", k.Value); err != nil {
+			e.add(k, "%s: %q is not a date (YYYY-MM-DD)", what, k.Value)
+			continue
+		}
+		if _, dup := out[k.Value]; dup {
+			e.add(k, "%s: duplicate date %q", what, k.Value)
+			continue
+		}
+		if v, ok := e.count(n.Content[i+1], what+"."+k.Value); ok {
+			out[k.Value] = v
+		}
+	}
+	return out
 }

@@ -3,7 +3,6 @@ package terms
 import (
 	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 )
 
@@ -31,6 +30,9 @@ func Extract(text string) []Term {
 		extractPolicy(c, ss, i)
 		extractHosting(c, s)
 		extractSimple(c, s)
+		extractGate(c, s)
+		extractDistribution(c, s)
+		extractModTermination(c, s)
 	}
 	extractFieldOfUse(c, ss)
 	extractNonCommercial(c, ss)
@@ -43,19 +45,7 @@ type collector struct {
 	index map[string]int
 }
 
-func termKey(t *Term) string {
-	if t.Kind == UserThreshold || t.Kind == RevenueThreshold {
-		// One threshold per metric/currency and value; qualifiers read from
-		// different sentences are merged.
-		return strings.Join([]string{string(t.Kind), t.Metric, strconv.FormatInt(t.Value, 10), t.Currency}, "\x00")
-	}
-	return strings.Join([]string{
-		string(t.Kind), t.Metric, strconv.FormatInt(t.Value, 10), t.Currency,
-		t.Period, t.Measured, t.Effect, strings.Join(t.Regions, ","), t.Scope,
-		t.Exempt, strings.Join(t.Allowed, ","), strings.Join(t.Categories, ","),
-		t.Prefix, t.Statement, t.Notice, t.Policy,
-	}, "\x00")
-}
+func termKey(t *Term) string { return Key(*t) }
 
 func (c *collector) add(t Term, ev ...Lines) {
 	t.Origin = "text"
@@ -81,10 +71,6 @@ func (c *collector) add(t Term, ev ...Lines) {
 }
 
 func (c *collector) result() []Term {
-	kindRank := map[Kind]int{}
-	for i, k := range Kinds {
-		kindRank[k] = i
-	}
 	for i := range c.terms {
 		c.terms[i].Evidence = mergeLines(c.terms[i].Evidence)
 	}
@@ -94,8 +80,8 @@ func (c *collector) result() []Term {
 		if fa != fb {
 			return fa < fb
 		}
-		if kindRank[a.Kind] != kindRank[b.Kind] {
-			return kindRank[a.Kind] < kindRank[b.Kind]
+		if Rank(a.Kind) != Rank(b.Kind) {
+			return Rank(a.Kind) < Rank(b.Kind)
 		}
 		return termKey(a) < termKey(b)
 	})
@@ -524,11 +510,30 @@ var (
 	noticeTextRe = mustGuard(`(?i)\b(?:notices?|statement|text|copies|file)\b[^":]{0,80}:\s*"([^"]{5,400})"?`)
 )
 
+// Qualifiers of a NOTICE duty: it binds only when the work ships a NOTICE
+// file (Apache-2.0 §4(d)), and not distribution through a hosted service
+// (Gemma §3.1).
+const (
+	NoticeIfShipped    = "only if the work includes a NOTICE file"
+	NoticeHostedExempt = "distribution through a hosted service"
+)
+
+var (
+	noticeIfRe     = mustGuard(`\bif the (?:work|model|materials?)\b[^.;]{0,20}?\b(?:includes?|contains?|is distributed with) an? "?notice"?`)
+	noticeHostedRe = mustGuard(`\b(?:other than|except|excluding) (?:through|via|by way of) an? hosted service\b`)
+)
+
 func extractNotice(c *collector, s *sentence) {
 	if !s.has("notice") || !noticeFileRe.matchT(s) || !noticeDutyRe.matchT(s) {
 		return
 	}
 	t := Term{Kind: NoticeRequirement, Text: s.text}
+	if noticeIfRe.matchL(s) {
+		t.Scope = NoticeIfShipped
+	}
+	if noticeHostedRe.matchL(s) {
+		t.Exempt = NoticeHostedExempt
+	}
 	if m := noticeTextRe.FindStringSubmatch(s.text); m != nil {
 		t.Notice = strings.TrimSpace(m[1])
 	}
@@ -686,8 +691,12 @@ var (
 	copyRe   = mustGuard(`\b(?:provide|give|include|make available|furnish|deliver|accompan\w*|supply)\b[^.;]{0,100}?\ba (?:full |complete )?copy of (?:this|the|these) (?:agreement|licen[cs]e|terms)`)
 )
 
+// updateObjectRe: what the licensor may update is the terms, not the
+// model ("Google may update Gemma from time to time" is about the model).
+var updateObjectRe = mustGuard(`\b(?:update|updated|modify|modified|amend|amended|change|changed|revise|revised|supplement|supplemented)\s+(?:\w+\s+){0,5}?(?:agreement|licen[cs]e|terms|polic(?:y|ies)|conditions|eula|aup)\b|\b(?:agreement|licen[cs]e|terms|polic(?:y|ies)|conditions|aup)\b[^.;]{0,60}?\b(?:updated|modified|amended|changed|revised|supplemented)\b`)
+
 func extractSimple(c *collector, s *sentence) {
-	if !s.has("warrant") && updateRe.matchL(s) {
+	if !s.has("warrant") && updateRe.matchL(s) && updateObjectRe.matchL(s) {
 		c.add(Term{Kind: LicensorMayUpdate, Text: s.text}, lines(s))
 	}
 	if s.has("remote") && remoteRe.matchL(s) {

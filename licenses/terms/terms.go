@@ -11,30 +11,27 @@ type Kind string
 
 // The kinds of term carveout knows.
 const (
-	UserThreshold          Kind = "user-threshold"
-	RevenueThreshold       Kind = "revenue-threshold"
-	TerritoryExclusion     Kind = "territory-exclusion"
-	NonCommercial          Kind = "non-commercial"
-	FieldOfUse             Kind = "field-of-use"
-	OutputsRestriction     Kind = "outputs-restriction"
-	NamingRequirement      Kind = "naming-requirement"
-	AttributionRequirement Kind = "attribution-requirement"
-	NoticeRequirement      Kind = "notice-requirement"
-	PassThrough            Kind = "pass-through"
-	IncorporatedPolicy     Kind = "incorporated-policy"
-	HostingRestriction     Kind = "hosting-restriction"
-	LicensorMayUpdate      Kind = "licensor-may-update"
-	RemoteRestriction      Kind = "remote-restriction"
-	CopyOfLicenseRequired  Kind = "copy-of-license-required"
+	UserThreshold           Kind = "user-threshold"
+	RevenueThreshold        Kind = "revenue-threshold"
+	TerritoryExclusion      Kind = "territory-exclusion"
+	NonCommercial           Kind = "non-commercial"
+	FieldOfUse              Kind = "field-of-use"
+	OutputsRestriction      Kind = "outputs-restriction"
+	NamingRequirement       Kind = "naming-requirement"
+	AttributionRequirement  Kind = "attribution-requirement"
+	NoticeRequirement       Kind = "notice-requirement"
+	PassThrough             Kind = "pass-through"
+	IncorporatedPolicy      Kind = "incorporated-policy"
+	HostingRestriction      Kind = "hosting-restriction"
+	LicensorMayUpdate       Kind = "licensor-may-update"
+	RemoteRestriction       Kind = "remote-restriction"
+	CopyOfLicenseRequired   Kind = "copy-of-license-required"
+	CommercialUseGate       Kind = "commercial-use-gate"
+	DistributionRestriction Kind = "distribution-restriction"
+	ModificationNotice      Kind = "modification-notice"
+	TerminationAtWill       Kind = "termination-at-will"
+	ShareAlike              Kind = "share-alike"
 )
-
-// Kinds lists every kind in a fixed order (used for sorting and docs).
-var Kinds = []Kind{
-	UserThreshold, RevenueThreshold, TerritoryExclusion, NonCommercial,
-	FieldOfUse, OutputsRestriction, NamingRequirement, AttributionRequirement,
-	NoticeRequirement, PassThrough, IncorporatedPolicy, HostingRestriction,
-	LicensorMayUpdate, RemoteRestriction, CopyOfLicenseRequired,
-}
 
 // Lines is an inclusive 1-based line range.
 type Lines struct {
@@ -87,12 +84,23 @@ type Term struct {
 	// incorporated-policy: Policy is a catalog id or a URL.
 	Policy string `json:"policy,omitempty" yaml:"policy,omitempty"`
 
+	// Clause names the operative clause of the license the term comes
+	// from ("1.b.v", "Section 2", "III"): catalog terms cite it.
+	Clause string `json:"clause,omitempty" yaml:"clause,omitempty"`
+	// Quote is a short phrase (a few words) of the reference text at the
+	// operative clause; catalog terms use it to point at the lines of the
+	// text that is present. It is a locator, not reported.
+	Quote string `json:"-" yaml:"quote,omitempty"`
+
 	// Text is the sentence (or part of it) of the scanned text the term was
 	// read from, whitespace-normalized and cut to a few hundred characters.
 	Text string `json:"text,omitempty" yaml:"text,omitempty"`
 	// Evidence are the line ranges of the scanned text the term came from.
 	Evidence []Lines `json:"evidence" yaml:"evidence,omitempty"`
 	// Origin is "text" when extracted from the text that is present, or
-	// "catalog" when it is a catalog fact not found in the text.
+	// "catalog" when it is a catalog fact the extraction did not find
+	// (kept beside the extracted terms, never replaced by them; its
+	// Evidence is where its Quote was found in the text, or empty when the
+	// text does not show it).
 	Origin string `json:"origin,omitempty" yaml:"-"`
 }

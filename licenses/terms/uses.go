@@ -60,7 +60,13 @@ func categoriesIn(s *sentence) []string {
 const fieldWindow = 60
 
 // windowEndRe marks a sentence that closes a list of banned uses.
-var windowEndRe = regexp.MustCompile(`^(?:\d+(?:\.\d+)*\.? )?(?:disclaimer|limitation of liability|governing law|term and termination|termination|miscellaneous|definitions|general|warranty|indemnif|grant of|intellectual property)`)
+var windowEndRe = regexp.MustCompile(`^(?:\d+(?:\.\d+)*\.? )?(?:disclaimer|limitation of liability|governing law|term and termination|termination|miscellaneous|definitions|general|warranty|indemnif|grant of|intellectual property|section [ivx\d]+\b|other provisions|updates and runtime)`)
+
+// complyRe is a sentence that commits the licensee to complying with law.
+var complyRe = mustGuard(`\b(?:commits?|committed|agrees?|undertakes?|need|needs|must|shall|will)\s+(?:to\s+)?(?:\w+\s+){0,2}?(?:comply|complying|compliance)\b`)
+
+// recitalRe is a sentence in which the licensor explains itself.
+var recitalRe = mustGuard(`\bwe (?:have )?(?:added|included|introduced|believe|want|hope)\b|\breferring to\b`)
 
 func extractFieldOfUse(c *collector, ss []sentence) {
 	// Categories per sentence, computed at most once each.
@@ -83,6 +89,12 @@ func extractFieldOfUse(c *collector, ss []sentence) {
 		if !useTriggerRe.matchL(&ss[i]) {
 			continue
 		}
+		// A duty to pass the restrictions on, or a recital about why the
+		// license has them ("we added use-based restrictions"), does not
+		// open a list of bans: what follows it is other clauses.
+		if recitalRe.matchL(&ss[i]) || (ss[i].has("restrict") || ss[i].has("polic")) && passRe.matchL(&ss[i]) {
+			continue
+		}
 		// Non-commercial clauses are handled elsewhere; a sentence that only
 		// bans commercial use is not a field-of-use list.
 		cats := map[string]bool{}
@@ -103,6 +115,11 @@ func extractFieldOfUse(c *collector, ss []sentence) {
 			}
 			if j > i+1 && ss[j].start > ss[j-1].end+3 {
 				break // a large gap: the list is over
+			}
+			// A duty to comply with the law (DeepSeek's personal
+			// information clause) is not a banned use.
+			if !ss[j].has("not") && complyRe.matchL(&ss[j]) {
+				continue
 			}
 			ks := catsOf(j)
 			for _, k := range ks {

@@ -514,6 +514,18 @@ func TestParse(t *testing.T) {
 				eq(t, "len(License)", len(c.License), MaxListItems)
 			},
 		},
+		{
+			name: "a quoted << is a plain key, not a merge",
+			in:   "---\n\"<<\": {license: cc-by-nc-4.0}\nlicense: apache-2.0\n---\n",
+			check: func(t *testing.T, c *Card) {
+				eq(t, "License", c.License, []string{"apache-2.0"})
+			},
+		},
+		{
+			name:  "UTF-32 card",
+			in:    "-\x00\x00\x00-\x00\x00\x00-\x00\x00\x00\n\x00\x00\x00",
+			rules: []string{RuleMalformed, RuleNoFrontMatter},
+		},
 		// Merge keys as PyYAML (the Hub) reads them.
 		{
 			name: "license only through nested merges",

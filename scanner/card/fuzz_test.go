@@ -83,6 +83,10 @@ func FuzzParse(f *testing.F) {
 		"---\nx: &x {<<: *x, license: mit}\n<<: *x\n---\n",
 		"---\nlicense: caf\xe9\n---\n",
 		"\xff\xfe-\x00-\x00-\x00\n\x00",
+		"-\x00-\x00-\x00\n\x00l\x00:\x00 \x00m\x00\n\x00-\x00-\x00-\x00\n\x00",
+		"---\na: &a\n  license: x\nb: &b\n  <<: *a\n<<: [*b, *a, {license: y}]\nlicense: z\n---\n",
+		"---\n<<: 1\n<<: [1, {a: b}]\n---\n",
+		"---\nlicense: a\nlicense: b\nlicense_name: a\nlicense_name: a\n---\n",
 	} {
 		f.Add([]byte(s))
 	}

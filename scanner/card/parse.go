@@ -103,6 +103,10 @@ func (p *parser) parse(data []byte) {
 		p.add(1, RuleEmpty, "the file holds only whitespace; the card declares no license or base model")
 		return
 	}
+	if strings.Contains(text, "\x00") {
+		// UTF-32, or binary: whatever it declares cannot be read reliably.
+		p.add(1, RuleMalformed, "the file holds NUL bytes (UTF-32 text, or binary data), so it cannot be read as the Hub reads a card; license metadata in it may be missed")
+	}
 	lines := strings.Split(text, "\n")
 	p.lines = lines
 

@@ -78,7 +78,7 @@ func caseReports(t *testing.T) map[string]*Report {
 }
 
 // testOptions are deterministic: a fixed version, no timestamp.
-var testOptions = Options{Version: "test"}
+var testOptions = Options{Version: "test", Catalog: "test-catalog"}
 
 // checkGolden compares got with testdata/golden/NAME (-update rewrites).
 func checkGolden(t *testing.T, name string, got []byte) {

@@ -1,8 +1,12 @@
 package format
 
 import (
+	"crypto/sha256"
+	"encoding/json"
+	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/carveout/carveout/licenses"
 )
@@ -18,6 +22,9 @@ type sbomLicense struct {
 	URL      string
 	Licensor string
 	ScanCode string
+	// Closest is, for an unknown license, the known one it resembles most
+	// ("" otherwise).
+	Closest string
 }
 
 // sbomLicenseOf names a license for SBOMs: the SPDX id where the SPDX list
@@ -82,6 +89,29 @@ func idstring(s string) string {
 		}
 		return '-'
 	}, s)
+}
+
+// CatalogVersion identifies the embedded license catalog: a digest of its
+// entries (any change to an entry changes it) and their number, e.g.
+// "sha256:1f2e3d4c5b6a (85 licenses)".
+func CatalogVersion() string { return catalogVersion() }
+
+var catalogVersion = sync.OnceValue(func() string {
+	all := licenses.Catalog()
+	b, err := json.Marshal(all)
+	if err != nil {
+		return "unknown"
+	}
+	h := sha256.Sum256(b)
+	return fmt.Sprintf("sha256:%x (%d licenses)", h[:6], len(all))
+})
+
+// catalog is o.Catalog, else the embedded catalog's version.
+func (o Options) catalog() string {
+	if o.Catalog != "" {
+		return o.Catalog
+	}
+	return catalogVersion()
 }
 
 // declaredName is the card's license_name for a declared id carveout does

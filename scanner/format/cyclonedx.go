@@ -31,7 +31,7 @@ func (CycloneDX) Encode(w io.Writer, rs []*Report, o Options) error {
 	bom.Metadata = &cdx.Metadata{
 		Timestamp:  o.timestamp(),
 		Tools:      &cdx.ToolsChoice{Components: &[]cdx.Component{tool}},
-		Properties: &[]cdx.Property{{Name: "carveout:schema", Value: r0Schema(rs)}},
+		Properties: &[]cdx.Property{{Name: "carveout:schema", Value: r0Schema(rs)}, {Name: "carveout:catalog", Value: o.catalog()}},
 	}
 	comps := []cdx.Component{}
 	for i, r := range rs {
@@ -147,6 +147,9 @@ func cdxModel(r *Report, i int) cdx.Component {
 		if l.Match.Modified {
 			props = append(props, cdx.Property{Name: "carveout:modified", Value: "true"})
 		}
+		if l.Closest != nil {
+			props = append(props, cdx.Property{Name: "carveout:closest", Value: fmt.Sprintf("%s (%.2f similar; not this license)", l.Closest.ID, l.Closest.Similarity)})
+		}
 		lc := cdxLicense(s, cdx.LicenseAcknowledgementConcluded, props...)
 		lics = append(lics, lc)
 		evLics = append(evLics, cdx.LicenseChoice{License: &cdx.License{ID: lc.License.ID, Name: lc.License.Name}})
@@ -180,7 +183,12 @@ func cdxModel(r *Report, i int) cdx.Component {
 
 	// The base-model chain, nearest first.
 	var anc []cdx.Component
+	seen := map[string]bool{}
 	for _, ln := range r.Lineage {
+		if seen[ln.Base] {
+			continue // a base reached twice (a merge of tunes of one base) is one ancestor
+		}
+		seen[ln.Base] = true
 		a := cdx.Component{Type: cdx.ComponentTypeMachineLearningModel, BOMRef: c.BOMRef + ":base:" + ln.Base, Name: ln.Base,
 			PackageURL: purl("hf", ln.Base, "")}
 		var al cdx.Licenses

@@ -3,8 +3,11 @@ package format
 import (
 	"bytes"
 	"encoding/json"
+	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/carveout/carveout/scanner/report"
 )
 
 func TestCycloneDXGolden(t *testing.T) {
@@ -102,5 +105,28 @@ func TestSerialNumberFollowsContent(t *testing.T) {
 	a, b := serialNumber([]*Report{rs["apache"]}), serialNumber([]*Report{rs["no-license"]})
 	if a == b || a != serialNumber([]*Report{rs["apache"]}) || !strings.HasPrefix(a, "urn:uuid:") || len(a) != len("urn:uuid:")+36 {
 		t.Errorf("serial numbers %s, %s", a, b)
+	}
+}
+
+// TestCycloneDXUniqueRefs: a base model reached twice is one ancestor, so
+// every bom-ref of the BOM is unique.
+func TestCycloneDXUniqueRefs(t *testing.T) {
+	r := caseReports(t)["mislabelled"]
+	x := *r
+	x.Lineage = append(append([]report.Link{}, r.Lineage...), r.Lineage...)
+	var buf bytes.Buffer
+	if err := (CycloneDX{}).Encode(&buf, []*Report{&x, r}, testOptions); err != nil {
+		t.Fatal(err)
+	}
+	refs := regexp.MustCompile(`"bom-ref": "([^"]*)"`).FindAllStringSubmatch(buf.String(), -1)
+	seen := map[string]bool{}
+	for _, m := range refs {
+		if seen[m[1]] {
+			t.Errorf("bom-ref %s twice", m[1])
+		}
+		seen[m[1]] = true
+	}
+	if len(refs) < 4 {
+		t.Errorf("%d bom-refs", len(refs))
 	}
 }

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -33,7 +35,7 @@ func TestTableGolden(t *testing.T) {
 	for _, name := range []string{"llama-finetune-mislabelled", "custom-license", "no-license"} {
 		t.Run(name, func(t *testing.T) {
 			var buf bytes.Buffer
-			if err := (Table{}).Encode(&buf, scanReport(t, name), Options{}); err != nil {
+			if err := (Table{}).Encode(&buf, []*report.Report{scanReport(t, name)}, Options{}); err != nil {
 				t.Fatal(err)
 			}
 			golden.Check(t, filepath.Join("testdata", name+".txt"), buf.Bytes())
@@ -46,7 +48,7 @@ func TestTableGolden(t *testing.T) {
 
 func TestColor(t *testing.T) {
 	var buf bytes.Buffer
-	(Table{}).Encode(&buf, scanReport(t, "no-license"), Options{Color: true})
+	(Table{}).Encode(&buf, []*report.Report{scanReport(t, "no-license")}, Options{Color: true})
 	if !strings.Contains(buf.String(), "\x1b[31m") {
 		t.Error("no color with Options.Color")
 	}
@@ -55,8 +57,8 @@ func TestColor(t *testing.T) {
 func TestJSONAndLines(t *testing.T) {
 	r := scanReport(t, "apache-model")
 	var a, b bytes.Buffer
-	(JSON{}).Encode(&a, r, Options{})
-	(JSONLines{}).Encode(&b, r, Options{})
+	(JSON{}).Encode(&a, []*report.Report{r}, Options{})
+	(JSONLines{}).Encode(&b, []*report.Report{r}, Options{})
 	schema.ValidateReport(t, a.Bytes())
 	schema.ValidateReport(t, b.Bytes())
 	if strings.Count(strings.TrimSpace(b.String()), "\n") != 0 {
@@ -108,10 +110,77 @@ func TestThousandsAndDescribe(t *testing.T) {
 func TestTableEscapesHostileNames(t *testing.T) {
 	r := &report.Report{Target: "x\nFAKE", Findings: []report.Finding{{Rule: "r", Severity: report.SeverityError, Message: "LICENSE\n\x1b[31mFAKE: line"}}}
 	var buf bytes.Buffer
-	if err := (Table{}).Encode(&buf, r, Options{}); err != nil {
+	if err := (Table{}).Encode(&buf, []*report.Report{r}, Options{}); err != nil {
 		t.Fatal(err)
 	}
 	if strings.Contains(buf.String(), "\x1b") || strings.Contains(buf.String(), "\nFAKE") {
 		t.Errorf("control characters reached the table:\n%q", buf.String())
+	}
+}
+
+// Several reports are one JSON document that a JSON reader takes whole.
+func TestJSONDocument(t *testing.T) {
+	for _, n := range []int{0, 1, 3} {
+		var rs []*report.Report
+		for i := 0; i < n; i++ {
+			rs = append(rs, &report.Report{Schema: report.Schema, Target: fmt.Sprintf("t%d <&>", i)})
+		}
+		var buf bytes.Buffer
+		d := &JSONDocument{}
+		for _, r := range rs {
+			if err := d.Add(&buf, r); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := d.Close(&buf); err != nil {
+			t.Fatal(err)
+		}
+		var doc struct {
+			Schema  string           `json:"schema"`
+			Reports []map[string]any `json:"reports"`
+		}
+		if err := json.Unmarshal(buf.Bytes(), &doc); err != nil {
+			t.Fatalf("%d reports: %v\n%s", n, err, buf.String())
+		}
+		if doc.Schema != ReportsSchema || len(doc.Reports) != n {
+			t.Errorf("%d reports: got schema %q and %d reports", n, doc.Schema, len(doc.Reports))
+		}
+		if n > 0 && (doc.Reports[0]["target"] != "t0 <&>" || strings.Contains(buf.String(), `\u003c`)) {
+			t.Errorf("targets not kept as written: %s", buf.String())
+		}
+	}
+}
+
+// TestJSONSeveral: json with several reports is one carveout.reports/v1
+// document that validates, and text that looks like an escape stays text.
+func TestJSONSeveral(t *testing.T) {
+	rs := caseReports(t)
+	odd := *rs["apache"]
+	odd.Target = `a\u003cb <c> "d"`
+	var buf bytes.Buffer
+	if err := (JSON{}).Encode(&buf, []*report.Report{rs["bigco-waived"], rs["custom-strict"], &odd}, testOptions); err != nil {
+		t.Fatal(err)
+	}
+	schema.ValidateAny(t, buf.Bytes())
+	var doc struct {
+		Reports []struct {
+			Target string `json:"target"`
+		} `json:"reports"`
+	}
+	if err := json.Unmarshal(buf.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Reports) != 3 || doc.Reports[2].Target != odd.Target {
+		t.Errorf("reports %+v", doc.Reports)
+	}
+}
+
+func TestCatalogVersion(t *testing.T) {
+	v := CatalogVersion()
+	if !regexp.MustCompile(`^sha256:[0-9a-f]{12} \([1-9][0-9]* licenses\)$`).MatchString(v) || v != CatalogVersion() {
+		t.Errorf("CatalogVersion() = %q", v)
+	}
+	if got := (Options{Catalog: "x"}).catalog(); got != "x" {
+		t.Errorf("Options.Catalog ignored: %q", got)
 	}
 }

@@ -11,7 +11,6 @@ import (
 	"io"
 	"strings"
 
-	"github.com/carveout/carveout/licenses/profile"
 	"github.com/carveout/carveout/licenses/terms"
 )
 
@@ -32,11 +31,13 @@ var htmlTmpl = template.Must(template.New("report").Funcs(template.FuncMap{
 	"thousand": Thousands,
 	"join":     strings.Join,
 	"vclass":   verdictClass,
+	"percent":  func(f float64) float64 { return f * 100 },
 }).Parse(htmlTemplate))
 
 type htmlPage struct {
 	Title     string
 	Version   string
+	Catalog   string
 	Schema    string
 	Timestamp string
 	Reports   []htmlReport
@@ -78,7 +79,7 @@ type htmlCell struct {
 
 // Encode implements Encoder.
 func (HTML) Encode(w io.Writer, rs []*Report, o Options) error {
-	page := htmlPage{Version: o.toolVersion(), Schema: r0Schema(rs), Timestamp: o.timestamp()}
+	page := htmlPage{Version: o.toolVersion(), Catalog: o.catalog(), Schema: r0Schema(rs), Timestamp: o.timestamp()}
 	var names []string
 	for i, r := range rs {
 		hr := htmlPrepare(r, i, o)
@@ -119,10 +120,7 @@ func htmlPrepare(r *Report, i int, o Options) htmlReport {
 		if isFinding[waiverKey{v.Rule, v.License}] {
 			continue
 		}
-		row := htmlRow{Rule: v.Rule, License: v.License, Message: v.Message}
-		if v.Path != "" {
-			row.Where = where([]Evidence{{Path: v.Path, Source: "license-file"}})
-		}
+		row := htmlRow{Rule: v.Rule, License: v.License, Message: v.Message, Where: where(firstFile(violationEvidence(r, v)))}
 		if v.Waived {
 			row.Message += " — waiver: " + v.WaiverReason
 			hr.Waived = append(hr.Waived, row)
@@ -143,7 +141,7 @@ func htmlPrepare(r *Report, i int, o Options) htmlReport {
 		}
 	}
 	for _, k := range terms.Kinds {
-		if profile.IsRestriction(k) && present[string(k)] {
+		if terms.Restricts(k) && present[string(k)] {
 			hr.Kinds = append(hr.Kinds, string(k))
 		}
 	}
@@ -173,6 +171,17 @@ func htmlPrepare(r *Report, i int, o Options) htmlReport {
 	}
 	hr.Lineage = lineageSVG(r)
 	return hr
+}
+
+// firstFile is the first place in a file, as a list (none when there is
+// none).
+func firstFile(ev []Evidence) []Evidence {
+	for _, e := range ev {
+		if fileEvidence(e) {
+			return []Evidence{e}
+		}
+	}
+	return nil
 }
 
 func verdictRank(v string) int {
@@ -270,7 +279,7 @@ func verdictClass(kind, verdict string) string {
 	switch {
 	case verdict == "":
 		return "present"
-	case verdict == "applies" && profile.IsObligation(terms.Kind(kind)):
+	case verdict == "applies" && terms.IsObligation(terms.Kind(kind)):
 		return "duty"
 	}
 	return verdict

@@ -35,7 +35,7 @@ func (Markdown) Encode(w io.Writer, rs []*Report, o Options) error {
 		}
 		markdownReport(&b, r, o, len(rs) > 1)
 	}
-	fmt.Fprintf(&b, "\n<sub>carveout %s · %s</sub>\n", mdText(o.toolVersion()), mdText(r0Schema(rs)))
+	fmt.Fprintf(&b, "\n<sub>carveout %s · license catalog %s · %s</sub>\n", mdText(o.toolVersion()), mdText(o.catalog()), mdText(r0Schema(rs)))
 	_, err := io.WriteString(w, b.String())
 	return err
 }
@@ -108,7 +108,11 @@ func markdownReport(b *strings.Builder, r *Report, o Options, several bool) {
 	if len(r.Licenses) > 0 {
 		var ls []string
 		for _, l := range r.Licenses {
-			ls = append(ls, fmt.Sprintf("`%s` (%s)", mdCode(l.ID), mdText(l.Category)))
+			s := fmt.Sprintf("`%s` (%s)", mdCode(l.ID), mdText(l.Category))
+			if l.Closest != nil {
+				s = fmt.Sprintf("`%s` (%s; closest known: %s, %.0f%% similar)", mdCode(l.ID), mdText(l.Category), mdText(l.Closest.ID), l.Closest.Similarity*100)
+			}
+			ls = append(ls, s)
 		}
 		fmt.Fprintf(b, "Licenses: %s  \n", strings.Join(ls, ", "))
 	}
@@ -167,10 +171,7 @@ func markdownReport(b *strings.Builder, r *Report, o Options, several bool) {
 		if v.Waived || isFinding[waiverKey{v.Rule, v.License}] {
 			continue
 		}
-		ev := []Evidence{}
-		if v.Path != "" {
-			ev = append(ev, Evidence{Path: v.Path, Source: "license-file"})
-		}
+		ev := firstFile(violationEvidence(r, v))
 		msg := v.Message
 		if v.WaiverExpired {
 			msg += " (waiver expired)"
@@ -224,7 +225,11 @@ func markdownReport(b *strings.Builder, r *Report, o Options, several bool) {
 				} else if t.Reason != "" {
 					v += ": " + t.Reason
 				}
-				fmt.Fprintf(b, "| `%s` | %s | %s | %s | %s |\n", mdCode(l.ID), mdText(string(t.Kind)), mdText(t.Description), mdText(v), where(t.Evidence))
+				kind := t.Kind
+				if t.Clause != "" {
+					kind += " (clause " + t.Clause + ")"
+				}
+				fmt.Fprintf(b, "| `%s` | %s | %s | %s | %s |\n", mdCode(l.ID), mdText(kind), mdText(t.Description), mdText(v), where(t.Evidence))
 			}
 		}
 		b.WriteString("\n</details>\n\n")

@@ -127,3 +127,30 @@ func TestMarkdownSeveral(t *testing.T) {
 		t.Errorf("several targets:\n%s", h[:min(len(h), 400)])
 	}
 }
+
+// FuzzMarkdownText: whatever a scanned file puts into a message, a path or
+// a license id, the rendered comment has no markup of its own from it and
+// the table row keeps its four cells.
+func FuzzMarkdownText(f *testing.F) {
+	for _, s := range []string{"plain", "<script>x</script>", "a | b", "[x](javascript:y)", "**b** _i_ `c`", "line\nbreak", "&lt;", "\\|", "<!-- c -->", "<details>"} {
+		f.Add(s, s)
+	}
+	f.Fuzz(func(t *testing.T, msg, path string) {
+		r := &Report{Summary: summaryFail(), Findings: []Finding{{Rule: "r", Severity: sevError, License: msg, Message: msg,
+			Evidence: []Evidence{{Path: path, StartLine: 1, Source: "model-card"}}}}}
+		var buf bytes.Buffer
+		if err := (Markdown{}).Encode(&buf, []*Report{r}, testOptions); err != nil {
+			t.Fatal(err)
+		}
+		h := render(t, buf.Bytes())
+		body := h[strings.Index(h, "<tbody>"):strings.Index(h, "</tbody>")]
+		if n := strings.Count(body, "<td"); n != 4 {
+			t.Fatalf("%d cells for message %q path %q:\n%s", n, msg, path, body)
+		}
+		for _, tag := range []string{"<a", "<script", "<em", "<strong", "<details", "<img", "<!--", "<code>"} {
+			if strings.Count(body, tag) != strings.Count("<td><code>r</code></td>", tag) {
+				t.Fatalf("markup %s from message %q path %q:\n%s", tag, msg, path, body)
+			}
+		}
+	})
+}

@@ -41,10 +41,11 @@ type sarifTool struct {
 }
 
 type sarifDriver struct {
-	Name           string      `json:"name"`
-	Version        string      `json:"version"`
-	InformationURI string      `json:"informationUri"`
-	Rules          []sarifRule `json:"rules"`
+	Name           string         `json:"name"`
+	Version        string         `json:"version"`
+	InformationURI string         `json:"informationUri"`
+	Rules          []sarifRule    `json:"rules"`
+	Properties     map[string]any `json:"properties,omitempty"`
 }
 
 type sarifText struct {
@@ -184,7 +185,8 @@ func ruleName(id string) string {
 func (SARIF) Encode(w io.Writer, rs []*Report, o Options) error {
 	rules, index := sarifRules(rs)
 	run := sarifRun{
-		Tool:    sarifTool{Driver: sarifDriver{Name: "carveout", Version: o.toolVersion(), InformationURI: "https://github.com/carveout/carveout", Rules: rules}},
+		Tool: sarifTool{Driver: sarifDriver{Name: "carveout", Version: o.toolVersion(), InformationURI: "https://github.com/carveout/carveout", Rules: rules,
+			Properties: map[string]any{"catalog": o.catalog()}}},
 		Results: []sarifResult{},
 	}
 	if ts := o.timestamp(); ts != "" {

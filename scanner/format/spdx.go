@@ -40,6 +40,7 @@ func (SPDX) Encode(w io.Writer, rs []*Report, o Options) error {
 			Created:  o.timestamp(),
 		},
 	}
+	doc.DocumentComment = "license catalog " + o.catalog() + "; report schema " + r0Schema(rs)
 	if doc.CreationInfo.Created == "" {
 		// SPDX requires a creation time; without --timestamp the output
 		// stays deterministic and says so.
@@ -80,6 +81,9 @@ func expression(ls []sbomLicense, refs map[string]*spdx.OtherLicense, where stri
 		if l.ID == "unknown" || l.ID == "" {
 			ol.ExtractedText = fmt.Sprintf("A license text carveout did not identify (%s); it is not copied here. Read it in the scanned repository.", cmp.Or(where, "see the report"))
 			ol.LicenseComment = "carveout id: unknown (never assumed to be any known license)"
+			if l.Closest != "" {
+				ol.LicenseComment += "; closest known license: " + l.Closest + ", which it is not"
+			}
 		} else {
 			ol.ExtractedText = fmt.Sprintf("%s. The text is not copied here: carveout identified it as %q (carveout explain %s).", l.Name, l.ID, l.ID)
 			ol.LicenseComment = "carveout id: " + l.ID
@@ -134,7 +138,11 @@ func spdxModel(doc *spdx.Document, refs map[string]*spdx.OtherLicense, r *Report
 			continue
 		}
 		seq++
-		concluded = append(concluded, sbomLicenseOf(l.ID, l.Name, l.URL, l.SPDXID, seq))
+		s := sbomLicenseOf(l.ID, l.Name, l.URL, l.SPDXID, seq)
+		if l.Closest != nil {
+			s.Closest = fmt.Sprintf("%s (%.2f similar)", l.Closest.ID, l.Closest.Similarity)
+		}
+		concluded = append(concluded, s)
 		carveoutIDs = append(carveoutIDs, l.ID)
 		if len(l.Evidence) > 0 && l.ID == "unknown" {
 			where = Place(l.Evidence[0])

@@ -5,7 +5,8 @@ import (
 	"io"
 	"strings"
 	"text/tabwriter"
-	"unicode"
+
+	"github.com/carveout/carveout/internal/safetext"
 
 	"github.com/carveout/carveout/licenses/terms"
 	"github.com/carveout/carveout/scanner/report"
@@ -25,8 +26,26 @@ const (
 	reset  = "\x1b[0m"
 )
 
-// Encode implements Encoder.
-func (Table) Encode(w io.Writer, r *report.Report, o Options) error {
+// Encode implements Encoder. Several reports are separated by a blank
+// line.
+func (t Table) Encode(w io.Writer, rs []*report.Report, o Options) error {
+	for i, r := range rs {
+		if i > 0 {
+			if _, err := fmt.Fprintln(w); err != nil {
+				return err
+			}
+		}
+		if err := t.encode(w, r, o); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (Table) encode(w io.Writer, r *report.Report, o Options) error {
+	// Every string of the report may come from a hostile repository or
+	// server: all are escaped for the terminal, once, before printing.
+	r = safetext.EscapeAll(r)
 	p := &printer{w: w, color: o.Color}
 	p.line("%s", p.c(bold, "carveout: "+clean(r.Target)))
 	src := r.Source.Kind
@@ -175,10 +194,11 @@ func (Table) Encode(w io.Writer, r *report.Report, o Options) error {
 	p.line("")
 	s := r.Summary
 	status := s.Status
-	if status == "fail" {
-		status = p.c(red, "FAIL")
-	} else {
+	switch status {
+	case "pass":
 		status = p.c(green, "PASS")
+	default: // fail, error (the target could not be read): never a pass
+		status = p.c(red, strings.ToUpper(status))
 	}
 	p.line("summary: %d license(s); findings: %d error, %d warning, %d info; fail-on: %s; status: %s",
 		s.Licenses, s.Findings["error"], s.Findings["warning"], s.Findings["info"], s.FailOn, status)
@@ -198,22 +218,10 @@ func (p *printer) line(format string, args ...any) {
 	_, p.err = fmt.Fprintf(p.w, format+"\n", args...)
 }
 
-// clean escapes control characters (newlines, escape sequences) that a
-// hostile file name or text could carry into the table.
-func clean(s string) string {
-	if strings.IndexFunc(s, unicode.IsControl) < 0 {
-		return s
-	}
-	var b strings.Builder
-	for _, r := range s {
-		if unicode.IsControl(r) {
-			fmt.Fprintf(&b, "\\x%02x", r)
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
+// clean escapes control characters (newlines, escape sequences, raw C1
+// bytes, bidirectional overrides) that a hostile file name or text could
+// carry into the table.
+func clean(s string) string { return safetext.Escape(s) }
 
 func (p *printer) c(code, s string) string {
 	if !p.color {

@@ -88,6 +88,9 @@ type Report struct {
 	Violations  []Violation  `json:"violations"`
 	Findings    []Finding    `json:"findings"`
 	Summary     Summary      `json:"summary"`
+	// Error says why the target could not be read at all (summary status
+	// "error"); such a report is never a pass.
+	Error string `json:"error,omitempty"`
 }
 
 // SourceInfo describes where the target was read.
@@ -182,6 +185,8 @@ type Term struct {
 	Notice    string `json:"notice,omitempty"`
 	Policy    string `json:"policy,omitempty"`
 
+	// Clause names the operative clause of the license ("1.b.v", "III").
+	Clause string `json:"clause,omitempty"`
 	// Text is the sentence the term was read from (bounded).
 	Text string `json:"text,omitempty"`
 	// Description renders the parameters in a few words, as carveout
@@ -258,7 +263,8 @@ type Summary struct {
 	Categories map[string]int `json:"categories"`
 	Findings   map[string]int `json:"findings"` // by severity
 	// Status is "pass" when nothing fails at the failing severity and the
-	// policy (if any) passes, "fail" otherwise.
+	// policy (if any) passes, "fail" otherwise, "error" when the target
+	// could not be read.
 	Status string `json:"status"`
 	FailOn string `json:"fail_on"`
 	// Unknown is true when any license could not be identified: unknown is
@@ -286,4 +292,9 @@ type Profile struct {
 	DerivativeName     string             `json:"derivative_name,omitempty"`
 	Role               string             `json:"role,omitempty"`
 	ExchangeRates      map[string]float64 `json:"exchange_rates,omitempty"`
+	// MonthlyActiveUsersAt is a history of monthly active users by date.
+	MonthlyActiveUsersAt map[string]int64 `json:"monthly_active_users_at,omitempty"`
+	// CommercialLicenses are the licenses whose commercial registration or
+	// separate license the organization holds.
+	CommercialLicenses []string `json:"commercial_licenses,omitempty"`
 }

@@ -60,6 +60,7 @@ const (
 	ModelCardDuplicateKey  = "model-card-duplicate-key"
 	GatedEUDisallowed      = "gated-eu-disallowed"
 
+	TargetUnreadable = "target-unreadable"
 	UnreadableFile   = "unreadable-file"
 	LFSPointer       = "lfs-pointer"
 	FileTruncated    = "file-truncated"
@@ -71,13 +72,14 @@ const (
 
 	LineageError = "lineage-error"
 
-	NoBaseModel                   = "no-base-model"
-	BaseModelUnresolved           = "base-model-unresolved"
-	DerivativeNameUnknown         = "derivative-name-unknown"
-	DerivativeNamePrefix          = "derivative-name-prefix"
-	DerivativeNoticeMissing       = "derivative-notice-missing"
-	DerivativeLicenseCopyMissing  = "derivative-license-copy-missing"
-	DerivativePolicyNotReferenced = "derivative-policy-not-referenced"
+	NoBaseModel                       = "no-base-model"
+	BaseModelUnresolved               = "base-model-unresolved"
+	DerivativeNameUnknown             = "derivative-name-unknown"
+	DerivativeNamePrefix              = "derivative-name-prefix"
+	DerivativeNoticeMissing           = "derivative-notice-missing"
+	DerivativeLicenseCopyMissing      = "derivative-license-copy-missing"
+	DerivativePolicyNotReferenced     = "derivative-policy-not-referenced"
+	DerivativeRestrictionsNotPassedOn = "derivative-restrictions-not-passed-on"
 
 	ServiceLicenseDiffers = "service-license-differs"
 )
@@ -157,6 +159,9 @@ var registry = []Rule{
 		"check whether your organization or its users are in the EU before adopting the model"},
 
 	// Files.
+	{TargetUnreadable, errorSev, "", "files",
+		"the target could not be read at all (not found, no access, network or service error); nothing of it is reported as compliant",
+		"check the target's spelling, the token (HF_TOKEN, GH_TOKEN) and access to gated repositories, then scan again"},
 	{UnreadableFile, errorSev, "", "files",
 		"a file that could hold license terms could not be read; it is never reported as compliant",
 		"make the file readable (permissions, network access, a token for gated repositories) and scan again"},
@@ -208,6 +213,10 @@ var registry = []Rule{
 	{DerivativePolicyNotReferenced, errorSev, "", "derivative",
 		"the base license's acceptable-use policy is not passed on",
 		"ship the policy (USE_POLICY.md) or reference it in the card and license"},
+
+	{DerivativeRestrictionsNotPassedOn, errorSev, "", "derivative",
+		"the base license's use restrictions must pass on to recipients of derivatives, and no license text in the repository carries them",
+		"ship the base license's text, or a license that includes its use restrictions"},
 
 	// The hosting service.
 	{ServiceLicenseDiffers, infoSev, "", "service",

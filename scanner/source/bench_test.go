@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -144,3 +145,32 @@ func BenchmarkHub100Sequential(b *testing.B) { benchHub(b, 1) }
 
 // BenchmarkHub100Pool8 does the same with 8 workers.
 func BenchmarkHub100Pool8(b *testing.B) { benchHub(b, 8) }
+
+// BenchmarkHubListingCap: a Hub listing far more entries than the cap in
+// one 24 MB page: the client streams the page and stops at the cap (the
+// page is made once, so -benchmem counts the client's work only).
+func BenchmarkHubListingCap(b *testing.B) {
+	srv := fakehub.New(fakehub.Repo{ID: "org/m", Files: map[string][]byte{"README.md": []byte("x")}})
+	defer srv.Close()
+	var page strings.Builder
+	page.WriteString("[")
+	for i := 0; i < 400000; i++ {
+		if i > 0 {
+			page.WriteString(",")
+		}
+		fmt.Fprintf(&page, `{"type":"file","oid":"0","size":1,"path":"d/%07d.txt"}`, i)
+	}
+	page.WriteString("]")
+	srv.Inject("org/m", fakehub.KindTree, "", fakehub.Fault{Body: []byte(page.String())})
+	ctx := context.Background()
+	b.ResetTimer()
+	for b.Loop() {
+		src, err := source.NewHub(ctx, "org/m", "", source.HubConfig{Endpoint: srv.Endpoint(), Client: srv.Client(), MaxListEntries: 200000})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := src.List(ctx); err == nil {
+			b.Fatal("no error past the cap")
+		}
+	}
+}

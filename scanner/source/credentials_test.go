@@ -1,7 +1,10 @@
 package source
 
 import (
+	"net/http"
+	"net/http/httptest"
 	"net/url"
+	"strings"
 	"testing"
 )
 
@@ -66,4 +69,29 @@ func FuzzMaskUserinfo(f *testing.F) {
 			t.Errorf("MaskUserinfo(%q) = %q keeps userinfo %q", s, got, u.User)
 		}
 	})
+}
+
+// TestRedirectDowngrade: an https endpoint redirecting to plain http is
+// refused (the token would not be sent there, but neither should the
+// download be trusted), and a redirect loop is cut.
+func TestRedirectDowngrade(t *testing.T) {
+	var plainAuth []string
+	plain := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		plainAuth = append(plainAuth, r.Header.Get("Authorization"))
+	}))
+	defer plain.Close()
+	tls := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, plain.URL+"/x", http.StatusFound)
+	}))
+	defer tls.Close()
+	u, _ := url.Parse(tls.URL)
+	c := credentialClient(tls.Client(), credentials{origin: origin(u), bearer: "tok"})
+	resp, err := c.Get(tls.URL + "/file")
+	if err == nil {
+		resp.Body.Close()
+		t.Fatal("redirect from https to http followed")
+	}
+	if !strings.Contains(err.Error(), "refused a redirect from https") || len(plainAuth) != 0 {
+		t.Errorf("err %v, plain server saw %q", err, plainAuth)
+	}
 }

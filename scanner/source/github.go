@@ -51,6 +51,9 @@ type GitHubConfig struct {
 	Sleep func(time.Duration)
 	// UserAgent is sent with every request (default "carveout").
 	UserAgent string
+	// OnWait, when set, is told before each wait between retries what is
+	// being waited for (the CLI prints it).
+	OnWait func(msg string)
 	// StallTimeout: a file download that sends fewer than MinBodyBytes in
 	// this long is cut (0: DefaultStallTimeout).
 	StallTimeout time.Duration
@@ -92,7 +95,7 @@ func newGHClient(cfg GitHubConfig) (*ghClient, error) {
 		gh.UserAgent = defaultUserAgent
 	}
 	c := &ghClient{gh: gh, token: cfg.Token, secrets: cred.secrets(), base: bu, offline: cfg.Offline, timeout: cfg.Timeout, stall: cfg.StallTimeout,
-		retry: newRetryPolicy(cfg.MaxRetries, cfg.MaxRetryWait, cfg.Sleep)}
+		retry: newRetryPolicy(cfg.MaxRetries, cfg.MaxRetryWait, cfg.Sleep, cfg.OnWait)}
 	if c.timeout <= 0 {
 		c.timeout = DefaultTimeout
 	}
@@ -118,6 +121,7 @@ func (c *ghClient) do(ctx context.Context, what string, call func(ctx context.Co
 			}
 			return c.mapErr(ctx, what, hr, err, attempt+1)
 		}
+		c.retry.notify(redactf(c.secrets, "%s: waiting %s before retry %d of %d", what, wait.Round(time.Second), attempt+1, c.retry.maxRetries).Error())
 		if err := c.retry.sleep(ctx, wait); err != nil {
 			return redactf(c.secrets, "%s: waiting to retry: %w", what, err)
 		}

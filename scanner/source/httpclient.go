@@ -37,10 +37,19 @@ type retryPolicy struct {
 	maxRetries int
 	maxWait    time.Duration
 	sleep      func(ctx context.Context, d time.Duration) error
+	// onWait, when set, is told what is being waited for before each wait.
+	onWait func(msg string)
 }
 
-func newRetryPolicy(maxRetries int, maxWait time.Duration, sleep func(time.Duration)) retryPolicy {
-	p := retryPolicy{maxRetries: maxRetries, maxWait: maxWait}
+// notify says what is being waited for.
+func (p retryPolicy) notify(msg string) {
+	if p.onWait != nil {
+		p.onWait(msg)
+	}
+}
+
+func newRetryPolicy(maxRetries int, maxWait time.Duration, sleep func(time.Duration), onWait func(string)) retryPolicy {
+	p := retryPolicy{maxRetries: maxRetries, maxWait: maxWait, onWait: onWait}
 	if p.maxRetries == 0 {
 		p.maxRetries = DefaultMaxRetries
 	}
@@ -328,6 +337,7 @@ func (d *httpDoer) get(ctx context.Context, u string, hdr http.Header) (*http.Re
 			if attempt >= d.retry.maxRetries || wait > d.retry.maxWait {
 				return nil, d.giveUp(u, status, attempt+1, wait)
 			}
+			d.retry.notify(redactf(d.secrets, "GET %s: HTTP %d; waiting %s before retry %d of %d", u, status, wait.Round(time.Second), attempt+1, d.retry.maxRetries).Error())
 			if err := d.retry.sleep(ctx, wait); err != nil {
 				return nil, redactf(d.secrets, "GET %s: waiting to retry: %w", u, err)
 			}

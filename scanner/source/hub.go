@@ -50,6 +50,9 @@ type HubConfig struct {
 	Sleep func(time.Duration)
 	// UserAgent is sent with every request (default "carveout").
 	UserAgent string
+	// OnWait, when set, is told before each wait between retries what is
+	// being waited for (the CLI prints it).
+	OnWait func(msg string)
 	// StallTimeout: a response body that sends fewer than MinBodyBytes in
 	// this long is cut (0: DefaultStallTimeout).
 	StallTimeout time.Duration
@@ -93,7 +96,7 @@ func NewHubClient(cfg HubConfig) (*HubClient, error) {
 		userAgent: cfg.UserAgent,
 		timeout:   cfg.Timeout,
 		stall:     cfg.StallTimeout,
-		retry:     newRetryPolicy(cfg.MaxRetries, cfg.MaxRetryWait, cfg.Sleep),
+		retry:     newRetryPolicy(cfg.MaxRetries, cfg.MaxRetryWait, cfg.Sleep, cfg.OnWait),
 		now:       time.Now,
 		classify:  func(resp *http.Response, u string) error { return c.classify(resp, u, "", false) },
 	}

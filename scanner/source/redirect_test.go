@@ -306,3 +306,20 @@ func TestSlowServers(t *testing.T) {
 		t.Errorf("Retry-After 120: %v after sleeping %v; want ErrRateLimited at once", err, sleeps)
 	}
 }
+
+// TestWaitIsSaid: before waiting to retry, the source says what it waits
+// for.
+func TestWaitIsSaid(t *testing.T) {
+	srv := fakehub.New(fakehub.Repo{ID: "org/m", Files: map[string][]byte{"README.md": []byte("x")}})
+	defer srv.Close()
+	srv.Inject("org/m", fakehub.KindInfo, "", fakehub.Fault{Status: 503, Times: 1, RetryAfter: "3"})
+	var said []string
+	cfg := hubConfig(srv, nil)
+	cfg.OnWait = func(m string) { said = append(said, m) }
+	if _, err := source.NewHub(context.Background(), "org/m", "", cfg); err != nil {
+		t.Fatal(err)
+	}
+	if len(said) != 1 || !strings.Contains(said[0], "HTTP 503; waiting 3s before retry 1 of") || !strings.Contains(said[0], "/api/models/org/m") {
+		t.Errorf("said %q", said)
+	}
+}

@@ -20,6 +20,10 @@ func FuzzGGUF(f *testing.F) {
 		{"general.nested", ggufArr{et: ggufArray, elems: []any{ggufArr{et: ggufString, elems: []any{"a", "b"}}}}},
 		{"general.f", float32(1.5)},
 	}}).bytes())
+	f.Add((&ggufFile{kvs: []ggufKV{
+		{"general.license", ggufArr{et: ggufString, elems: []any{"apache-2.0", "cc-by-nc-4.0"}}},
+		{"tokenizer.License", "x"},
+	}}).bytes())
 	f.Add([]byte("GGUF"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		for _, size := range []int64{int64(len(b)), -1} {
@@ -35,9 +39,17 @@ func FuzzGGUF(f *testing.F) {
 				t.Fatalf("BytesRead %d (reader %d), HeaderBytes %d of %d", h.BytesRead, r.BytesRead(), h.HeaderBytes, len(b))
 			}
 			for k, v := range h.Metadata {
-				if !strings.HasPrefix(k, "general.") || len(v) > MaxStringBytes {
+				if !strings.HasPrefix(k, "general.") && !isLicenseKey(k) || len(v) > MaxStringBytes {
 					t.Fatalf("kept %q (%d bytes)", k, len(v))
 				}
+			}
+			for k, vs := range h.Lists {
+				if !isLicenseKey(k) || len(vs) > MaxListValues {
+					t.Fatalf("kept list %q (%d values)", k, len(vs))
+				}
+			}
+			if n := len(h.Licenses()); n > len(h.Metadata)+len(h.Lists)*MaxListValues {
+				t.Fatalf("%d declarations", n)
 			}
 			h.License()
 			h.BaseModels()

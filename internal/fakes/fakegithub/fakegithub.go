@@ -108,7 +108,9 @@ func New(repos ...Repo) *Server {
 	for _, r := range repos {
 		s.Add(r)
 	}
-	s.Server = fakeserver.Start("fakegithub", Base, faultError, s.serve)
+	// Assigned before the listener starts: handlers read it.
+	s.Server = fakeserver.New("fakegithub", Base, faultError, s.serve)
+	s.Server.Start()
 	return s
 }
 

@@ -93,7 +93,9 @@ func New(repos ...Repo) *Server {
 	for _, r := range repos {
 		s.Add(r)
 	}
-	s.Server = fakeserver.Start("fakehub", Base, hubError, s.serve)
+	// Assigned before the listener starts: handlers read it.
+	s.Server = fakeserver.New("fakehub", Base, hubError, s.serve)
+	s.Server.Start()
 	return s
 }
 

@@ -91,10 +91,12 @@ type Server struct {
 	seen     []Request
 }
 
-// Start starts a server mounted under base; h serves requests with the
+// New makes a server mounted under base (not started: the caller keeps
+// it, then calls Start, so handlers never race with that assignment); h
+// serves requests with the
 // base stripped and gets the bearer token of the request ("" for none).
 // writeError writes the service's error answers, for faults.
-func Start(name, base string, writeError ErrorWriter, h func(w http.ResponseWriter, r *http.Request, token string)) *Server {
+func New(name, base string, writeError ErrorWriter, h func(w http.ResponseWriter, r *http.Request, token string)) *Server {
 	s := &Server{Base: base, writeError: writeError, faults: map[Key]*fault{}, counts: map[string]int{}, fileReqs: map[string]int{}}
 	serve := func(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
@@ -112,7 +114,7 @@ func Start(name, base string, writeError ErrorWriter, h func(w http.ResponseWrit
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, name+": request outside "+base+": "+r.URL.Path, http.StatusTeapot)
 	})
-	s.Server = httptest.NewServer(mux)
+	s.Server = httptest.NewUnstartedServer(mux)
 	return s
 }
 

@@ -7,10 +7,11 @@ import (
 )
 
 func TestFaults(t *testing.T) {
-	s := Start("test", "/base", func(w http.ResponseWriter, status int, code, msg string) {
+	s := New("test", "/base", func(w http.ResponseWriter, status int, code, msg string) {
 		w.Header().Set("X-Code", code)
 		http.Error(w, msg, status)
 	}, nil)
+	s.Start()
 	defer s.Close()
 	s.Inject("r", "k", "", Fault{Status: 500, Times: 2})
 	s.Inject("r", "k", "one", Fault{Status: 404, Code: "Missing"})
@@ -36,9 +37,10 @@ func TestFaults(t *testing.T) {
 }
 
 func TestOutsideBase(t *testing.T) {
-	s := Start("test", "/base", nil, func(w http.ResponseWriter, r *http.Request, tok string) {
+	s := New("test", "/base", nil, func(w http.ResponseWriter, r *http.Request, tok string) {
 		io.WriteString(w, tok+" "+r.URL.Path)
 	})
+	s.Start()
 	defer s.Close()
 	for _, tt := range []struct {
 		url    string

@@ -21,12 +21,15 @@ import (
 // The schema versions, as the documents' "schema" field names them.
 const (
 	Report   = "carveout.report/v1"
+	Reports  = "carveout.reports/v1" // several targets' reports in one document
 	Licenses = "carveout.licenses/v1"
 )
 
 var (
 	//go:embed report.schema.json
 	reportV1 []byte
+	//go:embed reports.schema.json
+	reportsV1 []byte
 	//go:embed licenses.schema.json
 	licensesV1 []byte
 )
@@ -40,6 +43,7 @@ var files = map[string]struct {
 	data []byte
 }{
 	Report:   {"report.schema.json", reportV1},
+	Reports:  {"reports.schema.json", reportsV1},
 	Licenses: {"licenses.schema.json", licensesV1},
 }
 
@@ -81,16 +85,17 @@ var compiled = sync.OnceValues(func() (map[string]*jsonschema.Schema, error) {
 	return out, nil
 })
 
-// Validate checks doc against the schema of version (Report or
-// Licenses). doc is one JSON value or several in a row (JSON Lines, as
-// --format jsonl prints); each must be valid, and there must be one.
+// Validate checks doc against the schema of version (Report, Reports or
+// Licenses); with version "" each value against the schema its own
+// "schema" field names. doc is one JSON value or several in a row (JSON
+// Lines, as --format jsonl prints); each must be valid, and there must be
+// one.
 func Validate(version string, doc []byte) error {
 	all, err := compiled()
 	if err != nil {
 		return fmt.Errorf("schema: %w", err)
 	}
-	s, ok := all[version]
-	if !ok {
+	if _, ok := all[version]; !ok && version != "" {
 		return fmt.Errorf("schema: unknown version %q", version)
 	}
 	dec := json.NewDecoder(bytes.NewReader(doc))
@@ -107,6 +112,16 @@ func Validate(version string, doc []byte) error {
 		v, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
 		if err != nil {
 			return fmt.Errorf("document %d: %w", n, err)
+		}
+		want := version
+		if want == "" {
+			m, _ := v.(map[string]any)
+			want, _ = m["schema"].(string)
+		}
+		s, ok := all[want]
+		if !ok {
+			errs = append(errs, fmt.Errorf("document %d: schema %q is none of %v", n, want, Names()))
+			continue
 		}
 		if err := s.Validate(v); err != nil {
 			errs = append(errs, fmt.Errorf("document %d: %w", n, err))
@@ -131,6 +146,17 @@ func ValidateReport(t T, doc []byte) {
 	t.Helper()
 	if err := Validate(Report, doc); err != nil {
 		t.Errorf("not a valid %s document: %v", Report, err)
+	}
+}
+
+// ValidateAny fails t unless every JSON value of doc is valid against the
+// schema its "schema" field names (carveout.report/v1,
+// carveout.reports/v1, carveout.licenses/v1): the one call for any JSON
+// output of carveout.
+func ValidateAny(t T, doc []byte) {
+	t.Helper()
+	if err := Validate("", doc); err != nil {
+		t.Errorf("not a valid carveout document: %v", err)
 	}
 }
 

@@ -1,4 +1,4 @@
-package profile
+package licenses
 
 import (
 	_ "embed"
@@ -8,7 +8,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/carveout/carveout/licenses"
 	"github.com/carveout/carveout/licenses/terms"
 )
 
@@ -109,7 +108,7 @@ var dateRE = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
 // family; a restricted base (custom-restricted, non-commercial, ...) only
 // its own license, or a later dated revision of the same terms (Gemma), never
 // a permissive license or another vendor's.
-func Compatible(baseLicense *licenses.License, declaredID string) (ok bool, reason string) {
+func Compatible(baseLicense *License, declaredID string) (ok bool, reason string) {
 	if baseLicense == nil {
 		return false, "the base model's license is unresolved, so the declared license cannot be checked"
 	}
@@ -118,25 +117,25 @@ func Compatible(baseLicense *licenses.License, declaredID string) (ok bool, reas
 	if declaredID == "" {
 		return false, fmt.Sprintf("the derivative declares no license; a derivative of a %s model must declare %s", base.ID, base.ID)
 	}
-	decl, known := licenses.Lookup(declaredID)
+	decl, known := Lookup(declaredID)
 	if (known && decl.ID == base.ID) || strings.EqualFold(declaredID, base.ID) {
 		return true, fmt.Sprintf("the derivative keeps the base model's license %s", base.ID)
 	}
 	switch base.Category {
-	case licenses.Permissive, licenses.OpenNonOSI:
+	case Permissive, OpenNonOSI:
 		return true, fmt.Sprintf("the base license %s is %s: a derivative may carry another license (%s) if the base's notices are kept", base.ID, base.Category, declaredID)
 	}
 	if !known {
 		return false, fmt.Sprintf("%q is not a known license; a derivative of a %s model stays under %s", declaredID, base.ID, base.ID)
 	}
-	if base.Category == licenses.Copyleft {
+	if base.Category == Copyleft {
 		if decl.Family == base.Family && laterOrSame(decl, base) {
 			return true, fmt.Sprintf("%s is a same-or-later version of the copyleft base license %s", decl.ID, base.ID)
 		}
 		return false, fmt.Sprintf("the base license %s is copyleft: the derivative must stay under it, not %s", base.ID, decl.ID)
 	}
 	binds := bindingTerms(base)
-	if base.Licensor != "" && strings.EqualFold(decl.Licensor, base.Licensor) && decl.Category != licenses.Permissive && decl.Category != licenses.OpenNonOSI && decl.Family != base.Family {
+	if base.Licensor != "" && strings.EqualFold(decl.Licensor, base.Licensor) && decl.Category != Permissive && decl.Category != OpenNonOSI && decl.Family != base.Family {
 		// The licensor releasing a derivative of its own model under
 		// another of its restricted agreements (MedGemma under the Health
 		// AI Developer Foundations terms) is its right; the declared
@@ -150,20 +149,20 @@ func Compatible(baseLicense *licenses.License, declaredID string) (ok bool, reas
 		return false, fmt.Sprintf("a derivative of a %s model stays under %s; %s is a different agreement of the same family%s", base.ID, base.ID, decl.ID, binds)
 	}
 	switch decl.Category {
-	case licenses.Permissive, licenses.OpenNonOSI, licenses.Copyleft:
+	case Permissive, OpenNonOSI, Copyleft:
 		return false, fmt.Sprintf("a derivative of a %s model (%s) cannot be relabelled %s: the base terms still bind it%s", base.ID, base.Category, decl.ID, binds)
 	}
 	return false, fmt.Sprintf("a derivative of a %s model cannot be relabelled as another licensor's license %s%s", base.ID, decl.ID, binds)
 }
 
-func isDated(l *licenses.License) bool { return dateRE.MatchString(l.Version) }
+func isDated(l *License) bool { return dateRE.MatchString(l.Version) }
 
 // bindingTerms lists the base's terms that follow a derivative.
-func bindingTerms(l *licenses.License) string {
+func bindingTerms(l *License) string {
 	var ks []string
 	seen := map[terms.Kind]bool{}
 	for _, t := range l.Terms {
-		if (IsRestriction(t.Kind) || IsObligation(t.Kind)) && !seen[t.Kind] {
+		if (terms.Gates(t.Kind) || terms.IsObligation(t.Kind)) && !seen[t.Kind] {
 			seen[t.Kind] = true
 			ks = append(ks, string(t.Kind))
 		}
@@ -176,7 +175,7 @@ func bindingTerms(l *licenses.License) string {
 
 // laterOrSame compares versions: dates when both have one, else dotted
 // version numbers; unknown order is false.
-func laterOrSame(a, b *licenses.License) bool {
+func laterOrSame(a, b *License) bool {
 	if isDated(a) && isDated(b) {
 		return a.Version >= b.Version
 	}
@@ -337,7 +336,7 @@ func CheckPolicyReference(text string, ts []terms.Term) (ok bool, reason string)
 		}
 		n++
 		cands := []string{t.Policy}
-		if l, found := licenses.Lookup(t.Policy); found {
+		if l, found := Lookup(t.Policy); found {
 			cands = append(cands, l.Name, l.URL)
 			cands = append(cands, l.References...)
 		}
@@ -363,4 +362,69 @@ func mentionsAny(low string, cands []string) bool {
 		}
 	}
 	return false
+}
+
+// Shipped is a license identified (by its text or a reference to it) in a
+// license file a derivative ships.
+type Shipped struct {
+	ID   string // catalog id, or "unknown"
+	Path string
+}
+
+// isNoticeFile: a NOTICE file carries attribution lines, not a license.
+func isNoticeFile(p string) bool {
+	if i := strings.LastIndexAny(p, `/\`); i >= 0 {
+		p = p[i+1:]
+	}
+	return strings.HasPrefix(strings.ToUpper(p), "NOTICE")
+}
+
+// KeepsBase decides whether a derivative of a model under base keeps the
+// base's terms. declared are the ids of the licenses the derivative's card
+// declares that were identified (a declaration of "other" or of an
+// unidentified license adds none); shipped are the licenses identified in
+// the files it ships. A declared license keeps them when it is Compatible
+// with the base; without an identified declaration the derivative keeps
+// them only when a license file it ships holds (or names) the base
+// license. A
+// relabel under "other" or an unidentified license with another text (an
+// MIT file) drops the base's restrictions just as a permissive id does. A
+// NOTICE line naming the base license is not a copy of it.
+func KeepsBase(base *License, declared []string, shipped []Shipped) (ok bool, reason string) {
+	if base == nil {
+		return false, "the base model's license is unresolved"
+	}
+	if len(declared) > 0 {
+		// An identified declaration decides, whatever the files say (a
+		// Llama fine-tune declared apache-2.0 conflicts even when the
+		// Llama text is there).
+		var first string
+		for _, d := range declared {
+			ok, r := Compatible(base, d)
+			if ok {
+				return true, r
+			}
+			if first == "" {
+				first = r
+			}
+		}
+		return false, first
+	}
+	for _, s := range shipped {
+		if !isNoticeFile(s.Path) && s.ID == base.ID {
+			return true, fmt.Sprintf("the derivative ships the base license %s (%s)", base.ID, s.Path)
+		}
+	}
+	var texts []string
+	for _, s := range shipped {
+		if !isNoticeFile(s.Path) && s.ID != base.ID {
+			texts = append(texts, s.ID+" ("+s.Path+")")
+		}
+	}
+	what := "no license text"
+	if len(texts) > 0 {
+		what = "only " + strings.Join(texts, ", ")
+	}
+	return false, fmt.Sprintf("the derivative declares no identified license and ships %s: relabelling a %s model (%s) under \"other\" or an unidentified license drops the base terms%s; ship the %s text or declare %s",
+		what, base.ID, base.Category, bindingTerms(base), base.ID, base.ID)
 }

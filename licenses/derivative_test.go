@@ -1,10 +1,9 @@
-package profile
+package licenses
 
 import (
 	"strings"
 	"testing"
 
-	"github.com/carveout/carveout/licenses"
 	"github.com/carveout/carveout/licenses/terms"
 )
 
@@ -75,14 +74,14 @@ func TestBaseModelLicense(t *testing.T) {
 
 // Every license the table names must be in the catalog.
 func TestBaseModelTableIDs(t *testing.T) {
-	if len(licenses.Catalog()) < 20 {
+	if len(Catalog()) < 20 {
 		t.Skip("catalog not populated yet")
 	}
 	for _, b := range BaseModels() {
 		if b.License == "" {
 			continue
 		}
-		l, ok := licenses.Lookup(b.License)
+		l, ok := Lookup(b.License)
 		if !ok {
 			t.Errorf("%s: license %q is not in the catalog", b.Pattern, b.License)
 		} else if l.ID != b.License {
@@ -91,9 +90,9 @@ func TestBaseModelTableIDs(t *testing.T) {
 	}
 }
 
-func lookup(t *testing.T, id string) *licenses.License {
+func lookup(t *testing.T, id string) *License {
 	t.Helper()
-	l, ok := licenses.Lookup(id)
+	l, ok := Lookup(id)
 	if !ok {
 		t.Skipf("catalog has no %s yet", id)
 	}
@@ -137,7 +136,7 @@ func TestCompatible(t *testing.T) {
 		t.Errorf("nil base: %v %q", ok, reason)
 	}
 	// Hand-built licenses: the rules do not depend on catalog contents.
-	restricted := &licenses.License{ID: "acme-1", Family: "acme", Category: licenses.CustomRestricted,
+	restricted := &License{ID: "acme-1", Family: "acme", Category: CustomRestricted,
 		Terms: []terms.Term{{Kind: terms.PassThrough}, {Kind: terms.NamingRequirement, Prefix: "Acme"}}}
 	if ok, reason := Compatible(restricted, "apache-2.0"); ok || !strings.Contains(reason, "(naming-requirement, pass-through)") && !strings.Contains(reason, "(pass-through, naming-requirement)") {
 		t.Errorf("restricted base: %v %q", ok, reason)
@@ -219,7 +218,7 @@ func TestCheckPolicyReference(t *testing.T) {
 	if ok, _ := CheckPolicyReference("See USE_POLICY.md: llama3.1-aup applies.", byID); !ok {
 		t.Error("id reference not found")
 	}
-	if _, ok := licenses.Lookup("llama3.1-aup"); ok {
+	if _, ok := Lookup("llama3.1-aup"); ok {
 		if ok, _ := CheckPolicyReference("You must follow the Llama 3.1 Acceptable Use Policy.", byID); !ok {
 			t.Error("name reference not found")
 		}
@@ -227,11 +226,11 @@ func TestCheckPolicyReference(t *testing.T) {
 }
 
 func TestCompatibleSameLicensor(t *testing.T) {
-	base, ok := licenses.Lookup("gemma")
+	base, ok := Lookup("gemma")
 	if !ok {
 		t.Skip("catalog has no gemma entry")
 	}
-	if _, ok := licenses.Lookup("health-ai-developer-foundations"); !ok {
+	if _, ok := Lookup("health-ai-developer-foundations"); !ok {
 		t.Skip("catalog has no health-ai-developer-foundations entry")
 	}
 	if ok, reason := Compatible(base, "health-ai-developer-foundations"); !ok {
@@ -239,5 +238,29 @@ func TestCompatibleSameLicensor(t *testing.T) {
 	}
 	if ok, _ := Compatible(base, "apache-2.0"); ok {
 		t.Error("gemma derivative relabelled apache-2.0 accepted")
+	}
+}
+
+func TestKeepsBase(t *testing.T) {
+	llama, _ := Lookup("llama3.1")
+	deepseek, _ := Lookup("deepseek")
+	for _, c := range []struct {
+		name     string
+		base     *License
+		declared []string
+		shipped  []Shipped
+		ok       bool
+	}{
+		{"other with an MIT text", deepseek, nil, []Shipped{{"MIT", "LICENSE"}}, false},
+		{"other with only a NOTICE line", llama, nil, []Shipped{{"MIT", "LICENSE"}, {"llama3.1", "NOTICE"}}, false},
+		{"other shipping the base license", llama, nil, []Shipped{{"llama3.1", "LICENSE"}}, true},
+		{"declared apache with the base text", llama, []string{"apache-2.0"}, []Shipped{{"llama3.1", "LICENSE"}}, false},
+		{"declared the base license", llama, []string{"llama3.1"}, nil, true},
+		{"nothing shipped", deepseek, nil, nil, false},
+	} {
+		ok, reason := KeepsBase(c.base, c.declared, c.shipped)
+		if ok != c.ok || reason == "" {
+			t.Errorf("%s: KeepsBase = %v (%s), want %v", c.name, ok, reason, c.ok)
+		}
 	}
 }
