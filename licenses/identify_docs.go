@@ -490,18 +490,6 @@ func orLaterByNotice(id, spdx string, lines []string, r terms.Lines) (string, st
 	return id, spdx
 }
 
-// restrictiveKinds are the term kinds that restrict use (a modified text
-// with one of them is custom-restricted).
-var restrictiveKinds = map[terms.Kind]bool{
-	terms.UserThreshold:      true,
-	terms.RevenueThreshold:   true,
-	terms.TerritoryExclusion: true,
-	terms.FieldOfUse:         true,
-	terms.OutputsRestriction: true,
-	terms.HostingRestriction: true,
-	terms.RemoteRestriction:  true,
-}
-
 // termsCategory is the category the terms read in a text give it, or def
 // when they show neither a non-commercial limit nor a restriction.
 func termsCategory(ts []terms.Term, def Category) Category {
@@ -510,7 +498,7 @@ func termsCategory(ts []terms.Term, def Category) Category {
 		switch {
 		case t.Kind == terms.NonCommercial:
 			return NonCommercial
-		case restrictiveKinds[t.Kind]:
+		case terms.Restricts(t.Kind):
 			restricted = true
 		}
 	}
