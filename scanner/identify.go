@@ -113,6 +113,10 @@ func (ls *licenseSet) add(id licenses.Identification, ev Evidence) {
 			l.Match.Changed = append(l.Match.Changed, Evidence{Path: ev.Path, StartLine: c.Start + ev.StartLine - 1, EndLine: c.End + ev.StartLine - 1, Source: ev.Source})
 		}
 	}
+	// Term lines are lines of the text identified, as are id.Lines: both
+	// are placed in the file from the text's own start (text), not from
+	// the license's lines (ev once narrowed to them).
+	text := ev
 	if id.Kind == licenses.MatchText {
 		ev.StartLine, ev.EndLine = ev.StartLine+id.Lines.Start-1, ev.StartLine+id.Lines.End-1
 	}
@@ -121,7 +125,7 @@ func (ls *licenseSet) add(id licenses.Identification, ev Evidence) {
 		for _, t := range id.Terms {
 			rt := reportTerm(t, nil)
 			for _, e := range t.Evidence {
-				rt.Evidence = append(rt.Evidence, Evidence{Path: ev.Path, StartLine: offset(e.Start, ev), EndLine: offset(e.End, ev), Source: ev.Source})
+				rt.Evidence = append(rt.Evidence, Evidence{Path: ev.Path, StartLine: offset(e.Start, text), EndLine: offset(e.End, text), Source: ev.Source})
 			}
 			if len(t.Evidence) == 0 && id.Kind != licenses.MatchText {
 				// A catalog fact about a license declared or referenced
