@@ -291,7 +291,7 @@ func (d *doc) verdict(db *fpDB, in []uint32, toks []shingle.Token, lines []strin
 				continue // the fingerprint told the versions of one family apart
 			}
 			if ri := db.refIndex(t.ID); ri >= 0 && !d.titled {
-				if alt := d.rematch(db, ri, toks); alt != nil {
+				if alt := d.rematch(db, ri, toks, in); alt != nil {
 					altExpl := slices.Clone(explained)
 					for j, ok := range alt.expl {
 						if ok {
@@ -321,7 +321,7 @@ func (d *doc) verdict(db *fpDB, in []uint32, toks []shingle.Token, lines []strin
 		if d.ref >= 0 {
 			ref = &db.refs[d.ref]
 		}
-		if !namesLicensor(ref, lines, whole, d.coverage < modifiedFloor) {
+		if !namesLicensor(ref, toks, whole, d.coverage < modifiedFloor) {
 			return unknownLike(id, sim)
 		}
 		id.ID, id.SPDXID = orLaterByNotice(id.ID, id.SPDXID, lines, r)
@@ -362,13 +362,15 @@ func identFromRef(ref string) Identification {
 // another vendor, with its own name, is not that vendor's license.
 //
 // An excerpt (partial) may have lost some of the words: one suffices.
-func namesLicensor(ref *fpRef, lines []string, r terms.Lines, partial bool) bool {
+func namesLicensor(ref *fpRef, toks []shingle.Token, r terms.Lines, partial bool) bool {
 	if ref == nil || len(ref.identity) == 0 {
 		return true
 	}
 	have := map[string]bool{}
-	for _, t := range shingle.Tokenize([]byte(regionText(lines, r))) {
-		have[t.Word] = true
+	for _, t := range toks {
+		if t.Line >= r.Start && t.Line <= r.End {
+			have[t.Word] = true
+		}
 	}
 	n := 0
 	for _, w := range ref.identity {
@@ -435,15 +437,15 @@ func (db *fpDB) refIndex(id string) int {
 	return -1
 }
 
-// rematch is d matched against reference r instead.
-func (d *doc) rematch(db *fpDB, r int, toks []shingle.Token) *doc {
+// rematch is d matched against reference r instead (in: the text's
+// shingle set).
+func (d *doc) rematch(db *fpDB, r int, toks []shingle.Token, in []uint32) *doc {
 	sh := shingle.Shingles(toks)
 	m := textMatch{ref: r}
 	if !m.locate(db, toks, sh) {
 		return nil
 	}
 	n := 0
-	in := shingle.Set(sh)
 	for _, h := range db.refs[r].set {
 		if _, ok := slices.BinarySearch(in, h); ok {
 			n++
