@@ -82,3 +82,21 @@ func tokenWords(s string) string {
 	}
 	return strings.Join(out, " ")
 }
+
+// TestCatalogNoticeQualifiers: the NOTICE qualifiers the evaluation reads
+// are written as the extractor writes them.
+func TestCatalogNoticeQualifiers(t *testing.T) {
+	for _, l := range Catalog() {
+		for _, tm := range l.Terms {
+			if tm.Kind != terms.NoticeRequirement {
+				continue
+			}
+			if tm.Scope != "" && tm.Scope != terms.NoticeIfShipped {
+				t.Errorf("%s: notice scope %q, want %q", l.ID, tm.Scope, terms.NoticeIfShipped)
+			}
+			if tm.Exempt != "" && tm.Exempt != terms.NoticeHostedExempt {
+				t.Errorf("%s: notice exempt %q, want %q", l.ID, tm.Exempt, terms.NoticeHostedExempt)
+			}
+		}
+	}
+}

@@ -3,6 +3,7 @@ package scanner
 import (
 	"context"
 	"fmt"
+	"path"
 	"strings"
 	"time"
 
@@ -31,7 +32,9 @@ type Evaluation struct {
 // Evaluate gives every term of r a verdict against the profile, lists the
 // obligations, checks the policy and recomputes the summary.
 func Evaluate(r *Report, e Evaluation) {
-	multimodal := isMultimodal(r)
+	multimodal, _ := profile.Multimodal(profile.ModelFacts{Config: r.Model.Config, Files: r.Model.Files,
+		PipelineTag: r.Declared.PipelineTag, Tags: r.Declared.Tags})
+	ctx := profile.Context{Multimodal: multimodal, ShipsNotice: shipsNotice(r)}
 	if e.Profile != nil {
 		r.Profile = reportProfile(e.Profile)
 		rates := e.Profile.ExchangeRates.Merge(e.Rates)
@@ -39,26 +42,31 @@ func Evaluate(r *Report, e Evaluation) {
 			l := &r.Licenses[i]
 			for j := range l.Terms {
 				t := &l.Terms[j]
-				ev := profile.EvaluateTerm(l.ID, termLocation(*t), termOf(*t), e.Profile, rates, profile.Context{Multimodal: multimodal})
+				ev := profile.EvaluateTerm(l.ID, termLocation(*t), termOf(*t), e.Profile, rates, ctx)
 				t.Verdict, t.Reason, t.Missing = string(ev.Verdict), ev.Reason, ev.Missing
 			}
 		}
 	}
 	r.Obligations = []Obligation{}
+	var lists [][]profile.Obligation
+	byKind := map[string][]Evidence{}
 	for _, l := range r.Licenses {
 		var ts []terms.Term
-		byKind := map[terms.Kind][]Evidence{}
 		for _, t := range l.Terms {
 			ts = append(ts, termOf(t))
-			byKind[terms.Kind(t.Kind)] = append(byKind[terms.Kind(t.Kind)], t.Evidence...)
+			k := l.ID + "\x00" + t.Kind
+			byKind[k] = append(byKind[k], t.Evidence...)
 		}
 		loc := ""
 		if len(l.Evidence) > 0 {
 			loc = l.Evidence[0].Place()
 		}
-		for _, o := range profile.Obligations(l.ID, loc, ts, e.Profile) {
-			r.Obligations = append(r.Obligations, Obligation{License: o.License, Kind: string(o.Kind), Action: o.Action, Evidence: firstN(byKind[o.Kind], 1)})
-		}
+		lists = append(lists, profile.Obligations(l.ID, loc, ts, e.Profile, ctx))
+	}
+	// One list across licenses: the same duty twice (the lineage, a term
+	// read from the text and its catalog fact) is one item.
+	for _, o := range profile.MergeObligations(lists...) {
+		r.Obligations = append(r.Obligations, Obligation{License: o.License, Kind: string(o.Kind), Action: o.Action, Evidence: firstN(byKind[o.License+"\x00"+string(o.Kind)], 1)})
 	}
 
 	pol := e.Policy
@@ -133,33 +141,6 @@ func termLocation(t Term) string {
 	return t.Evidence[0].Place()
 }
 
-// multimodalTags mark a model that takes or produces more than text.
-var multimodalTags = []string{"image-text-to-text", "visual-question-answering", "image-to-text", "text-to-image", "vision", "multimodal", "video-text-to-text", "any-to-any", "audio-text-to-text", "mllama", "llava"}
-
-// isMultimodal tells from the card whether the model is multimodal; nil
-// when the card says nothing either way.
-func isMultimodal(r *Report) *bool {
-	yes, no := true, false
-	if len(r.Declared.Tags) == 0 && r.Declared.Path == "" {
-		return nil
-	}
-	for _, t := range append([]string{r.Declared.PipelineTag}, r.Declared.Tags...) {
-		lt := strings.ToLower(t)
-		for _, m := range multimodalTags {
-			if strings.Contains(lt, m) {
-				return &yes
-			}
-		}
-	}
-	for _, t := range append([]string{r.Declared.PipelineTag}, r.Declared.Tags...) {
-		switch strings.ToLower(t) {
-		case "text-generation", "text2text-generation", "text-classification", "fill-mask", "feature-extraction":
-			return &no
-		}
-	}
-	return nil
-}
-
 // TableResolver resolves base models from the built-in table of
 // well-known base-model organizations (no network).
 type TableResolver struct{}
@@ -171,4 +152,19 @@ func (TableResolver) Resolve(_ context.Context, id string) (*BaseInfo, error) {
 		return nil, ErrUnresolved
 	}
 	return &BaseInfo{Licenses: []string{lic}, Source: "built-in table"}, nil
+}
+
+// shipsNotice says whether the repository has a NOTICE file; nil when its
+// file list is unknown.
+func shipsNotice(r *Report) *bool {
+	if len(r.Model.Files) == 0 {
+		return nil
+	}
+	yes := false
+	for _, p := range r.Model.Files {
+		if strings.HasPrefix(strings.ToUpper(path.Base(p)), "NOTICE") {
+			yes = true
+		}
+	}
+	return &yes
 }

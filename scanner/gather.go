@@ -2,6 +2,7 @@ package scanner
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -46,6 +47,9 @@ type evidence struct {
 	headers []headerLicense
 	// otherCards are the cards besides the model card.
 	otherCards []otherCard
+	// modelConfig is config.json decoded (for whether the model is
+	// multimodal).
+	modelConfig map[string]any
 
 	findings []Finding
 }
@@ -126,6 +130,10 @@ func gather(ctx context.Context, src source.Source, opts Options) (*evidence, er
 	}
 	return e, nil
 }
+
+// maxLFSPointer: a weight file smaller than this may be a Git LFS pointer
+// (they are about 130 bytes).
+const maxLFSPointer = 1024
 
 // maxTextCap bounds --max-file-size: a larger value reads at most this.
 const maxTextCap = 1 << 40
@@ -335,6 +343,12 @@ func (r *reader) readConfig(p string, size int64) {
 	if !ok {
 		return
 	}
+	if path.Base(p) == "config.json" && e.modelConfig == nil {
+		var m map[string]any
+		if json.Unmarshal(data, &m) == nil {
+			e.modelConfig = m
+		}
+	}
 	cfg, probs := card.ParseConfig(p, data)
 	for _, pr := range probs {
 		e.finding(rules.MalformedConfig, fmt.Sprintf("%s:%d: %s", p, pr.Line, pr.Message), Evidence{Path: p, StartLine: pr.Line, EndLine: pr.Line, Source: SourceConfig})
@@ -364,6 +378,15 @@ func (r *reader) readWeights() {
 		rr := weights.RangeFunc(func(ctx context.Context, off, n int64) ([]byte, error) {
 			return r.src.ReadRange(ctx, p, off, n)
 		})
+		if f.Size < maxLFSPointer {
+			// A checkout without LFS (actions/checkout's default) holds
+			// pointers where the weights are: not a malformed header.
+			if b, err := rr.ReadRange(r.ctx, 0, f.Size); err == nil && card.IsLFSPointer(b) {
+				e.finding(rules.WeightsNotFetched, fmt.Sprintf("%s: a Git LFS pointer, not the weights: its header (and any license metadata in it) was not read; fetch the weights (git lfs pull, or actions/checkout with lfs: true) to read it", p), Evidence{Path: p, Source: SourceWeights})
+				e.setWeights(p, format, f.Size, nil)
+				continue
+			}
+		}
 		var h *weights.Header
 		var err error
 		if format == "gguf" {

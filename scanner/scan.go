@@ -148,6 +148,10 @@ func assemble(e *evidence, ls *licenseSet, lineage []Link, fs []Finding) *Report
 		r.Licenses = append(r.Licenses, *l)
 	}
 	r.Files = append([]File{}, e.looked...)
+	r.Model.Config = e.modelConfig
+	for _, f := range e.files {
+		r.Model.Files = append(r.Model.Files, f.Path)
+	}
 	sort.Slice(r.Files, func(i, j int) bool { return r.Files[i].Path < r.Files[j].Path })
 	r.Lineage = lineage
 	if r.Lineage == nil {

@@ -127,3 +127,32 @@ func TestUnknownLicensesKeyedByPlace(t *testing.T) {
 		}
 	}
 }
+
+// A checkout without LFS holds pointers where the weights are: "weights
+// not fetched" (a warning), never a malformed header (an error), so a CI
+// job without lfs: true is not failed by it.
+func TestLFSPointerWeights(t *testing.T) {
+	ptr := "version https://git-lfs.github.com/spec/v1\noid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\nsize 4920000000\n"
+	r := scanMem(t, map[string]string{
+		"README.md":         "---\nlicense: mit\n---\n",
+		"LICENSE":           "Released under the MIT License.",
+		"model.safetensors": ptr,
+		"model-q4.gguf":     ptr,
+	})
+	got := findingRules(r)
+	if got["weights-not-fetched"] != SeverityWarning {
+		t.Errorf("findings %v: want weights-not-fetched (warning)", got)
+	}
+	if _, bad := got["malformed-weights-header"]; bad {
+		t.Errorf("an LFS pointer reported as a malformed header: %v", got)
+	}
+	n := 0
+	for _, f := range r.Findings {
+		if f.Rule == "weights-not-fetched" {
+			n++
+		}
+	}
+	if n != 2 {
+		t.Errorf("%d weights-not-fetched findings, want one per pointer", n)
+	}
+}

@@ -1,12 +1,16 @@
 package main
 
 import (
+	"io"
 	"os"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 // readmeTable returns the first column of the table under a README heading.
@@ -51,4 +55,35 @@ func TestREADMETables(t *testing.T) {
 	if got := readmeTable(t, "## Exit codes"); !slices.Equal(got, codes) {
 		t.Errorf("README exit codes = %v, want %v", got, codes)
 	}
+}
+
+// Every command and flag of the binary is in the README.
+func TestREADMECommandsAndFlags(t *testing.T) {
+	b, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme := string(b)
+	app := &App{Stdout: io.Discard, Stderr: io.Discard, Getenv: func(string) string { return "" }}
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		if c.Hidden || c.Name() == "help" || c.Name() == "completion" && c.Parent() != nil && c.Parent().Name() != "carveout" {
+			return
+		}
+		if c.HasParent() && !strings.Contains(readme, "`"+c.CommandPath()) && !strings.Contains(readme, "carveout help "+c.Name()) {
+			t.Errorf("README.md does not show the command %q", c.CommandPath())
+		}
+		c.LocalFlags().VisitAll(func(f *pflag.Flag) {
+			if f.Hidden || f.Name == "help" {
+				return
+			}
+			if !strings.Contains(readme, "`--"+f.Name) {
+				t.Errorf("README.md does not document --%s of %q", f.Name, c.CommandPath())
+			}
+		})
+		for _, sub := range c.Commands() {
+			walk(sub)
+		}
+	}
+	walk(newRootCmd(app))
 }

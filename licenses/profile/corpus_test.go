@@ -122,6 +122,8 @@ func TestCorpusClauses(t *testing.T) {
 			profile: "uses: [hosted-service]", verdict: DoesNotApply},
 		{name: "apache: NOTICE only when the work ships one", file: "apache-2.0.txt", id: "Apache-2.0", line: 106, kind: terms.NoticeRequirement,
 			profile: "uses: [redistribute-weights]", ctx: Context{ShipsNotice: new(bool)}, verdict: DoesNotApply},
+		{name: "cc-by: attribution is 3(a), when sharing", file: "cc-by-4.0.txt", id: "CC-BY-4.0", line: 220, kind: terms.AttributionRequirement,
+			profile: "uses: [redistribute-weights]", verdict: Applies},
 		{name: "gpl: copyleft is its own duty", file: "gpl-3.0.txt", id: "GPL-3.0-only", line: 222, kind: terms.ShareAlike,
 			profile: "uses: [publish-derivatives]", verdict: Applies},
 		{name: "cc-by-nc-sa: ShareAlike is its own duty", file: "cc-by-nc-sa-4.0.txt", id: "CC-BY-NC-SA-4.0", line: 288, kind: terms.ShareAlike,
@@ -173,6 +175,8 @@ func TestCorpusNoInventedTerms(t *testing.T) {
 			func(tm terms.Term) bool { return tm.Kind == terms.FieldOfUse && covers(tm, 61) }},
 		{"bigscience preamble is not a ban", "bigscience-openrail-m.txt", "bigscience-openrail-m",
 			func(tm terms.Term) bool { return tm.Kind == terms.FieldOfUse && covers(tm, 9) }},
+		{"stability community: the recital is not the revenue clause", "stability-community.txt", "stability-ai-community",
+			func(tm terms.Term) bool { return tm.Kind == terms.RevenueThreshold && covers(tm, 10) }},
 		{"gpl copyleft is not a use restriction pass-through", "gpl-3.0.txt", "GPL-3.0-only",
 			func(tm terms.Term) bool { return tm.Kind == terms.PassThrough && tm.Origin == terms.OriginCatalog }},
 	} {
@@ -196,4 +200,25 @@ func kinds(ts []terms.Term) []terms.Kind {
 		out = append(out, t.Kind)
 	}
 	return out
+}
+
+// TestCorpusObligationWording: Creative Commons attribution is §3(a) (keep
+// the creator identification and notices when sharing), not "credit the
+// model prominently in products"; the checklist cites the clause.
+func TestCorpusObligationWording(t *testing.T) {
+	ts := corpusTerms(t, "cc-by-4.0.txt", "CC-BY-4.0")
+	obs := Obligations("CC-BY-4.0", "LICENSE", ts, mustProfile(t, "uses: [redistribute-weights]"))
+	found := false
+	for _, o := range obs {
+		if o.Kind != terms.AttributionRequirement {
+			continue
+		}
+		found = true
+		if strings.Contains(o.Action, "prominently") || !strings.Contains(o.Action, "3(a)(1)") || o.Clause != "3(a)(1)" {
+			t.Errorf("attribution duty %+v", o)
+		}
+	}
+	if !found {
+		t.Errorf("no attribution duty in %+v", obs)
+	}
 }

@@ -3,6 +3,7 @@ package profile
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -181,14 +182,20 @@ var evaluators = map[terms.Kind]evaluator{
 				"%s forbids distributing %s: set uses in the profile", ref, what)}
 		}
 		var hits []string
-		for _, u := range []Use{UseRedistribute, UsePublishDerivatives} {
+		uses := []Use{UseRedistribute, UsePublishDerivatives}
+		if slices.Contains(t.Categories, "sale") {
+			// Selling covers a product or service whose value derives
+			// from the model (the Commons Clause's "Sell").
+			uses = append(uses, UseCommercial, UseHostedService)
+		}
+		for _, u := range uses {
 			if p.HasUse(u) {
 				hits = append(hits, string(u))
 			}
 		}
 		if len(hits) > 0 {
 			return Evaluation{Verdict: Applies, Reason: fmt.Sprintf(
-				"your uses (%s) distribute the model or derivatives, but %s forbids distributing %s", strings.Join(hits, ", "), ref, what)}
+				"your uses (%s) distribute or sell the model or what is built on it, but %s forbids distributing %s", strings.Join(hits, ", "), ref, what)}
 		}
 		return Evaluation{Verdict: DoesNotApply, Reason: fmt.Sprintf(
 			"you do not redistribute the model or publish derivatives, which %s forbids (%s)", ref, what)}
@@ -809,6 +816,23 @@ func obligationWhat(t terms.Term) string {
 	return string(t.Kind)
 }
 
+// namingBinds says why a naming rule binds the organization, "" when it
+// does not: Llama 3.1+ §1.b.i binds any model created, trained or improved
+// with the materials or their outputs that is "distributed or made
+// available" — published, hosted, or trained on outputs and put in others'
+// hands.
+func namingBinds(p *Profile) string {
+	switch {
+	case p.HasUse(UsePublishDerivatives):
+		return "you publish derivative models"
+	case p.HasUse(UseHostedService):
+		return "you make a model built on it available as a hosted service"
+	case p.HasUse(UseTrainOnOutputs) && (p.HasUse(UseCommercial) || p.HasUse(UseRedistribute)):
+		return "you train models on its outputs and make them available"
+	}
+	return ""
+}
+
 func evalObligation(ref string, t terms.Term, p *Profile) Evaluation {
 	what := obligationWhat(t)
 	uses, yes, ok := distributes(p)
@@ -816,9 +840,12 @@ func evalObligation(ref string, t terms.Term, p *Profile) Evaluation {
 		return Evaluation{Verdict: Undetermined, Missing: []string{"uses"}, Reason: fmt.Sprintf(
 			"%s requires %s when you distribute or offer it: set uses in the profile", ref, what)}
 	}
-	if t.Kind == terms.NamingRequirement && !p.HasUse(UsePublishDerivatives) {
+	if t.Kind == terms.NamingRequirement {
+		if why := namingBinds(p); why != "" {
+			return Evaluation{Verdict: Applies, Reason: fmt.Sprintf("%s: %s requires %s", why, ref, what)}
+		}
 		return Evaluation{Verdict: DoesNotApply, Reason: fmt.Sprintf(
-			"you do not publish derivative models, so %s's requirement for %s does not arise", ref, what)}
+			"you neither publish nor host a model built on it or on its outputs, so %s's requirement for %s does not arise", ref, what)}
 	}
 	if yes {
 		return Evaluation{Verdict: Applies, Reason: fmt.Sprintf(

@@ -30,6 +30,7 @@ func TestDistributionAndModification(t *testing.T) {
 		{name: "redistributing weights", term: dist, profile: "uses: [redistribute-weights]", verdict: Applies, contain: []string{"models, data"}},
 		{name: "publishing derivatives", term: dist, profile: "uses: [publish-derivatives]", verdict: Applies},
 		{name: "internal only", term: dist, profile: "uses: [internal, commercial]", verdict: DoesNotApply},
+		{name: "selling a service built on it", term: terms.Term{Kind: terms.DistributionRestriction, Categories: []string{"sale"}}, profile: "uses: [hosted-service]", verdict: Applies},
 		{name: "distribution, unknown uses", term: dist, profile: "", verdict: Undetermined, missing: []string{"uses"}},
 		{name: "modified files published", term: mod, profile: "uses: [publish-derivatives]", verdict: Applies},
 		{name: "no modified files published", term: mod, profile: "uses: [redistribute-weights]", verdict: DoesNotApply},
@@ -38,6 +39,18 @@ func TestDistributionAndModification(t *testing.T) {
 		{name: "share-alike internal", term: terms.Term{Kind: terms.ShareAlike}, profile: "uses: [internal]", verdict: DoesNotApply},
 		{name: "termination at will", term: terms.Term{Kind: terms.TerminationAtWill}, profile: "", verdict: Applies,
 			contain: []string{"at any time"}},
+	})
+}
+
+// TestNamingBindsHostedModels: Llama 3.1 §1.b.i binds models "distributed
+// or made available", hosted ones and those trained on outputs included.
+func TestNamingBindsHostedModels(t *testing.T) {
+	naming := terms.Term{Kind: terms.NamingRequirement, Prefix: "Llama"}
+	runEvalCases(t, []evalCase{
+		{name: "hosted fine-tune", term: naming, profile: "uses: [hosted-service]", verdict: Applies, contain: []string{"hosted service"}},
+		{name: "trained on outputs and sold", term: naming, profile: "uses: [train-on-outputs, commercial]", verdict: Applies},
+		{name: "trained on outputs, kept internal", term: naming, profile: "uses: [train-on-outputs, internal]", verdict: DoesNotApply},
+		{name: "commercial product only", term: naming, profile: "uses: [commercial]", verdict: DoesNotApply},
 	})
 }
 

@@ -16,46 +16,45 @@ type Obligation struct {
 	Action string `json:"action"`
 	// Evidence is where the duty is written ("LICENSE:70-74").
 	Evidence string `json:"evidence"`
+	// Clause is the operative clause when the license's term cites it.
+	Clause string `json:"clause,omitempty"`
+	// Licenses are every license that imposes the duty (MergeObligations).
+	Licenses []string `json:"licenses,omitempty"`
 }
 
 // Obligations returns the checklist for one license: one item per duty
 // (naming, attribution, NOTICE, copy of the license, pass-through,
-// acceptable-use policy, watching for updated terms) that binds the
-// organization. Duties that arise only on distribution are left out when
-// the profile says the use is internal only; with a nil profile or unknown
-// uses every duty is listed.
-func Obligations(licenseID, location string, ts []terms.Term, p *Profile) []Obligation {
+// acceptable-use policy, watching for updated terms...) that binds the
+// organization: every duty the evaluation does not find inapplicable
+// (internal use only, no derivatives published, an end-user exemption, no
+// NOTICE shipped, ...). With a nil profile or unknown uses every duty is
+// listed. ctx is the evaluation context (at most one).
+func Obligations(licenseID, location string, ts []terms.Term, p *Profile, ctx ...Context) []Obligation {
 	if p == nil {
 		p = &Profile{}
 	}
-	_, dist, known := distributes(p)
+	var c Context
+	if len(ctx) > 0 {
+		c = ctx[0]
+	}
 	var out []Obligation
 	for _, t := range ts {
 		action := obligationAction(t)
 		if action == "" {
 			continue
 		}
-		if known && t.Kind != terms.IncorporatedPolicy && t.Kind != terms.LicensorMayUpdate && t.Kind != terms.TerminationAtWill {
-			if !dist {
-				continue
-			}
-			if derivativeDuty(t.Kind) && !p.HasUse(UsePublishDerivatives) {
-				continue
-			}
+		if EvaluateTerm(licenseID, location, t, p, nil, c).Verdict == DoesNotApply {
+			continue
 		}
 		out = append(out, Obligation{
 			Kind:     t.Kind,
 			License:  licenseID,
 			Action:   action,
 			Evidence: evidence(location, t),
+			Clause:   t.Clause,
 		})
 	}
 	return out
-}
-
-// derivativeDuty: the duty arises only for derivatives you publish.
-func derivativeDuty(k terms.Kind) bool {
-	return k == terms.NamingRequirement || k == terms.ModificationNotice || k == terms.ShareAlike
 }
 
 // evidence is the location completed with the term's line range.

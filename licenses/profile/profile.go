@@ -2,8 +2,9 @@
 // parses an organization profile and a policy, evaluates every term of a
 // license against the profile (applies, does-not-apply or undetermined,
 // with a reason that quotes the numbers), lists the obligations as a
-// checklist, checks the policy for CI gating, and checks a derivative model
-// against the license of its base model.
+// checklist, checks the policy for CI gating and says what was decided.
+// (Derivative checks against a base model's license are license knowledge:
+// package licenses.)
 //
 // It is pure logic: callers pass file contents and the current time; the
 // package reads no files, environment variables or network.

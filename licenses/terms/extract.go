@@ -203,7 +203,7 @@ func effectOf(lower string) string {
 
 func extractUsers(c *collector, s *sentence) {
 	l := s.lower
-	if !s.has("user") && !s.has("visit") && !s.has("mau") && !s.has("dau") && !s.has("subscriber") {
+	if !s.has("user") && !s.has("visit") && !s.has("mau") && !s.has("dau") && !s.has("subscriber") || recitalRe.matchL(s) {
 		return
 	}
 	type hit struct {
@@ -273,8 +273,8 @@ func periodOf(lower string) string {
 func extractRevenue(c *collector, s *sentence) {
 	l := s.lower
 	rw := revenueWordRe.findAllIndexL(s)
-	if len(rw) == 0 || liabilityRe.matchL(s) || !moneyRe.possibleT(s) {
-		return // (findMoney would find nothing)
+	if len(rw) == 0 || liabilityRe.matchL(s) || !moneyRe.possibleT(s) || recitalRe.matchL(s) {
+		return // (findMoney would find nothing; a recital is not the clause)
 	}
 	if len(l) != len(s.text) {
 		// lowerFold changed lengths; use plain lower-casing for offsets.
@@ -363,7 +363,7 @@ var regions = []region{
 }
 
 var (
-	withheldRe  = mustGuard(`\bnot (?:being |be )?granted\b|\b(?:does not apply|shall not apply|is void|is not valid|not valid|is not effective) (?:in|within)\b|\bnone of\b[^.;]{0,80}?\b(?:is|are|shall be|will be|is being|are being) (?:granted|licensed|available|extended)\b|\bnot licensed\b|\bno (?:rights?|licen[cs]es?)(?: \w+){0,3} (?:is|are|shall be|will be)?\s*granted|\b(?:is|are|shall be|will be) not (?:permitted|allowed|available|authori[sz]ed|licensed)\b|\bnot (?:available|permitted|allowed|authori[sz]ed) (?:in|to|for|within)\b|\b(?:may|shall|must|will|can) not (?:be )?(?:use|used|access|accessed|deploy|deployed|distribute|distributed|offer|offered|provide|provided|download|downloaded)\b|\bcannot (?:be )?(?:use|used|access|deploy|distribute|offer|provide|download)|\bprohibited (?:in|from|for)\b|\bexcluded\b|\bdoes not (?:extend|apply) to\b|\bwithheld\b|\b(?:restricted|barred) from\b`)
+	withheldRe  = mustGuard(`\bworldwide,?\s+(?:but\s+)?(?:excluding|except(?:\s+for)?|other than|save for|with the exception of)\b|\bnot (?:being |be )?granted\b|\b(?:does not apply|shall not apply|is void|is not valid|not valid|is not effective) (?:in|within)\b|\bnone of\b[^.;]{0,80}?\b(?:is|are|shall be|will be|is being|are being) (?:granted|licensed|available|extended)\b|\bnot licensed\b|\bno (?:rights?|licen[cs]es?)(?: \w+){0,3} (?:is|are|shall be|will be)?\s*granted|\b(?:is|are|shall be|will be) not (?:permitted|allowed|available|authori[sz]ed|licensed)\b|\bnot (?:available|permitted|allowed|authori[sz]ed) (?:in|to|for|within)\b|\b(?:may|shall|must|will|can) not (?:be )?(?:use|used|access|accessed|deploy|deployed|distribute|distributed|offer|offered|provide|provided|download|downloaded)\b|\bcannot (?:be )?(?:use|used|access|deploy|distribute|offer|provide|download)|\bprohibited (?:in|from|for)\b|\bexcluded\b|\bdoes not (?:extend|apply) to\b|\bwithheld\b|\b(?:restricted|barred) from\b`)
 	lawClauseRe = mustGuard(`\bgoverned by\b|\blaws? of\b|\bcourts? (?:of|in|located)\b|\bjurisdiction\b|\barbitrat|\bvenue\b|\bconflicts? of law`)
 	scopeRe     = mustGuard(`with respect to (?:any |all |the )?((?:[a-z0-9-]+ ){0,3}?models?)\b`)
 	exemptRe    = mustGuard(`(?i)\b(?:does|shall|will) not apply to ([^.;]{3,160})`)
@@ -480,13 +480,16 @@ func extractNaming(c *collector, s *sentence) {
 }
 
 var (
-	attrDisplayRe = mustGuard(`(?i)\b(?:display|show|state|mark|label|indicate|include|present|feature)s?\b`)
-	attrBuiltRe   = mustGuard(`(?i)"((?:built|powered|made|created|developed|improved|trained|enhanced|fine-tuned)\s+(?:with|by|using|on|from)\s+[^"]{1,60})"`)
-	attrStmtRe    = mustGuard(`(?i)\bprominently\s+(?:display|show|state|mark)s?\s+(?:the\s+(?:following\s+)?(?:statement|text|phrase|words|notice)\s*:?\s*)?"([^"]{2,100})"`)
+	attrDisplayRe = mustGuard(`(?i)\b(?:display|show|state|mark|label|indicate|include|present|feature)(?:s|ed|n)?\b`)
+	// optionalRe: a wish is not a duty ("you are encouraged, but not
+	// required, to display ...").
+	optionalRe  = mustGuard(`\b(?:encouraged|not required|optional(?:ly)?|appreciated?|welcome to|invited to|we (?:kindly )?ask|we would like|if you wish|at your (?:option|discretion))\b`)
+	attrBuiltRe = mustGuard(`(?i)"((?:built|powered|made|created|developed|improved|trained|enhanced|fine-tuned)\s+(?:with|by|using|on|from)\s+[^"]{1,60})"`)
+	attrStmtRe  = mustGuard(`(?i)\bprominently\s+(?:display|show|state|mark)s?\s+(?:the\s+(?:following\s+)?(?:statement|text|phrase|words|notice)\s*:?\s*)?"([^"]{2,100})"`)
 )
 
 func extractAttribution(c *collector, s *sentence) {
-	if !strings.Contains(s.text, `"`) || !attrDisplayRe.matchT(s) {
+	if !strings.Contains(s.text, `"`) || !attrDisplayRe.matchT(s) || optionalRe.matchL(s) {
 		return
 	}
 	seen := map[string]bool{}
@@ -524,7 +527,7 @@ var (
 )
 
 func extractNotice(c *collector, s *sentence) {
-	if !s.has("notice") || !noticeFileRe.matchT(s) || !noticeDutyRe.matchT(s) {
+	if !s.has("notice") || !noticeFileRe.matchT(s) || !noticeDutyRe.matchT(s) || optionalRe.matchL(s) {
 		return
 	}
 	t := Term{Kind: NoticeRequirement, Text: s.text}
@@ -688,7 +691,7 @@ var (
 		`|\bmay be (?:updated|modified|amended|changed|revised)\b[^.;]{0,60}?\b(?:from time to time|at any time|periodically)` +
 		`|\b(?:from time to time|at any time)\b[^.;]{0,40}?\b(?:update|modify|amend|revise)s?\b[^.;]{0,40}?\b(?:this|these|the)\b`)
 	remoteRe = mustGuard(`\b(?:restrict|disable|limit|suspend|terminate|revoke)\b[^.;]{0,20}?\(?\s*remotely\b|\bremotely\s+(?:restrict|disable|limit|suspend|deactivate)|\bremote (?:kill|disable|deactivat|restrict)`)
-	copyRe   = mustGuard(`\b(?:provide|give|include|make available|furnish|deliver|accompan\w*|supply)\b[^.;]{0,100}?\ba (?:full |complete )?copy of (?:this|the|these) (?:agreement|licen[cs]e|terms)`)
+	copyRe   = mustGuard(`\ba (?:full |complete )?copy of (?:this|the|these) (?:agreement|licen[cs]e|terms)\b[^.;]{0,40}?\b(?:must|shall|is to|will|has to) (?:be )?(?:included|provided|given|supplied|distributed|delivered|accompan\w*)|\b(?:provide|give|include|make available|furnish|deliver|accompan\w*|supply)\b[^.;]{0,100}?\ba (?:full |complete )?copy of (?:this|the|these) (?:agreement|licen[cs]e|terms)`)
 )
 
 // updateObjectRe: what the licensor may update is the terms, not the

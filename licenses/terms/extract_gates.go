@@ -44,7 +44,14 @@ var (
 	distCondRe = mustGuard(`\b(?:unless|except|without (?:including|providing|retaining|a copy)|provided that|other than|in accordance with|subject to|as permitted|only (?:if|under|in)|for (?:any )?commercial|in violation)\b|\bfor (?:any |the )?(?:[\w-]+ ){0,3}?(?:purposes?|uses?|activit(?:y|ies))\b|\b(?:military|illegal|unlawful)\b`)
 )
 
+// saleRe: the right to sell is withheld ("does not include the right to
+// Sell the Software", "you may not sell the model").
+var saleRe = mustGuard(`\b(?:does not|do not|shall not|will not)\s+(?:include|grant|extend to|convey|give)\b[^.;]{0,60}?\bright to sell\b|\bno right to sell\b|\b(?:may not|shall not|must not|cannot)\s+(?:\w+,?\s+){0,3}?sell\b`)
+
 func extractDistribution(c *collector, s *sentence) {
+	if s.has("sell") && saleRe.matchL(s) {
+		c.add(Term{Kind: DistributionRestriction, Categories: []string{"sale"}, Text: s.text}, lines(s))
+	}
 	if !s.has("distribut") && !s.has("share") && !s.has("publish") && !s.has("lend") && !s.has("sublicens") {
 		return
 	}

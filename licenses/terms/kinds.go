@@ -118,15 +118,15 @@ func (d KindDescriptor) Gates() bool { return d.Restricts && !d.Reservation }
 var descriptors = []KindDescriptor{
 	{Kind: UserThreshold, Restricts: true,
 		Summary:    "the license stops covering the licensee above a user count",
-		Params:     []Param{ParamMetric, ParamValue, ParamMeasured, ParamEffect},
-		Qualifiers: []Param{ParamMeasured, ParamEffect},
+		Params:     []Param{ParamMetric, ParamValue, ParamMeasured, ParamEffect, ParamScope, ParamExempt},
+		Qualifiers: []Param{ParamMeasured, ParamEffect, ParamExempt},
 		describe: func(t Term) string {
 			return fmt.Sprintf("%s > %s", orDefault(t.Metric, "users"), Thousands(t.Value))
 		}},
 	{Kind: RevenueThreshold, Restricts: true,
 		Summary:    "the license stops covering the licensee above a revenue",
-		Params:     []Param{ParamValue, ParamCurrency, ParamPeriod, ParamMeasured, ParamEffect},
-		Qualifiers: []Param{ParamPeriod, ParamMeasured, ParamEffect},
+		Params:     []Param{ParamValue, ParamCurrency, ParamPeriod, ParamMeasured, ParamEffect, ParamExempt},
+		Qualifiers: []Param{ParamPeriod, ParamMeasured, ParamEffect, ParamExempt},
 		describe: func(t Term) string {
 			s := fmt.Sprintf("revenue > %s %s", Thousands(t.Value), t.Currency)
 			if t.Period != "" {
@@ -218,8 +218,8 @@ var descriptors = []KindDescriptor{
 	},
 	{Kind: CommercialUseGate, Restricts: true,
 		Summary:    "commercial (or production) use needs a registration, subscription or separate license first",
-		Params:     []Param{ParamScope, ParamEffect},
-		Qualifiers: []Param{ParamEffect},
+		Params:     []Param{ParamScope, ParamEffect, ParamExempt},
+		Qualifiers: []Param{ParamEffect, ParamExempt},
 		describe: func(t Term) string {
 			return orDefault(t.Scope, "commercial use") + " gated"
 		}},

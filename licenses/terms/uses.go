@@ -15,7 +15,8 @@ var useTriggerRe = mustGuard(`\bagrees? (?:that )?(?:you )?(?:will |shall )?not 
 	`|\b(?:you|licensee|user|users)\b[^.;]{0,30}?\b(?:will|shall|must|may|can|agree to) not (?:\w+ ){0,2}?(?:use|utili[sz]e|deploy|permit|allow)\b[^.;]{0,200}?\b(?:to|for|in)\b` +
 	`|\bnot (?:be )?used (?:for|to|in)\b|\b(?:do not|don't|never) (?:use|utili[sz]e|deploy)\b` +
 	`|\buse[- ]based restrictions\b|\buse restrictions\b|\brestricted uses?\b|\bprohibited uses?\b|\bprohibited (?:activities|purposes)\b` +
-	`|\battachment a\b|\bprohibits? (?:the )?(?:use|using)\b|\bnot (?:permitted|allowed) to use\b`)
+	`|\battachment a\b|\bprohibits? (?:the )?(?:use|using)\b|\bnot (?:permitted|allowed) to use\b` +
+	`|\b(?:following|these) (?:uses|purposes|applications|activities) (?:are|is) (?:prohibited|forbidden|not (?:permitted|allowed))\b`)
 
 type useCategory struct {
 	name string
@@ -66,7 +67,7 @@ var windowEndRe = regexp.MustCompile(`^(?:\d+(?:\.\d+)*\.? )?(?:disclaimer|limit
 var complyRe = mustGuard(`\b(?:commits?|committed|agrees?|undertakes?|need|needs|must|shall|will)\s+(?:to\s+)?(?:\w+\s+){0,2}?(?:comply|complying|compliance)\b`)
 
 // recitalRe is a sentence in which the licensor explains itself.
-var recitalRe = mustGuard(`\bwe (?:have )?(?:added|included|introduced|believe|want|hope)\b|\breferring to\b`)
+var recitalRe = mustGuard(`\bwe (?:have )?(?:added|included|introduced|believe|want|hope)\b|\breferring to\b|\b(?:agreement|license|licence) is intended to\b|\bin order to ensure\b`)
 
 func extractFieldOfUse(c *collector, ss []sentence) {
 	// Categories per sentence, computed at most once each.

@@ -91,6 +91,18 @@ type Report struct {
 	// Error says why the target could not be read at all (summary status
 	// "error"); such a report is never a pass.
 	Error string `json:"error,omitempty"`
+	// Model is what the scan read about the model beyond the contract,
+	// for the evaluation (whether it is multimodal); not reported.
+	Model ModelFacts `json:"-"`
+}
+
+// ModelFacts are facts about the model the evaluation reads and the report
+// does not show.
+type ModelFacts struct {
+	// Config is config.json decoded as JSON (nil when absent or
+	// malformed); Files are every file path of the repository.
+	Config map[string]any
+	Files  []string
 }
 
 // SourceInfo describes where the target was read.

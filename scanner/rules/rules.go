@@ -7,6 +7,7 @@ package rules
 
 import (
 	"sort"
+	"strings"
 
 	"github.com/carveout/carveout/licenses/profile"
 	"github.com/carveout/carveout/licenses/terms"
@@ -32,8 +33,15 @@ type Rule struct {
 	Help string `json:"help"`
 }
 
-// Anchor is the rule's anchor in the README ("rule-declared-license-mismatch").
-func (r Rule) Anchor() string { return "rule-" + r.ID }
+// Anchor is the rule's anchor in the README ("rule-declared-license-mismatch";
+// the verdict rules of every term kind share "rule-applies" and
+// "rule-undetermined").
+func (r Rule) Anchor() string {
+	if verdict, _, ok := strings.Cut(r.ID, ":"); ok {
+		return "rule-" + verdict
+	}
+	return "rule-" + r.ID
+}
 
 // The rule ids. Every one is registered below; a test fails when one is not.
 const (
@@ -69,6 +77,7 @@ const (
 
 	MalformedWeightsHeader     = "malformed-weights-header"
 	UnidentifiedWeightsLicense = "unidentified-weights-license"
+	WeightsNotFetched          = "weights-not-fetched"
 
 	LineageError = "lineage-error"
 
@@ -185,6 +194,10 @@ var registry = []Rule{
 	{UnidentifiedWeightsLicense, errorSev, "", "weights",
 		"a weight header declares a license value carveout does not know; unknown is never allowed",
 		"set general.license (GGUF) or the license metadata key (safetensors) to an SPDX or Hugging Face id"},
+
+	{WeightsNotFetched, warningSev, "", "weights",
+		"a weight file is a Git LFS pointer (the weights were not fetched): its header and any license metadata in it were not read",
+		"fetch the weights (git lfs pull, or actions/checkout with lfs: true) to read their headers; the license files and card are read either way"},
 
 	// Lineage.
 	{LineageError, warningSev, "", "lineage",

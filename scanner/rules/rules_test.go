@@ -107,4 +107,10 @@ func TestREADMETable(t *testing.T) {
 	if !bytes.Equal(got, b) {
 		t.Errorf("README.md's rule table differs from the registry (run go test ./scanner/rules -update):\n%s", golden.Diff(string(b), string(got)))
 	}
+	// Every rule's help link (SARIF helpUri) lands on an anchor.
+	for _, r := range All() {
+		if !bytes.Contains(b, []byte(`id="`+r.Anchor()+`"`)) {
+			t.Errorf("README.md has no anchor %q for rule %s", r.Anchor(), r.ID)
+		}
+	}
 }
