@@ -160,9 +160,9 @@ func resolveDocs(db *fpDB, text []byte, toks []shingle.Token) []*doc {
 		docs = append(docs, &doc{id: m.ID, ref: -1, first: first, last: last, coverage: 1, expl: expl, lc: []terms.Lines{lr}})
 	}
 	slices.SortStableFunc(docs, func(a, b *doc) int { return a.first - b.first })
-	// The best match first (the license before the policy it carries is
-	// the order of the text already; keep the largest first when a
-	// smaller document precedes it, e.g. a header).
+	// The documents in text order (a license, then the policy or rider
+	// appended to it), but the largest first when a document a fraction
+	// of its size precedes it (a header, a notice).
 	if len(docs) > 1 {
 		best := 0
 		for i, d := range docs {
@@ -170,7 +170,7 @@ func resolveDocs(db *fpDB, text []byte, toks []shingle.Token) []*doc {
 				best = i
 			}
 		}
-		if best != 0 {
+		if best != 0 && docs[best].explainedIn(docs[best].first, docs[best].last) >= primaryRatio*docs[0].explainedIn(docs[0].first, docs[0].last) {
 			b := docs[best]
 			copy(docs[1:best+1], docs[:best])
 			docs[0] = b
@@ -178,6 +178,10 @@ func resolveDocs(db *fpDB, text []byte, toks []shingle.Token) []*doc {
 	}
 	return docs
 }
+
+// primaryRatio: a document this many times larger than the first one is
+// reported first.
+const primaryRatio = 3
 
 func (d *doc) trimToExplained() {
 	f, l := -1, -1

@@ -175,3 +175,28 @@ func kinds(ids []Identification) []MatchKind {
 	}
 	return out
 }
+
+// TestIdentifyRiderAppended measures the Commons Clause appended to every
+// corpus text: the text stays itself and the rider is a document of its
+// own, with its restriction.
+func TestIdentifyRiderAppended(t *testing.T) {
+	dir := idCorpusDir(t)
+	clause := lreText(t, "CommonsClause")
+	n, right := 0, 0
+	for _, r := range idReadExpected(t, dir) {
+		orig := string(idReadCorpus(t, dir, r.file))
+		base := Identify([]byte(orig))
+		if len(base) == 0 {
+			continue
+		}
+		n++
+		got := Identify([]byte(orig + "\n\n\"Commons Clause\" License Condition v1.0\n\n" + clause + "\n"))
+		rider := slices.IndexFunc(got, func(id Identification) bool { return id.ID == "commons-clause" })
+		if len(got) == 0 || got[0].ID != base[0].ID || rider < 0 {
+			t.Errorf("%s + Commons Clause: got %s, want %s and commons-clause", r.file, idList(got), base[0].ID)
+			continue
+		}
+		right++
+	}
+	t.Logf("variant rider-appended: %d/%d the license and the rider", right, n)
+}
