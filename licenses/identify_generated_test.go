@@ -200,3 +200,33 @@ func TestIdentifyRiderAppended(t *testing.T) {
 	}
 	t.Logf("variant rider-appended: %d/%d the license and the rider", right, n)
 }
+
+// TestIncorporatesOnlyWhatTheTextSays: an exact text incorporates its
+// catalog entry's policy; a modified copy only while it still refers to
+// it.
+func TestIncorporatesOnlyWhatTheTextSays(t *testing.T) {
+	dir := idCorpusDir(t)
+	orig := string(idReadCorpus(t, dir, "llama3.1.txt"))
+	exact := Identify([]byte(orig))
+	if len(exact) == 0 || exact[0].ID != "llama3.1" || !slices.Contains(exact[0].Incorporates, "llama3.1-aup") {
+		t.Fatalf("exact: got %s, incorporates %v", idList(exact), exact[0].Incorporates)
+	}
+	var kept []string
+	for _, l := range strings.Split(orig, "\n") {
+		if !strings.Contains(l, "Acceptable Use Policy") {
+			kept = append(kept, l)
+		}
+	}
+	got := Identify([]byte(strings.Join(kept, "\n")))
+	if len(got) == 0 || got[0].ID != "llama3.1" || !got[0].Modified {
+		t.Fatalf("without the policy clause: got %s", idList(got))
+	}
+	if len(got[0].Incorporates) != 0 {
+		t.Errorf("without the policy clause: incorporates %v", got[0].Incorporates)
+	}
+	// A modified copy that keeps the clause keeps the policy.
+	changed := strings.Replace(orig, "700 million", "70 thousand", 1)
+	if got := Identify([]byte(changed)); len(got) == 0 || !got[0].Modified || !slices.Contains(got[0].Incorporates, "llama3.1-aup") {
+		t.Errorf("threshold changed: got %s, incorporates %v", idList(got), got[0].Incorporates)
+	}
+}
