@@ -85,13 +85,6 @@ func dedupe(ss []string) []string {
 	return out
 }
 
-func firstWord(s string) string {
-	if i := strings.IndexByte(s, ' '); i >= 0 {
-		return s[:i]
-	}
-	return s
-}
-
 func hasOperator(v, op string) bool {
 	for _, f := range strings.Fields(strings.ToLower(v)) {
 		if f == op {

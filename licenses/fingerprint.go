@@ -73,15 +73,6 @@ var loadFingerprints = sync.OnceValue(func() *fpDB {
 	return db
 })
 
-func parseFingerprints(b []byte) (*fpDB, error) {
-	db := &fpDB{}
-	if err := db.parse(b, false); err != nil {
-		return nil, err
-	}
-	db.index()
-	return db, nil
-}
-
 // parse adds the references of one fingerprint file.
 func (db *fpDB) parse(b []byte, spdx bool) error {
 	var ids []string

@@ -222,15 +222,6 @@ func inRange(line int, rs []terms.Lines) bool {
 	return false
 }
 
-func overlapsAny(r terms.Lines, rs []terms.Lines) bool {
-	for _, o := range rs {
-		if r.Start <= o.End && o.Start <= r.End {
-			return true
-		}
-	}
-	return false
-}
-
 // minUnknownTokens is the size of an unexplained block of text reported
 // as an unknown license next to identified ones.
 const minUnknownTokens = 80
