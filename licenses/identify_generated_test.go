@@ -153,6 +153,7 @@ func TestIdentifyGeneratedVariants(t *testing.T) {
 func TestIdentifyFromIdentifyingLines(t *testing.T) {
 	dir := idCorpusDir(t)
 	orig := string(idReadCorpus(t, dir, "tongyi-qianwen.txt"))
+	gemma := string(idReadCorpus(t, dir, "gemma.txt"))
 	for _, c := range []struct {
 		name, text, want string
 		kind             MatchKind
@@ -160,6 +161,7 @@ func TestIdentifyFromIdentifyingLines(t *testing.T) {
 		{"renamed", strings.ReplaceAll(orig, "Tongyi Qianwen", "Qwen"), "qwen", MatchReference},
 		{"retitled", strings.Replace(orig, "Tongyi Qianwen LICENSE AGREEMENT", "Qwen LICENSE AGREEMENT", 1), "qwen", MatchReference},
 		{"original", orig, "tongyi-qianwen", MatchText},
+		{"hai-def on the gemma template", strings.Replace(gemma, "Gemma Terms of Use", "Health AI Developer Foundations Terms of Use", 1), "health-ai-developer-foundations", MatchReference},
 	} {
 		got := Identify([]byte(c.text))
 		if len(got) == 0 || got[0].ID != c.want || got[0].Kind != c.kind {
