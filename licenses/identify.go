@@ -404,7 +404,7 @@ func addCatalogTerms(ts, catalog []terms.Term, toks []shingle.Token, r terms.Lin
 			}
 		}
 	}
-	return ts
+	return terms.MergeCited(ts)
 }
 
 // findPhrase finds the normalized phrase in the tokens within lines r.

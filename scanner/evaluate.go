@@ -65,7 +65,8 @@ func Evaluate(r *Report, e Evaluation) {
 	}
 	// One list across licenses: the same duty twice (the lineage, a term
 	// read from the text and its catalog fact) is one item.
-	for _, o := range profile.MergeObligations(lists...) {
+	merged := profile.MergeObligations(lists...)
+	for _, o := range merged {
 		r.Obligations = append(r.Obligations, Obligation{License: o.License, Kind: string(o.Kind), Action: o.Action, Evidence: firstN(byKind[o.License+"\x00"+string(o.Kind)], 1)})
 	}
 
@@ -116,6 +117,32 @@ func Evaluate(r *Report, e Evaluation) {
 	if !res.Passed {
 		r.Summary.Status = "fail"
 	}
+	decide(r, e.Profile != nil, merged, res.Waived())
+}
+
+// decide sets the report's decision from the verdicts. Without a profile
+// no restriction could be checked against the organization: each is
+// undetermined for want of a profile, so a restricted license is never
+// "allowed" by default.
+func decide(r *Report, haveProfile bool, obligations []profile.Obligation, waived int) {
+	var vs []profile.TermVerdict
+	for _, l := range r.Licenses {
+		for _, t := range l.Terms {
+			v := profile.TermVerdict{License: l.ID, Kind: terms.Kind(t.Kind), Verdict: profile.Verdict(t.Verdict), Missing: t.Missing}
+			if !haveProfile {
+				if !terms.Gates(terms.Kind(t.Kind)) {
+					continue
+				}
+				v.Verdict, v.Missing = profile.Undetermined, []string{"profile"}
+			}
+			if v.Verdict != "" {
+				vs = append(vs, v)
+			}
+		}
+	}
+	d := profile.Decide(vs, obligations, r.Summary.Status != "pass", waived)
+	s := &r.Summary
+	s.Decision, s.Applies, s.Undetermined, s.Waived, s.Obligations, s.Missing = d.Decision, d.Applies, d.Undetermined, d.Waived, d.Obligations, d.Missing
 }
 
 func firstN(es []Evidence, n int) []Evidence {

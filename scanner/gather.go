@@ -21,6 +21,8 @@ import (
 // metadata, plus findings about what could not be read. Every later stage
 // works from it; none reads the target again.
 type evidence struct {
+	// ctx is the scan's context: later stages stop when it is done.
+	ctx    context.Context
 	target string
 	kind   string // dir, file, hf, hf-cache, github
 	md     *source.Metadata
@@ -88,7 +90,7 @@ func (e *evidence) finding(rule, msg string, ev ...Evidence) {
 // target cannot be read at all.
 func gather(ctx context.Context, src source.Source, opts Options) (*evidence, error) {
 	src = source.WithBudget(src, opts.maxTargetBytes())
-	e := &evidence{target: src.Target(), kind: opts.kind(), allTexts: map[string]string{}}
+	e := &evidence{ctx: ctx, target: src.Target(), kind: opts.kind(), allTexts: map[string]string{}}
 	md, err := src.Metadata(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("%w %s: %w", ErrTarget, src.Target(), err)

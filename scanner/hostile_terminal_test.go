@@ -3,6 +3,7 @@ package scanner
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -60,5 +61,71 @@ func TestUnreadableSingleFile(t *testing.T) {
 	r := ErrorReport("LICENSE", "file", err)
 	if r.Summary.Status != "error" || r.Error == "" || len(r.Findings) != 1 || r.Findings[0].Severity != SeverityError || strings.Contains(r.Findings[0].Message, "cannot read target LICENSE") {
 		t.Errorf("ErrorReport = %+v", r)
+	}
+}
+
+// TestDoneContextNeverPasses: a scan whose deadline passed reports what it
+// did not identify as errors (or fails), never a pass.
+func TestDoneContextNeverPasses(t *testing.T) {
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	files := map[string][]byte{"README.md": []byte("---\nlicense: mit\n---\n"), "LICENSE": []byte("MIT License\n\nPermission is hereby granted, free of charge, to any person obtaining a copy\n")}
+	r, err := Scan(ctx, source.NewMemory("mem", files, nil), Options{})
+	if err == nil && !hasError(r) {
+		t.Errorf("a scan with a done context passes: %s", dumpFindings(r))
+	}
+}
+
+// TestErrorReportNeverPasses: a target that could not be read is never
+// shown as passing, in any output format, and its error text (possibly
+// hostile) reaches no terminal raw.
+func TestErrorReportNeverPasses(t *testing.T) {
+	r := ErrorReport("hf:org/m", "hf", errors.New("GET http://h/x: HTTP 500 \x1b]0;pwned\x07"))
+	for _, f := range format.Formats() {
+		var buf bytes.Buffer
+		if err := f.Encoder.Encode(&buf, []*Report{r}, format.Options{}); err != nil {
+			t.Fatalf("%s: %v", f.Name, err)
+		}
+		out := buf.String()
+		if strings.Contains(out, "PASS") || strings.Contains(out, `"status":"pass"`) || strings.Contains(out, `"status": "pass"`) {
+			t.Errorf("%s shows an unreadable target as passing:\n%.400s", f.Name, out)
+		}
+		if f.Name == "table" || f.Name == "markdown" || f.Name == "github" {
+			if strings.ContainsAny(out, "\x1b\x07") {
+				t.Errorf("%s prints the error's escape sequences raw:\n%q", f.Name, out)
+			}
+		}
+	}
+}
+
+// TestInvalidUTF8PathLossless: a file name that is not valid UTF-8 keeps
+// its bytes in the JSON report (path_bytes), so the file can be found.
+func TestInvalidUTF8PathLossless(t *testing.T) {
+	name := "LICENSE-\x9b\xff.txt"
+	r := scanBytes(t, map[string][]byte{"README.md": []byte(apacheCard), name: []byte("custom terms: non-commercial use only\n")}, Options{})
+	b, err := json.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back struct {
+		Files []struct {
+			Path      string `json:"path"`
+			PathBytes []byte `json:"path_bytes"`
+		} `json:"files"`
+	}
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, f := range back.Files {
+		if string(f.PathBytes) == name {
+			found = true
+		}
+		if f.PathBytes != nil && !strings.Contains(f.Path, "\uFFFD") {
+			t.Errorf("path_bytes on a valid name %q", f.Path)
+		}
+	}
+	if !found {
+		t.Errorf("no file keeps the bytes of %q: %s", name, b)
 	}
 }

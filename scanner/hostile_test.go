@@ -100,9 +100,11 @@ func TestHostileRestrictions(t *testing.T) {
 		opts  Options
 		// errorIn: an error finding must name this file; license: this
 		// license must be identified; declared: the card declares these.
-		errorIn  string
-		license  string
-		declared []string
+		errorIn string
+		// errorSays: an error finding naming errorIn says this.
+		errorSays string
+		license   string
+		declared  []string
 		// maxMessage bounds every finding message's length (0: no check).
 		maxMessage int
 	}{
@@ -124,6 +126,9 @@ func TestHostileRestrictions(t *testing.T) {
 		{name: "whole license text in a header",
 			files:   map[string][]byte{"README.md": []byte(apacheCard), "model.gguf": ggufFile(ggufKV{"general.license", longText})},
 			errorIn: "model.gguf", maxMessage: 1000},
+		{name: "license value longer than what is kept",
+			files:   map[string][]byte{"README.md": []byte(apacheCard), "model.gguf": ggufFile(ggufKV{"general.license", "apache-2.0 " + strings.Repeat("x", 70<<10)})},
+			errorIn: "model.gguf", errorSays: "only its start was read", maxMessage: 1000},
 		{name: "split GGUF",
 			files:   map[string][]byte{"README.md": []byte(apacheCard), "model.gguf.part1of2": ggufFile(ggufKV{"general.license", "cc-by-nc-4.0"}), "model.gguf.part2of2": []byte("rest")},
 			errorIn: "model.gguf.part1of2", license: "cc-by-nc-4.0"},
@@ -150,6 +155,15 @@ func TestHostileRestrictions(t *testing.T) {
 			r := scanBytes(t, tc.files, tc.opts)
 			if tc.errorIn != "" && len(errorNaming(r, tc.errorIn)) == 0 {
 				t.Errorf("no error finding names %s; findings: %s", tc.errorIn, dumpFindings(r))
+			}
+			if tc.errorSays != "" {
+				said := false
+				for _, f := range errorNaming(r, tc.errorIn) {
+					said = said || strings.Contains(f.Message, tc.errorSays)
+				}
+				if !said {
+					t.Errorf("no error finding on %s says %q; findings: %s", tc.errorIn, tc.errorSays, dumpFindings(r))
+				}
 			}
 			if tc.license != "" && !hasLicense(r, tc.license) {
 				t.Errorf("license %s not identified; licenses %v", tc.license, licenseIDs(r))

@@ -1,6 +1,8 @@
 package scanner
 
 import (
+	"context"
+	"crypto/sha256"
 	"fmt"
 	"path"
 	"slices"
@@ -25,10 +27,39 @@ type licenseSet struct {
 	// unresolved the places of declared values not identified.
 	declared   []licenses.Identification
 	unresolved []Evidence
+	// identified caches licenses.Identify by text: each distinct text is
+	// identified once (a repository of 500 links to one 4 MiB text costs
+	// one identification, not 500). The results are only read.
+	identified map[[sha256.Size]byte][]licenses.Identification
+	references map[[sha256.Size]byte][]licenses.Identification
 }
 
 func newLicenseSet() *licenseSet {
-	return &licenseSet{byKey: map[string]*License{}, termIdx: map[*License]map[string]int{}}
+	return &licenseSet{byKey: map[string]*License{}, termIdx: map[*License]map[string]int{},
+		identified: map[[sha256.Size]byte][]licenses.Identification{},
+		references: map[[sha256.Size]byte][]licenses.Identification{}}
+}
+
+// referencesIn is licenses.FindReferences, once per distinct text.
+func (ls *licenseSet) referencesIn(data []byte) []licenses.Identification {
+	k := sha256.Sum256(data)
+	if refs, ok := ls.references[k]; ok {
+		return refs
+	}
+	refs := licenses.FindReferences(data)
+	ls.references[k] = refs
+	return refs
+}
+
+// identifyText is licenses.Identify, once per distinct text.
+func (ls *licenseSet) identifyText(data []byte) []licenses.Identification {
+	k := sha256.Sum256(data)
+	if ids, ok := ls.identified[k]; ok {
+		return ids
+	}
+	ids := licenses.Identify(data)
+	ls.identified[k] = ids
+	return ids
 }
 
 // placeKey is the key of an identification seen at ev: its id, or for an
@@ -208,9 +239,16 @@ func identify(e *evidence) (*licenseSet, []Finding) {
 		ls.identifyCard(e, &fs)
 	}
 	for _, t := range e.licenseTexts {
-		if t.data != nil {
-			ls.identifyFile(t.path, t.data, &fs)
+		if t.data == nil {
+			continue
 		}
+		if e.ctx != nil && e.ctx.Err() != nil {
+			// Out of time (the target's deadline): not identified is
+			// never compliant.
+			fs.add("", rules.UnreadableFile, fmt.Sprintf("%s: not identified: %v; its license content was not read", t.path, context.Cause(e.ctx)), Evidence{Path: t.path, Source: SourceLicenseFile})
+			continue
+		}
+		ls.identifyFile(t.path, t.data, &fs)
 	}
 	for _, o := range e.otherCards {
 		ls.identifyOtherCard(o, &fs)
@@ -353,7 +391,7 @@ func (ls *licenseSet) identifyProse(text string, ev Evidence) {
 		ev.StartLine = 1
 	}
 	found := map[string]bool{}
-	for _, id := range licenses.Identify([]byte(text)) {
+	for _, id := range ls.identifyText([]byte(text)) {
 		if id.ID == string(licenses.Unknown) || id.Confidence < 0.5 {
 			continue
 		}
@@ -376,7 +414,7 @@ func (ls *licenseSet) identifyProse(text string, ev Evidence) {
 
 // identifyFile identifies the licenses of one license-bearing file.
 func (ls *licenseSet) identifyFile(p string, data []byte, fs *findings) {
-	ids := licenses.Identify(data)
+	ids := ls.identifyText(data)
 	if len(ids) == 0 {
 		fs.add("", rules.UnknownLicenseText, fmt.Sprintf("%s: no license text could be read from the file; treated as unknown (never as allowed)", p), Evidence{Path: p, Source: SourceLicenseFile})
 		ls.add(licenses.Identification{ID: string(licenses.Unknown), Name: "Unknown license", Category: licenses.Unknown, Kind: licenses.MatchText, Lines: terms.Lines{Start: 1, End: 1}}, Evidence{Path: p, StartLine: 1, Source: SourceLicenseFile})
@@ -386,7 +424,7 @@ func (ls *licenseSet) identifyFile(p string, data []byte, fs *findings) {
 		// A short file that only names its license ("distributed under
 		// the Llama 3.1 Community License") is a reference, not an
 		// unknown text. A longer text stays unknown beside its references.
-		refs := licenses.FindReferences(data)
+		refs := ls.referencesIn(data)
 		// A NOTICE file carries attribution notices, not license terms:
 		// unidentified text there is not an unknown license unless it
 		// restricts something.
@@ -506,7 +544,7 @@ func (ls *licenseSet) identifyHeader(e *evidence, h headerLicense, fs *findings)
 		found = append(found, ident)
 	} else if len(h.id) > maxQuoted && strings.ContainsAny(h.id, " \n") {
 		// A license text in the header: identified like a file.
-		for _, id := range licenses.Identify([]byte(h.id)) {
+		for _, id := range ls.identifyText([]byte(h.id)) {
 			if id.ID != string(licenses.Unknown) {
 				found = append(found, id)
 			}

@@ -152,7 +152,7 @@ func followLineage(ctx context.Context, e *evidence, opts Options) ([]Link, []Fi
 		}
 	}
 	if notFollowed > 0 {
-		fs.add("", rules.LineageError, fmt.Sprintf("%d base model links were not followed (at most %d base models per model and %d lookups per target); the licenses they carry are not known", notFollowed, maxLineageBreadth, maxLineageLookups))
+		fs.add("", rules.LineageTruncated, fmt.Sprintf("%d base model links were not followed (at most %d base models per model and %d lookups per target); the licenses they carry are not known", notFollowed, maxLineageBreadth, maxLineageLookups))
 	}
 	sort.SliceStable(links, func(i, j int) bool {
 		a, b := links[i], links[j]

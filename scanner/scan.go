@@ -12,6 +12,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/carveout/carveout/licenses"
 	"github.com/carveout/carveout/licenses/terms"
@@ -51,7 +52,7 @@ type Options struct {
 // DefaultMaxTargetBytes is the default of Options.MaxTargetBytes: room
 // for hundreds of license texts and weight headers, not for a repository
 // of hundreds of links to one giant text.
-const DefaultMaxTargetBytes = 1 << 30
+const DefaultMaxTargetBytes = 512 << 20
 
 func (o Options) maxTargetBytes() int64 {
 	if o.MaxTargetBytes > 0 {
@@ -148,6 +149,11 @@ func assemble(e *evidence, ls *licenseSet, lineage []Link, fs []Finding) *Report
 		r.Licenses = append(r.Licenses, *l)
 	}
 	r.Files = append([]File{}, e.looked...)
+	for i, f := range r.Files {
+		if !utf8.ValidString(f.Path) {
+			r.Files[i].PathBytes = []byte(f.Path) // lossless where JSON is not
+		}
+	}
 	r.Model.Config = e.modelConfig
 	for _, f := range e.files {
 		r.Model.Files = append(r.Model.Files, f.Path)

@@ -69,3 +69,62 @@ func fill(t *Term, c Term) {
 		t.Clause = c.Clause
 	}
 }
+
+// MergeCited folds a catalog fact into the extracted term of the same kind
+// that was read from the same lines (the catalog and the extractor naming
+// one clause's parameters differently: "improve-other-llms" and
+// "train-other-models" for the same sentence): the text term takes the
+// union of the list parameters and the parameters it lacks. A catalog fact
+// cited elsewhere, or not cited, stays beside the extracted terms.
+func MergeCited(ts []Term) []Term {
+	out := make([]Term, 0, len(ts))
+	var folded []bool
+	for range ts {
+		folded = append(folded, false)
+	}
+	for i := range ts {
+		c := ts[i]
+		if c.Origin != OriginCatalog || len(c.Evidence) == 0 {
+			continue
+		}
+		for j := range ts {
+			x := &ts[j]
+			if x.Origin != OriginText || x.Kind != c.Kind || !overlaps(x.Evidence, c.Evidence) {
+				continue
+			}
+			x.Categories = union(x.Categories, c.Categories)
+			x.Allowed = union(x.Allowed, c.Allowed)
+			x.Regions = union(x.Regions, c.Regions)
+			fill(x, c)
+			folded[i] = true
+			break
+		}
+	}
+	for i, t := range ts {
+		if !folded[i] {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func overlaps(a, b []Lines) bool {
+	for _, x := range a {
+		for _, y := range b {
+			if x.Start <= y.End && y.Start <= x.End {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func union(a, b []string) []string {
+	out := cloneStrings(a)
+	for _, s := range b {
+		if !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}

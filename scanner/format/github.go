@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/carveout/carveout/internal/safetext"
 	"github.com/carveout/carveout/scanner/report"
 )
 
@@ -107,10 +108,14 @@ func (GitHubAnnotations) Encode(w io.Writer, rs []*Report, o Options) error {
 
 // ghData escapes a workflow command's message.
 func ghData(s string) string {
+	// Escape sequences from hostile names and texts would reach the log
+	// raw; newlines stay, as workflow commands encode them.
+	s = safetext.Escape(s, '\n', '\r')
 	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
 }
 
 // ghProp escapes a workflow command's property value.
 func ghProp(s string) string {
+	s = safetext.Escape(s, '\n', '\r')
 	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
 }

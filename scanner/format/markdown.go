@@ -19,7 +19,7 @@ func (Markdown) Encode(w io.Writer, rs []*Report, o Options) error {
 	if len(rs) > 1 {
 		failing := 0
 		for _, r := range rs {
-			if r.Summary.Status == "fail" {
+			if r.Summary.Status != "pass" { // fail, error: never a pass
 				failing++
 			}
 		}
@@ -89,8 +89,8 @@ func markdownReport(b *strings.Builder, r *Report, o Options, several bool) {
 		h = "##"
 	}
 	mark, status := "✅", "PASS"
-	if r.Summary.Status == "fail" {
-		mark, status = "❌", "FAIL"
+	if r.Summary.Status != "pass" { // fail, error: never a pass
+		mark, status = "❌", strings.ToUpper(r.Summary.Status)
 	}
 	fmt.Fprintf(b, "%s %s carveout: %s — %s\n\n", h, mark, status, mdText(r.Target))
 	var counts []string

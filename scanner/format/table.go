@@ -197,11 +197,13 @@ func (Table) encode(w io.Writer, r *report.Report, o Options) error {
 	switch status {
 	case "pass":
 		status = p.c(green, "PASS")
-	default: // fail, error (the target could not be read): never a pass
+	case "error":
+		status = p.c(red, "ERROR (the target could not be read)")
+	default: // fail, or a status this encoder does not know: never a pass
 		status = p.c(red, strings.ToUpper(status))
 	}
-	p.line("summary: %d license(s); findings: %d error, %d warning, %d info; fail-on: %s; status: %s",
-		s.Licenses, s.Findings["error"], s.Findings["warning"], s.Findings["info"], s.FailOn, status)
+	p.line("summary: %d license(s); findings: %d error, %d warning, %d info; fail-on: %s; status: %s%s",
+		s.Licenses, s.Findings["error"], s.Findings["warning"], s.Findings["info"], s.FailOn, status, decisionLine(s))
 	return p.err
 }
 
@@ -265,3 +267,16 @@ func Place(e report.Evidence) string { return e.Place() }
 
 // Thousands formats n with comma separators.
 func Thousands(n int64) string { return terms.Thousands(n) }
+
+// decisionLine closes the summary line with the decision, so a pass with
+// undetermined terms says so on the same line.
+func decisionLine(s report.Summary) string {
+	if s.Decision == "" {
+		return ""
+	}
+	d := "; decision: " + s.Decision
+	if s.Decision == "needs-information" && len(s.Missing) > 0 {
+		d += " (set " + strings.Join(s.Missing, ", ") + ")"
+	}
+	return d + fmt.Sprintf(" — %d apply, %d undetermined, %d waived, %d obligations", s.Applies, s.Undetermined, s.Waived, s.Obligations)
+}

@@ -216,7 +216,11 @@ type Term struct {
 // File is one file of the target that carveout looked at.
 type File struct {
 	Path string `json:"path"`
-	Size int64  `json:"size"`
+	// PathBytes holds the path's bytes when they are not valid UTF-8: JSON
+	// strings cannot carry them (Path shows U+FFFD), and the file must
+	// still be found. Base64 in JSON.
+	PathBytes []byte `json:"path_bytes,omitempty"`
+	Size      int64  `json:"size"`
 	// Kind: model-card, license, config, weights.
 	Kind string `json:"kind"`
 	// Read is how many bytes were read (weights: the bounded header).
@@ -282,6 +286,20 @@ type Summary struct {
 	// Unknown is true when any license could not be identified: unknown is
 	// never allowed.
 	Unknown bool `json:"unknown_license"`
+	// Decision is what was decided for the organization (set when the
+	// report is evaluated): blocked (the policy fails), needs-information
+	// (nothing blocks, but terms are undetermined: Missing names the
+	// profile fields to fill in, "profile" without one), allowed with
+	// obligations, allowed.
+	Decision string `json:"decision,omitempty"`
+	// Applies, Undetermined and Waived count the terms that apply, the
+	// terms that could not be decided and the waived violations;
+	// Obligations the duties to fulfil.
+	Applies      int      `json:"applies,omitempty"`
+	Undetermined int      `json:"undetermined,omitempty"`
+	Waived       int      `json:"waived,omitempty"`
+	Obligations  int      `json:"obligations,omitempty"`
+	Missing      []string `json:"missing_profile_fields,omitempty"`
 }
 
 // Money is an amount in an ISO 4217 currency.

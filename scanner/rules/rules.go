@@ -79,7 +79,8 @@ const (
 	UnidentifiedWeightsLicense = "unidentified-weights-license"
 	WeightsNotFetched          = "weights-not-fetched"
 
-	LineageError = "lineage-error"
+	LineageError     = "lineage-error"
+	LineageTruncated = "lineage-truncated"
 
 	NoBaseModel                       = "no-base-model"
 	BaseModelUnresolved               = "base-model-unresolved"
@@ -203,6 +204,10 @@ var registry = []Rule{
 	{LineageError, warningSev, "", "lineage",
 		"a base model could not be looked up",
 		"scan again online, or check the base_model id in the card"},
+
+	{LineageTruncated, errorSev, "", "lineage",
+		"base-model links past the lineage bounds (32 base models per model, 128 lookups per target) were not followed; the licenses they carry are not known",
+		"scan the base models that were not followed as targets of their own, or trim the card's base_model list"},
 
 	// carveout check: the derivative's duties.
 	{NoBaseModel, infoSev, "", "derivative",

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 )
 
 // maxRedirects bounds the redirects one request follows.
@@ -82,8 +83,9 @@ func splitUserinfo(raw string) (*url.URL, *url.Userinfo, error) {
 // removes any Authorization header from requests to every other origin
 // (a redirect to storage, another port, plain http).
 type authTransport struct {
-	base http.RoundTripper
-	cred credentials
+	base  http.RoundTripper
+	cred  credentials
+	stall time.Duration
 }
 
 func (a *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -98,18 +100,25 @@ func (a *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			req.SetBasicAuth(a.cred.user.Username(), p)
 		}
 	}
-	return a.base.RoundTrip(req)
+	resp, err := a.base.RoundTrip(req)
+	if err == nil && resp.Body != nil {
+		// Every body, API answer or download, from any origin: a stalled
+		// or dripping server is cut after the stall timeout.
+		resp.Body = newWatchedBody(resp.Body, a.stall)
+	}
+	return resp, err
 }
 
-// credentialClient returns a copy of c that sends cred to its origin only
-// and follows at most maxRedirects redirects, never from https to http.
-func credentialClient(c *http.Client, cred credentials) *http.Client {
+// credentialClient returns a copy of c that sends cred to its origin only,
+// follows at most maxRedirects redirects, never from https to http, and
+// cuts bodies that stall (see watchedBody; stall 0: DefaultStallTimeout).
+func credentialClient(c *http.Client, cred credentials, stall time.Duration) *http.Client {
 	hc := *c
 	rt := hc.Transport
 	if rt == nil {
 		rt = http.DefaultTransport
 	}
-	hc.Transport = &authTransport{base: rt, cred: cred}
+	hc.Transport = &authTransport{base: rt, cred: cred, stall: stall}
 	next := c.CheckRedirect
 	hc.CheckRedirect = func(req *http.Request, via []*http.Request) error {
 		if len(via) >= maxRedirects {

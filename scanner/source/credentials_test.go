@@ -85,7 +85,7 @@ func TestRedirectDowngrade(t *testing.T) {
 	}))
 	defer tls.Close()
 	u, _ := url.Parse(tls.URL)
-	c := credentialClient(tls.Client(), credentials{origin: origin(u), bearer: "tok"})
+	c := credentialClient(tls.Client(), credentials{origin: origin(u), bearer: "tok"}, 0)
 	resp, err := c.Get(tls.URL + "/file")
 	if err == nil {
 		resp.Body.Close()

@@ -54,8 +54,9 @@ type GitHubConfig struct {
 	// OnWait, when set, is told before each wait between retries what is
 	// being waited for (the CLI prints it).
 	OnWait func(msg string)
-	// StallTimeout: a file download that sends fewer than MinBodyBytes in
-	// this long is cut (0: DefaultStallTimeout).
+	// StallTimeout: a response body (API answers and file downloads alike)
+	// that sends fewer than MinBodyBytes in this long is cut
+	// (0: DefaultStallTimeout).
 	StallTimeout time.Duration
 }
 
@@ -67,7 +68,6 @@ type ghClient struct {
 	base    *url.URL
 	offline bool
 	timeout time.Duration
-	stall   time.Duration
 	retry   retryPolicy
 }
 
@@ -87,14 +87,14 @@ func newGHClient(cfg GitHubConfig) (*ghClient, error) {
 		return nil, fmt.Errorf("github: invalid API URL %q: %v", MaskUserinfo(cfg.BaseURL), err)
 	}
 	cred := credentials{origin: origin(bu), bearer: cfg.Token, user: user}
-	hc := credentialClient(cfg.Client, cred)
+	hc := credentialClient(cfg.Client, cred, cfg.StallTimeout)
 	gh := github.NewClient(hc)
 	gh.BaseURL = bu
 	gh.UserAgent = cfg.UserAgent
 	if gh.UserAgent == "" {
 		gh.UserAgent = defaultUserAgent
 	}
-	c := &ghClient{gh: gh, token: cfg.Token, secrets: cred.secrets(), base: bu, offline: cfg.Offline, timeout: cfg.Timeout, stall: cfg.StallTimeout,
+	c := &ghClient{gh: gh, token: cfg.Token, secrets: cred.secrets(), base: bu, offline: cfg.Offline, timeout: cfg.Timeout,
 		retry: newRetryPolicy(cfg.MaxRetries, cfg.MaxRetryWait, cfg.Sleep, cfg.OnWait)}
 	if c.timeout <= 0 {
 		c.timeout = DefaultTimeout
@@ -435,7 +435,7 @@ func (g *GitHub) openRaw(ctx context.Context, p string, off, n int64) (io.ReadCl
 			return resp, err
 		}
 		hr := resp.Response
-		hr.Body = newWatchedBody(hr.Body, cancel, g.c.stall)
+		hr.Body = &cancelBody{ReadCloser: hr.Body, cancel: cancel}
 		out, err = rangeResponse(hr, full, off, n, g.c.secrets)
 		return resp, err
 	})

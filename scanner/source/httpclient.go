@@ -204,11 +204,11 @@ const (
 // minimum rate and is cut.
 var ErrStalled = errors.New("the server stalled or sent too slowly")
 
-// watchedBody cuts a body that sends fewer than MinBodyBytes in a window,
-// and cancels the request context when closed.
+// watchedBody cuts a body that sends fewer than MinBodyBytes in a window:
+// it closes the body under a blocked Read, which then fails with
+// ErrStalled.
 type watchedBody struct {
 	body   io.ReadCloser
-	cancel context.CancelFunc
 	window time.Duration
 
 	mu      sync.Mutex
@@ -219,11 +219,11 @@ type watchedBody struct {
 	timer   *time.Timer
 }
 
-func newWatchedBody(body io.ReadCloser, cancel context.CancelFunc, window time.Duration) *watchedBody {
+func newWatchedBody(body io.ReadCloser, window time.Duration) *watchedBody {
 	if window <= 0 {
 		window = DefaultStallTimeout
 	}
-	w := &watchedBody{body: body, cancel: cancel, window: window}
+	w := &watchedBody{body: body, window: window}
 	w.timer = time.AfterFunc(window, w.tick)
 	return w
 }
@@ -236,7 +236,8 @@ func (w *watchedBody) tick() {
 	}
 	if w.n < MinBodyBytes {
 		w.stalled = true
-		w.cancel()
+		w.done = true
+		go w.body.Close() // unblocks a Read in progress
 		return
 	}
 	w.n = 0
@@ -253,7 +254,10 @@ func (w *watchedBody) Read(p []byte) (int, error) {
 	}
 	stalled, total := w.stalled, w.total
 	w.mu.Unlock()
-	if stalled && err != nil && err != io.EOF {
+	if stalled && err != io.EOF {
+		if err == nil {
+			err = io.ErrUnexpectedEOF
+		}
 		err = fmt.Errorf("%w: fewer than %d bytes in %s after %d bytes; the download was cut", ErrStalled, MinBodyBytes, w.window, total)
 	}
 	return n, err
@@ -264,8 +268,18 @@ func (w *watchedBody) Close() error {
 	w.done = true
 	w.timer.Stop()
 	w.mu.Unlock()
-	err := w.body.Close()
-	w.cancel()
+	return w.body.Close()
+}
+
+// cancelBody cancels a request context when its body is closed.
+type cancelBody struct {
+	io.ReadCloser
+	cancel context.CancelFunc
+}
+
+func (c *cancelBody) Close() error {
+	err := c.ReadCloser.Close()
+	c.cancel()
 	return err
 }
 
@@ -294,7 +308,6 @@ type httpDoer struct {
 	userAgent string
 	accept    string
 	timeout   time.Duration
-	stall     time.Duration
 	retry     retryPolicy
 	now       func() time.Time
 	// classify turns a 4xx answer (other than 416) into an error naming u.
@@ -350,7 +363,7 @@ func (d *httpDoer) get(ctx context.Context, u string, hdr http.Header) (*http.Re
 			cancel()
 			return nil, err
 		}
-		resp.Body = newWatchedBody(resp.Body, cancel, d.stall)
+		resp.Body = &cancelBody{ReadCloser: resp.Body, cancel: cancel}
 		return resp, nil
 	}
 }

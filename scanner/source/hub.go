@@ -91,11 +91,10 @@ func NewHubClient(cfg HubConfig) (*HubClient, error) {
 		c.maxEntries = DefaultMaxListEntries
 	}
 	c.doer = httpDoer{
-		client:    credentialClient(cfg.Client, cred),
+		client:    credentialClient(cfg.Client, cred, cfg.StallTimeout),
 		secrets:   cred.secrets(),
 		userAgent: cfg.UserAgent,
 		timeout:   cfg.Timeout,
-		stall:     cfg.StallTimeout,
 		retry:     newRetryPolicy(cfg.MaxRetries, cfg.MaxRetryWait, cfg.Sleep, cfg.OnWait),
 		now:       time.Now,
 		classify:  func(resp *http.Response, u string) error { return c.classify(resp, u, "", false) },

@@ -3,6 +3,7 @@ package source_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -237,6 +238,17 @@ func TestHubListingAttacks(t *testing.T) {
 		t.Errorf("ReadRange(0, 4) = %q, %v", b, err)
 	}
 
+	// A next-page link to another origin (the token would follow it).
+	other, err := source.NewHub(ctx, "org/m", "", hubConfig(srv, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Inject("org/m", fakehub.KindTree, "", fakehub.Fault{Header: map[string]string{"Link": `<http://127.0.0.1:1/hub-base/api/models/org/m/tree/main?cursor=1>; rel="next"`}})
+	if _, err := other.List(ctx); err == nil || !strings.Contains(err.Error(), "leaves the Hub endpoint") {
+		t.Errorf("next page on another origin: %v", err)
+	}
+	srv.ClearFaults()
+
 	// Entry cap over all pages.
 	cfg := hubConfig(srv, nil)
 	cfg.MaxListEntries = 3
@@ -296,6 +308,21 @@ func TestSlowServers(t *testing.T) {
 			t.Errorf("%s: cut after %s, want about %s", tc.name, el, stall)
 		}
 	}
+
+	// API answers drip too: the GitHub repository JSON, the Hub's info.
+	gh.Inject("org/r", fakegithub.KindRepo, fakegithub.Fault{Drip: 20 * time.Millisecond})
+	start := time.Now()
+	if _, err := source.NewGitHub(ctx, "org", "r", "", gcfg); !errors.Is(err, source.ErrStalled) && !strings.Contains(fmt.Sprint(err), "stalled") {
+		t.Errorf("GitHub API JSON dripping: %v, want the stall named", err)
+	}
+	srv.Inject("org/m", fakehub.KindInfo, "", fakehub.Fault{Drip: 20 * time.Millisecond})
+	if _, err := source.NewHub(ctx, "org/m", "", cfg); err == nil || !strings.Contains(err.Error(), "stalled") {
+		t.Errorf("Hub info JSON dripping: %v, want the stall named", err)
+	}
+	if el := time.Since(start); el > 20*stall {
+		t.Errorf("dripping API answers cut after %s, want about %s each", el, stall)
+	}
+	srv.ClearFaults()
 
 	// Retry-After: 120 is beyond the cap on one wait: no 8-minute sleep.
 	var sleeps []time.Duration
