@@ -372,7 +372,7 @@ func (r *reader) readConfig(p string, size int64) {
 // weightReaders bounds the weight headers of one target read at once: a
 // remote repository's shards are read in parallel, within the rate limits
 // of the source's client.
-const weightReaders = 8
+var weightReaders = 8
 
 // weightRead is what reading one weight file's header gave.
 type weightRead struct {
