@@ -182,7 +182,12 @@ func runScan(ctx context.Context, app *App, o *scanOptions, args []string) error
 	opts.Lineage = env.resolver(ctx)
 
 	results := make([]*scanner.Report, len(targets))
+	status := make([]string, len(targets)) // each report's Summary.Status, kept after it is released
 	errs := make([]error, len(targets))
+	// A report every output has written is released (memory stays flat
+	// over a long list) unless a document output or the GitHub report
+	// needs every report at the end.
+	keep := outs.keepsReports()
 	prog := newProgress(app, len(targets))
 	var mu sync.Mutex
 	next := 0 // index of the next report to print, so output keeps input order
@@ -191,6 +196,9 @@ func runScan(ctx context.Context, app *App, o *scanOptions, args []string) error
 			if r := results[next]; r != nil {
 				if err := outs.add(r); err != nil {
 					return err
+				}
+				if !keep {
+					results[next] = nil
 				}
 			}
 			next++
@@ -232,6 +240,9 @@ func runScan(ctx context.Context, app *App, o *scanOptions, args []string) error
 		} else {
 			results[i] = r
 		}
+		if results[i] != nil {
+			status[i] = results[i].Summary.Status
+		}
 		prog.done(targets[i].spec)
 		if e := emit(); e != nil && emitErr == nil {
 			emitErr = e
@@ -253,7 +264,19 @@ func runScan(ctx context.Context, app *App, o *scanOptions, args []string) error
 	if emitErr != nil {
 		return fmt.Errorf("writing report: %w", emitErr)
 	}
-	return outcome(results, errs)
+	return outcome(status, errs)
+}
+
+// keepsReports reports whether an output needs every report at the end
+// (a document format, or --github-report), so that none can be released
+// once written.
+func (s *outputs) keepsReports() bool {
+	for _, k := range s.sinks {
+		if !k.stream {
+			return true
+		}
+	}
+	return s.github != nil
 }
 
 // validate checks the numeric flags.
@@ -272,25 +295,25 @@ func (o *scanOptions) validate() error {
 }
 
 // outcome decides the command's error (and so its exit code) from the
-// reports and the targets that could not be read.
-func outcome(results []*scanner.Report, errs []error) error {
+// reports' statuses and the targets that could not be read.
+func outcome(status []string, errs []error) error {
 	failed, opErrs := 0, 0
-	for i := range results {
+	for i := range status {
 		if errs[i] != nil {
 			opErrs++
 			continue
 		}
-		if results[i].Summary.Status == "fail" {
+		if status[i] == "fail" {
 			failed++
 		}
 	}
 	switch {
-	case opErrs == len(results):
-		if len(results) == 1 {
+	case opErrs == len(status):
+		if len(status) == 1 {
 			return errs[0]
 		}
-		return fmt.Errorf("%w: none of the %d targets could be read", scanner.ErrTarget, len(results))
-	case len(results) == 1 && opErrs == 1:
+		return fmt.Errorf("%w: none of the %d targets could be read", scanner.ErrTarget, len(status))
+	case len(status) == 1 && opErrs == 1:
 		return errs[0]
 	case failed > 0 || opErrs > 0:
 		// A target that could not be read is never reported as compliant.
