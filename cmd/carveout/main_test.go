@@ -9,9 +9,11 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
@@ -94,6 +96,28 @@ func TestScripts(t *testing.T) {
 				dst := ts.MkAbs(args[1])
 				ts.Check(os.MkdirAll(filepath.Dir(dst), 0o755))
 				ts.Check(os.WriteFile(dst, b, 0o644))
+			},
+			// maxwidth N fails when a line of the last command's stdout is
+			// wider than N columns (runes).
+			"maxwidth": func(ts *testscript.TestScript, neg bool, args []string) {
+				if len(args) != 1 {
+					ts.Fatalf("usage: maxwidth N")
+				}
+				n, err := strconv.Atoi(args[0])
+				ts.Check(err)
+				wide := ""
+				for _, l := range strings.Split(ts.ReadFile("stdout"), "\n") {
+					if utf8.RuneCountInString(l) > n {
+						wide = l
+						break
+					}
+				}
+				if wide != "" && !neg {
+					ts.Fatalf("line wider than %d: %q", n, wide)
+				}
+				if wide == "" && neg {
+					ts.Fatalf("no line wider than %d", n)
+				}
 			},
 			// copymodel NAME DEST copies a bundled example repository.
 			"copymodel": func(ts *testscript.TestScript, neg bool, args []string) {
