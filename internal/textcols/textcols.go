@@ -48,6 +48,9 @@ const (
 	// beside the aligned columns (and at least half the width): a
 	// narrower column of prose is hard to read.
 	minFlow = 30
+	// minRest is the room an aligned cell beyond the kept columns must
+	// leave for the rest of its row on the first line.
+	minRest = 16
 )
 
 // Table is a list of rows of cells, each line starting with Indent.
@@ -226,7 +229,15 @@ func (t *Table) writeAlignedFlow(b *strings.Builder, colw []int, keep, off, widt
 			b.WriteString("\n")
 			continue
 		}
-		wrapCells(b, r[keep:], "", hang, width-off, color)
+		// The next cells stay aligned as long as they fit with room for
+		// the rest; the rest wraps from there, its later lines at off.
+		j, pos := keep, off
+		for ; j < len(r)-1 && pos+colw[j]+max(minRest, firstWord(r[j+1:])) <= width; j++ {
+			writeCell(b, r[j], color)
+			b.WriteString(strings.Repeat(" ", colw[j]-r[j].width()))
+			pos += colw[j]
+		}
+		wrapCellsFirst(b, r[j:], "", hang, width-pos, width-off, color)
 	}
 }
 
@@ -240,7 +251,19 @@ type word struct {
 // columns, the first line after first, the others after hang. A word
 // longer than width is cut.
 func wrapCells(b *strings.Builder, cells []Cell, first, hang string, width int, color bool) {
+	wrapCellsFirst(b, cells, first, hang, width, width, color)
+}
+
+// wrapCellsFirst is wrapCells with a first line of firstWidth columns.
+func wrapCellsFirst(b *strings.Builder, cells []Cell, first, hang string, firstWidth, width int, color bool) {
 	width = max(width, 10)
+	firstWidth = max(firstWidth, 10)
+	limit := func(lines [][]word) int {
+		if len(lines) == 0 {
+			return firstWidth
+		}
+		return width
+	}
 	var lines [][]word
 	var cur []word
 	curw, gstart := 0, 0
@@ -272,11 +295,15 @@ func wrapCells(b *strings.Builder, cells []Cell, first, hang string, width int, 
 					if len(cur) > 0 {
 						lines, cur, curw = append(lines, cur), nil, 0
 					}
-					lines = append(lines, []word{{text: string(rs[:width]), color: wd.color, n: width}})
-					wd = word{text: string(rs[width:]), color: wd.color, n: len(rs) - width}
+					lim := limit(lines)
+					lines = append(lines, []word{{text: string(rs[:lim]), color: wd.color, n: lim}})
+					wd = word{text: string(rs[lim:]), color: wd.color, n: len(rs) - lim}
 					sp = 0
 				}
-				if len(cur) > 0 && curw+sp+wd.n > width {
+				if len(cur) == 0 && len(lines) == 0 && wd.n > firstWidth && wd.n <= width {
+					lines = append(lines, nil) // the first line has no room: start under it
+				}
+				if len(cur) > 0 && curw+sp+wd.n > limit(lines) {
 					if glued && gstart > 0 {
 						carry := cur[gstart:]
 						if len(carry) > 0 && strings.TrimSpace(carry[0].text) == "" {
@@ -360,4 +387,14 @@ func WrapCell(w io.Writer, c Cell, hang string, width int, color bool) error {
 	wrapCells(&b, []Cell{c}, "", hang, width-utf8.RuneCountInString(hang), color)
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// firstWord is the width of the first word of cells.
+func firstWord(cells []Cell) int {
+	for _, c := range cells {
+		if f := strings.Fields(c.Text()); len(f) > 0 {
+			return utf8.RuneCountInString(f[0])
+		}
+	}
+	return 0
 }

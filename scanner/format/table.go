@@ -3,6 +3,7 @@ package format
 import (
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 
 	"github.com/carveout/carveout/internal/safetext"
@@ -72,25 +73,6 @@ func (Table) encode(w io.Writer, r *report.Report, o Options) error {
 	}
 	if len(r.Source.ServiceLicense) > 0 {
 		p.line("service says: %s", strings.Join(r.Source.ServiceLicense, ", "))
-	}
-
-	// Violations first: they are why a gate fails.
-	if len(r.Violations) > 0 {
-		p.line("")
-		p.line("%s", p.c(bold, "POLICY VIOLATIONS"))
-		tw := p.table()
-		for _, v := range r.Violations {
-			state := textcols.Colored(red, "FAIL")
-			if v.Waived {
-				state = textcols.Plain("waived")
-			}
-			msg := v.Message
-			if v.WaiverReason != "" {
-				msg += " (waiver: " + v.WaiverReason + ")"
-			}
-			tw.Row(state, textcols.Plain(v.Rule), textcols.Plain(clean(msg)))
-		}
-		p.flush(tw)
 	}
 
 	p.line("")
@@ -174,19 +156,24 @@ func (Table) encode(w io.Writer, r *report.Report, o Options) error {
 	}
 	p.line("")
 	p.line("%s", p.c(bold, "FINDINGS"))
-	if len(r.Findings) == 0 {
+	if rows := problems(r); len(rows) == 0 {
 		p.line("  (none)")
 	} else {
 		tw := p.table()
-		for _, f := range r.Findings {
-			sev := textcols.Plain(string(f.Severity))
-			switch f.Severity {
-			case report.SeverityError:
-				sev = textcols.Colored(red, string(f.Severity))
-			case report.SeverityWarning:
-				sev = textcols.Colored(yellow, string(f.Severity))
+		tw.Rows("STATE", "SEVERITY", "RULE", "PLACE", "MESSAGE")
+		for _, x := range rows {
+			state := textcols.Plain(x.state)
+			if x.state == stateFailing {
+				state = textcols.Colored(red, x.state)
 			}
-			tw.Row(sev, textcols.Plain(f.Rule), textcols.Plain(clean(f.Message)))
+			sev := textcols.Plain(x.severity)
+			switch report.Severity(x.severity) {
+			case report.SeverityError:
+				sev = textcols.Colored(red, x.severity)
+			case report.SeverityWarning:
+				sev = textcols.Colored(yellow, x.severity)
+			}
+			tw.Row(state, sev, textcols.Plain(x.rule), textcols.Plain(x.place), textcols.Plain(clean(x.message)))
 		}
 		p.flush(tw)
 	}
@@ -314,4 +301,98 @@ func decisionLine(s report.Summary) string {
 		d += " (set " + strings.Join(s.Missing, ", ") + ")"
 	}
 	return d + fmt.Sprintf(" — %d apply, %d undetermined, %d waived, %d obligations", s.Applies, s.Undetermined, s.Waived, s.Obligations)
+}
+
+// States of a row of the table's FINDINGS list.
+const (
+	stateFailing = "failing" // makes the gate fail
+	stateWaived  = "waived"  // would fail, a policy waiver excuses it
+	stateInfo    = "info"    // reported, does not fail
+)
+
+// problem is one row of the FINDINGS list: a finding or a policy
+// violation, once.
+type problem struct {
+	state, severity, rule, place, message string
+}
+
+// problems merges the findings and the policy violations into one list:
+// a finding the policy fails (or waives) is one row with that state, a
+// violation of a term (no finding) a row of its own; failing rows first,
+// then waived, then the rest.
+func problems(r *report.Report) []problem {
+	used := make([]bool, len(r.Violations))
+	violation := func(f report.Finding) int {
+		for i, v := range r.Violations {
+			if !used[i] && v.Rule == f.Rule && strings.HasPrefix(v.Message, f.Message) {
+				used[i] = true
+				return i
+			}
+		}
+		return -1
+	}
+	withWaiver := func(v report.Violation) string {
+		if v.WaiverReason != "" && !strings.Contains(v.Message, v.WaiverReason) {
+			return v.Message + " (waiver: " + v.WaiverReason + ")"
+		}
+		return v.Message
+	}
+	failOn := report.Severity(r.Summary.FailOn)
+	var out []problem
+	for _, f := range r.Findings {
+		x := problem{severity: string(f.Severity), rule: f.Rule, place: "-", message: f.Message}
+		if len(f.Evidence) > 0 {
+			x.place = clean(Place(f.Evidence[0])) // the JSON has every place
+		}
+		// A message that starts with its place does not say it twice.
+		x.message = strings.TrimPrefix(x.message, x.place+": ")
+		if i := violation(f); i >= 0 {
+			v := r.Violations[i]
+			x.state, x.message = stateFailing, strings.TrimPrefix(withWaiver(v), x.place+": ")
+			if v.Waived {
+				x.state = stateWaived
+			}
+		} else if failOn.Rank() > 0 && f.Severity.Rank() >= failOn.Rank() {
+			x.state = stateFailing
+		} else {
+			x.state = stateInfo
+		}
+		out = append(out, x)
+	}
+	var terms []problem
+	for i, v := range r.Violations {
+		if used[i] {
+			continue
+		}
+		x := problem{state: stateFailing, severity: "-", rule: v.Rule, place: termPlace(r, v), message: withWaiver(v)}
+		if v.Waived {
+			x.state = stateWaived
+		}
+		terms = append(terms, x)
+	}
+	out = append(terms, out...)
+	rank := map[string]int{stateFailing: 0, stateWaived: 1, stateInfo: 2}
+	sort.SliceStable(out, func(i, j int) bool { return rank[out[i].state] < rank[out[j].state] })
+	return out
+}
+
+// termPlace is where a term violation's term is cited (the violation's
+// rule is VERDICT:KIND), else its path, else "-".
+func termPlace(r *report.Report, v report.Violation) string {
+	if _, kind, ok := strings.Cut(v.Rule, ":"); ok {
+		for _, l := range r.Licenses {
+			if l.ID != v.License {
+				continue
+			}
+			for _, t := range l.Terms {
+				if t.Kind == kind && len(t.Evidence) > 0 {
+					return clean(Place(t.Evidence[0]))
+				}
+			}
+		}
+	}
+	if v.Path != "" {
+		return clean(v.Path)
+	}
+	return "-"
 }
