@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/carveout/carveout/internal/corpus"
 	"github.com/carveout/carveout/licenses/terms"
 )
 
@@ -19,7 +20,7 @@ const catCorpusDir = "../../shared/corpus/licenses"
 func catCorpusOrSkip(t *testing.T) string {
 	t.Helper()
 	if fi, err := os.Stat(catCorpusDir); err != nil || !fi.IsDir() {
-		t.Skipf("reference corpus %s not present; skipping corpus checks", catCorpusDir)
+		corpus.Skipf(t, "reference corpus %s not present; skipping corpus checks", catCorpusDir)
 	}
 	return catCorpusDir
 }
@@ -224,7 +225,7 @@ func TestCatalogMatchesExpected(t *testing.T) {
 	dir := catCorpusOrSkip(t)
 	f, err := os.Open(filepath.Join(dir, "EXPECTED.tsv"))
 	if err != nil {
-		t.Skipf("no EXPECTED.tsv: %v", err)
+		corpus.Skipf(t, "no EXPECTED.tsv: %v", err)
 	}
 	defer f.Close()
 	sc := bufio.NewScanner(f)

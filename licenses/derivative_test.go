@@ -75,7 +75,7 @@ func TestBaseModelLicense(t *testing.T) {
 // Every license the table names must be in the catalog.
 func TestBaseModelTableIDs(t *testing.T) {
 	if len(Catalog()) < 20 {
-		t.Skip("catalog not populated yet")
+		t.Fatal("the catalog is empty")
 	}
 	for _, b := range BaseModels() {
 		if b.License == "" {
@@ -94,7 +94,7 @@ func lookup(t *testing.T, id string) *License {
 	t.Helper()
 	l, ok := Lookup(id)
 	if !ok {
-		t.Skipf("catalog has no %s yet", id)
+		t.Fatalf("the catalog has no %s (a test of its terms cannot pass by skipping)", id)
 	}
 	return l
 }
@@ -228,10 +228,10 @@ func TestCheckPolicyReference(t *testing.T) {
 func TestCompatibleSameLicensor(t *testing.T) {
 	base, ok := Lookup("gemma")
 	if !ok {
-		t.Skip("catalog has no gemma entry")
+		t.Fatal("the catalog has no gemma entry")
 	}
 	if _, ok := Lookup("health-ai-developer-foundations"); !ok {
-		t.Skip("catalog has no health-ai-developer-foundations entry")
+		t.Fatal("the catalog has no health-ai-developer-foundations entry")
 	}
 	if ok, reason := Compatible(base, "health-ai-developer-foundations"); !ok {
 		t.Errorf("same licensor relicensing refused: %s", reason)

@@ -42,8 +42,10 @@ type fpRef struct {
 type fpDB struct {
 	refs []fpRef
 	// post holds hash<<32|ref index, sorted: the inverted index from
-	// shingle to the references that contain it.
-	post []uint64
+	// shingle to the references that contain it; bucket[b] is the first
+	// entry whose hash has top bits b.
+	post   []uint64
+	bucket []int32
 	// builtin is the licensecheck pre-filter: per builtin license id, the
 	// hashes of words every match must contain.
 	builtin []lcAnchor
@@ -70,15 +72,6 @@ var loadFingerprints = sync.OnceValue(func() *fpDB {
 	db.index()
 	return db
 })
-
-func parseFingerprints(b []byte) (*fpDB, error) {
-	db := &fpDB{}
-	if err := db.parse(b, false); err != nil {
-		return nil, err
-	}
-	db.index()
-	return db, nil
-}
 
 // parse adds the references of one fingerprint file.
 func (db *fpDB) parse(b []byte, spdx bool) error {
@@ -164,18 +157,34 @@ func (db *fpDB) index() {
 		}
 	}
 	slices.Sort(db.post)
+	db.bucket = make([]int32, 1<<bucketBits+1)
+	b := 0
+	for i, p := range db.post {
+		for top := int(p >> (64 - bucketBits)); b <= top; b++ {
+			db.bucket[b] = int32(i)
+		}
+	}
+	for ; b <= 1<<bucketBits; b++ {
+		db.bucket[b] = int32(len(db.post))
+	}
 }
 
 // postings returns the index range in db.post of the references holding h.
 func (db *fpDB) postings(h uint32) (lo, hi int) {
+	b := h >> (32 - bucketBits)
+	part := db.post[db.bucket[b]:db.bucket[b+1]]
 	key := uint64(h) << 32
-	lo, _ = slices.BinarySearch(db.post, key)
+	i, _ := slices.BinarySearch(part, key)
+	lo = int(db.bucket[b]) + i
 	hi = lo
 	for hi < len(db.post) && db.post[hi]>>32 == uint64(h) {
 		hi++
 	}
 	return lo, hi
 }
+
+// bucketBits: db.bucket indexes db.post by the top bits of the hash.
+const bucketBits = 16
 
 // has reports whether reference r holds shingle h.
 func (db *fpDB) has(r int, h uint32) bool {

@@ -145,6 +145,13 @@ func FromID(id string) (Identification, bool) {
 		return fromCatalog(l), true
 	}
 	if e, ok := SPDXLicense(key); ok {
+		if c, _ := CanonicalSPDX(e.ID); e.Deprecated && c != e.ID {
+			// A deprecated id is reported as the id that replaced it.
+			if strings.Contains(c, " WITH ") {
+				return fromOperand(c), true
+			}
+			return FromID(c)
+		}
 		return Identification{
 			ID:         e.ID,
 			Name:       e.Name,

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/carveout/carveout/internal/corpus"
 )
 
 // corpusDir finds ../shared/corpus/licenses relative to the module root,
@@ -28,7 +30,7 @@ func idCorpusDir(tb testing.TB) string {
 	}
 	c := filepath.Join(dir, "..", "shared", "corpus", "licenses")
 	if _, err := os.Stat(filepath.Join(c, "EXPECTED.tsv")); err != nil {
-		tb.Skipf("reference corpus not found at %s (it lives beside the project, in ../shared/corpus): %v", c, err)
+		corpus.Skipf(tb, "reference corpus not found at %s (it lives beside the project, in ../shared/corpus): %v", c, err)
 	}
 	return c
 }

@@ -41,10 +41,13 @@ type textMatch struct {
 // matchCatalog finds the catalog references present in the tokens, best
 // first; after each match the shingles it explains are set aside and the
 // rest is searched again (a license with its policy appended).
-func matchCatalog(db *fpDB, toks []shingle.Token) []textMatch {
+//
+// It also returns, per reference, how many distinct shingles of the text
+// it holds.
+func matchCatalog(db *fpDB, toks []shingle.Token) ([]textMatch, []int) {
 	sh := shingle.Shingles(toks)
 	if len(sh) == 0 || len(db.refs) == 0 {
-		return nil
+		return nil, nil
 	}
 	// Distinct input shingles and their posting ranges.
 	type uniq struct {
@@ -67,25 +70,13 @@ func matchCatalog(db *fpDB, toks []shingle.Token) []textMatch {
 			full[int(uint32(db.post[p]))]++
 		}
 	}
-	rem := make([]int, len(db.refs))
+	// rem: shingles of each reference not yet explained; left: distinct
+	// input shingles not yet explained.
+	rem := slices.Clone(full)
+	left := len(us)
 	var out []textMatch
 	used := make([]bool, len(db.refs))
 	for len(out) < maxMatches {
-		clear(rem)
-		for _, u := range us {
-			if u.removed {
-				continue
-			}
-			for p := u.lo; p < u.hi; p++ {
-				rem[int(uint32(db.post[p]))]++
-			}
-		}
-		left := 0 // distinct input shingles not yet explained
-		for _, u := range us {
-			if !u.removed {
-				left++
-			}
-		}
 		best, bestScore := -1, 0.0
 		bestExcerpt, bestExcerptScore := -1, 0.0
 		for r, n := range rem {
@@ -129,12 +120,19 @@ func matchCatalog(db *fpDB, toks []shingle.Token) []textMatch {
 		}
 		used[best] = true
 		for i := range us {
-			if !us[i].removed {
+			if us[i].removed {
+				continue
+			}
+			for p := us[i].lo; p < us[i].hi; p++ {
+				if int(uint32(db.post[p])) == best {
+					us[i].removed = true
+					break
+				}
+			}
+			if us[i].removed {
+				left--
 				for p := us[i].lo; p < us[i].hi; p++ {
-					if int(uint32(db.post[p])) == best {
-						us[i].removed = true
-						break
-					}
+					rem[int(uint32(db.post[p]))]--
 				}
 			}
 		}
@@ -145,7 +143,7 @@ func matchCatalog(db *fpDB, toks []shingle.Token) []textMatch {
 		out = append(out, m)
 	}
 	resolveOverlaps(out)
-	return out
+	return out, full
 }
 
 // resolveOverlaps trims regions that overlap partially (a license whose

@@ -36,7 +36,9 @@ const maxScannerCache = 256
 // all occur in the text, and those of the SPDX references that share the
 // most shingles with it (a license header holds few of the license's
 // distinctive words but many of its appendix's shingles).
-func (db *fpDB) spdxCandidates(toks []shingle.Token) []string {
+// shared counts, per reference, the distinct shingles of the text it
+// holds (from matchCatalog).
+func (db *fpDB) spdxCandidates(toks []shingle.Token, shared []int) []string {
 	ids := db.wordCandidates(toks)
 	add := func(ref string) {
 		for _, id := range lcIDsFor(ref) {
@@ -45,7 +47,7 @@ func (db *fpDB) spdxCandidates(toks []shingle.Token) []string {
 			}
 		}
 	}
-	for _, r := range db.topRefs(toks, lcNearestRefs) {
+	for _, r := range topRefs(shared, lcNearestRefs) {
 		add(db.refs[r].id)
 	}
 	// Licenses the text names ("Licensed under the Mozilla Public
@@ -61,16 +63,8 @@ func (db *fpDB) spdxCandidates(toks []shingle.Token) []string {
 const lcNearestRefs = 4
 
 // topRefs returns the n references sharing the most distinct shingles
-// with the tokens (at least minShared), most first.
-func (db *fpDB) topRefs(toks []shingle.Token, n int) []int {
-	set := shingle.Set(shingle.Shingles(toks))
-	shared := make([]int, len(db.refs))
-	for _, h := range set {
-		lo, hi := db.postings(h)
-		for p := lo; p < hi; p++ {
-			shared[int(uint32(db.post[p]))]++
-		}
-	}
+// with a text (at least minShared), most first.
+func topRefs(shared []int, n int) []int {
 	var out []int
 	for r, k := range shared {
 		if k >= minShared {

@@ -144,6 +144,10 @@ func (ls *licenseSet) add(id licenses.Identification, ev Evidence) {
 			l.Match.Changed = append(l.Match.Changed, Evidence{Path: ev.Path, StartLine: c.Start + ev.StartLine - 1, EndLine: c.End + ev.StartLine - 1, Source: ev.Source})
 		}
 	}
+	// Term lines are lines of the text identified, as are id.Lines: both
+	// are placed in the file from the text's own start (text), not from
+	// the license's lines (ev once narrowed to them).
+	text := ev
 	if id.Kind == licenses.MatchText {
 		ev.StartLine, ev.EndLine = ev.StartLine+id.Lines.Start-1, ev.StartLine+id.Lines.End-1
 	}
@@ -152,7 +156,7 @@ func (ls *licenseSet) add(id licenses.Identification, ev Evidence) {
 		for _, t := range id.Terms {
 			rt := reportTerm(t, nil)
 			for _, e := range t.Evidence {
-				rt.Evidence = append(rt.Evidence, Evidence{Path: ev.Path, StartLine: offset(e.Start, ev), EndLine: offset(e.End, ev), Source: ev.Source})
+				rt.Evidence = append(rt.Evidence, Evidence{Path: ev.Path, StartLine: offset(e.Start, text), EndLine: offset(e.End, text), Source: ev.Source})
 			}
 			if len(t.Evidence) == 0 && id.Kind != licenses.MatchText {
 				// A catalog fact about a license declared or referenced
@@ -282,7 +286,7 @@ func (ls *licenseSet) identifyCard(e *evidence, fs *findings) {
 	c, p := e.card, e.cardPath
 	licLine := c.Line("license")
 	ev := Evidence{Path: p, StartLine: licLine, EndLine: licLine, Source: SourceModelCard}
-	for _, v := range c.License {
+	for _, v := range declaredValues(c.License) {
 		id, ok := resolveDeclared(v, c.LicenseName)
 		if !ok {
 			ls.unresolved = append(ls.unresolved, ev)
@@ -336,7 +340,7 @@ func declaredCanonical(e *evidence) []string {
 	if e.card == nil {
 		return out
 	}
-	for _, v := range e.card.License {
+	for _, v := range declaredValues(e.card.License) {
 		if id, ok := resolveDeclared(v, e.card.LicenseName); ok {
 			out = append(out, id.ID)
 		} else {
@@ -360,7 +364,24 @@ func resolveDeclared(v, name string) (licenses.Identification, bool) {
 		}
 		return licenses.FromID(name)
 	}
+	if licenses.IsExpression(v) {
+		// One operand of an SPDX expression ("Apache-2.0 WITH LLVM-exception").
+		if ids := licenses.FromExpression(v); len(ids) == 1 && ids[0].ID != licenses.UnknownID {
+			return ids[0], true
+		}
+		return licenses.Identification{}, false
+	}
 	return licenses.FromID(v)
+}
+
+// declaredValues are the card's license values with SPDX expressions
+// ("MIT OR Apache-2.0") split into their operands.
+func declaredValues(vs []string) []string {
+	var out []string
+	for _, v := range vs {
+		out = append(out, licenses.ExpressionOperands(v)...)
+	}
+	return out
 }
 
 // identifyProse identifies license texts and references inside prose (a
@@ -504,7 +525,20 @@ func (ls *licenseSet) identifyHeader(e *evidence, h headerLicense, fs *findings)
 		ev.Detail += " key=" + h.key
 	}
 	var found []licenses.Identification
-	if ident, ok := licenses.FromID(h.id); ok {
+	if licenses.IsExpression(h.id) && len(h.id) <= maxQuoted {
+		// An SPDX expression: each operand is a license; one carveout
+		// does not know is unknown, never allowed.
+		for _, ident := range licenses.FromExpression(h.id) {
+			if ident.ID == licenses.UnknownID {
+				fs.add("", rules.UnidentifiedWeightsLicense, fmt.Sprintf("%s: header %s declares license %s, whose operand %s carveout does not know; treated as unknown, never as allowed", h.path, h.key, quoted(h.id), quoted(ident.Name)), ev)
+				continue
+			}
+			found = append(found, ident)
+		}
+		if len(found) == 0 {
+			return
+		}
+	} else if ident, ok := licenses.FromID(h.id); ok {
 		found = append(found, ident)
 	} else if ident, ok := licenses.FromID(h.name); ok && h.name != "" {
 		found = append(found, ident)
@@ -537,7 +571,7 @@ func (ls *licenseSet) identifyOtherCard(o otherCard, fs *findings) {
 	c, p := o.card, o.path
 	l := c.Line("license")
 	ev := Evidence{Path: p, StartLine: l, EndLine: l, Source: SourceModelCard}
-	for _, v := range c.License {
+	for _, v := range declaredValues(c.License) {
 		id, ok := resolveDeclared(v, c.LicenseName)
 		if !ok {
 			fs.add("", rules.UnidentifiedDeclared, fmt.Sprintf("%s:%d: license %q is not a license carveout knows", p, l, v), ev)

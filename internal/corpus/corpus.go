@@ -49,3 +49,13 @@ func Dir(tb testing.TB) string {
 
 // Required reports whether a missing corpus is a failure (in CI).
 func Required() bool { return os.Getenv("CI") != "" }
+
+// Skipf skips tb for want of the corpus, or fails it under CI: the one way
+// a test says the corpus is absent.
+func Skipf(tb testing.TB, format string, args ...any) {
+	tb.Helper()
+	if Required() {
+		tb.Fatalf(format+" (the corpus is required in CI)", args...)
+	}
+	tb.Skipf(format, args...)
+}

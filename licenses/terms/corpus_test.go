@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/carveout/carveout/internal/corpus"
 )
 
 // corpusDir is the shared reference corpus, relative to this package.
@@ -23,7 +25,7 @@ func readExpected(tb testing.TB) []corpusRow {
 	f, err := os.Open(filepath.Join(corpusDir, "EXPECTED.tsv"))
 	if err != nil {
 		if os.IsNotExist(err) {
-			tb.Skipf("reference corpus not found at %s (a fresh clone without ../shared): skipping corpus test", corpusDir)
+			corpus.Skipf(tb, "reference corpus not found at %s (a fresh clone without ../shared): skipping corpus test", corpusDir)
 		}
 		tb.Fatal(err)
 	}
@@ -204,7 +206,7 @@ func paramsOf(ts []Term) string {
 // edited value, not a remembered one.
 func TestModifiedLlamaThreshold(t *testing.T) {
 	if _, err := os.Stat(corpusDir); err != nil {
-		t.Skipf("reference corpus not found at %s: skipping", corpusDir)
+		corpus.Skipf(t, "reference corpus not found at %s: skipping", corpusDir)
 	}
 	text := readCorpusFile(t, "llama3.1.txt")
 	if !strings.Contains(text, "700 million monthly active users") {
@@ -295,7 +297,7 @@ func FuzzExtract(f *testing.F) {
 func BenchmarkExtractCorpus(b *testing.B) {
 	files, _ := filepath.Glob(filepath.Join(corpusDir, "*.txt"))
 	if len(files) == 0 {
-		b.Skipf("reference corpus not found at %s: skipping", corpusDir)
+		corpus.Skipf(b, "reference corpus not found at %s: skipping", corpusDir)
 	}
 	var texts []string
 	size := 0

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/carveout/carveout/internal/corpus"
 )
 
 // corpusDir is the shared reference corpus of real model cards, beside the
@@ -23,7 +25,7 @@ func readCorpusIndex(t testing.TB) []corpusRow {
 	t.Helper()
 	data, err := os.ReadFile(filepath.Join(corpusDir, "INDEX.tsv"))
 	if err != nil {
-		t.Skipf("model card corpus not found at %s (it lives outside the project, in ../shared/corpus, and is absent in a fresh clone): %v", corpusDir, err)
+		corpus.Skipf(t, "model card corpus not found at %s (it lives outside the project, in ../shared/corpus, and is absent in a fresh clone): %v", corpusDir, err)
 	}
 	var rows []corpusRow
 	sc := bufio.NewScanner(bytes.NewReader(data))

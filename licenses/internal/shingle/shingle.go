@@ -93,6 +93,15 @@ func Optional(text []byte) []uint32 {
 	return Set(out)
 }
 
+func isYear(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s[0] == '1' || s[0] == '2'
+}
+
 // maxTitleTokens bounds the words of a title line.
 const maxTitleTokens = 12
 
@@ -113,6 +122,12 @@ func IsNoticeLine(line string, n int) bool {
 		return true
 	case strings.HasPrefix(l, "all rights reserved"):
 		return n <= 4
+	}
+	// "Portions Copyright © 2009 ...", "Revisions Copyright (c) ...": the
+	// word before the notice qualifies it.
+	if i := strings.Index(l, " copyright "); i > 0 && !strings.Contains(l[:i], " ") {
+		rest := l[i+len(" copyright "):]
+		return strings.HasPrefix(rest, "©") || strings.HasPrefix(rest, "(c)") || len(rest) >= 4 && isYear(rest[:4])
 	}
 	return false
 }

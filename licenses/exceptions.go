@@ -1,0 +1,97 @@
+package licenses
+
+import (
+	"slices"
+	"sync"
+
+	"github.com/carveout/carveout/licenses/internal/shingle"
+	"github.com/carveout/carveout/licenses/terms"
+)
+
+// exceptionPhrases are short identifying phrases of the texts of common
+// SPDX license exceptions (additional permissions appended to a license:
+// "Apache-2.0 WITH LLVM-exception"): their headings or the one sentence
+// that says what they are. Facts about the texts, not the texts; the ids
+// are the SPDX exception list's.
+var exceptionPhrases = map[string][]string{
+	"LLVM-exception":                 {"LLVM Exceptions to the Apache 2.0 License"},
+	"Swift-exception":                {"Runtime Library Exception to the Apache 2.0 License"},
+	"GCC-exception-3.1":              {"GCC Runtime Library Exception"},
+	"Classpath-exception-2.0":        {"give you permission to link this library with independent modules to produce an executable", "subject to the Classpath exception"},
+	"Linux-syscall-note":             {"does not cover user programs that use kernel services by normal system calls"},
+	"Autoconf-exception-3.0":         {"Autoconf Configure Script Exception"},
+	"Bison-exception-2.2":            {"you may create a larger work that contains part or all of the Bison parser skeleton"},
+	"Font-exception-2.0":             {"if you create a document which uses this font"},
+	"OpenJDK-assembly-exception-1.0": {"OpenJDK Assembly Exception"},
+	"Qt-LGPL-exception-1.1":          {"Qt LGPL Exception version 1.1"},
+	"WxWindows-exception-3.1":        {"wxWindows Library Licence"},
+}
+
+type exceptionPhrase struct {
+	id    string
+	words []shingle.Token
+}
+
+var loadExceptionPhrases = sync.OnceValue(func() []exceptionPhrase {
+	var out []exceptionPhrase
+	for id, ps := range exceptionPhrases {
+		for _, p := range ps {
+			out = append(out, exceptionPhrase{id: id, words: shingle.Tokenize([]byte(p))})
+		}
+	}
+	slices.SortFunc(out, func(a, b exceptionPhrase) int { return len(b.words) - len(a.words) })
+	return out
+})
+
+// exceptionHit is an exception found in a text: its id and the run of
+// tokens around the phrase that no license explains (its text).
+type exceptionHit struct {
+	id          string
+	first, last int
+}
+
+// findExceptions finds the exceptions whose phrase sits in text no
+// license explains.
+func findExceptions(toks []shingle.Token, explained []bool) []exceptionHit {
+	var hits []exceptionHit
+	for _, p := range loadExceptionPhrases() {
+		at, ok := phraseAt(toks, p.words)
+		if !ok || explained[at] {
+			continue
+		}
+		first, last := at, at
+		for first > 0 && !explained[first-1] {
+			first--
+		}
+		for last < len(toks)-1 && !explained[last+1] {
+			last++
+		}
+		if slices.ContainsFunc(hits, func(h exceptionHit) bool { return h.first <= at && at <= h.last }) {
+			continue
+		}
+		hits = append(hits, exceptionHit{id: p.id, first: first, last: last})
+	}
+	slices.SortFunc(hits, func(a, b exceptionHit) int { return a.first - b.first })
+	return hits
+}
+
+// phraseAt returns the first token of the phrase in toks.
+func phraseAt(toks, phrase []shingle.Token) (int, bool) {
+	if len(phrase) == 0 {
+		return 0, false
+	}
+outer:
+	for i := 0; i+len(phrase) <= len(toks); i++ {
+		for k, p := range phrase {
+			if toks[i+k].Word != p.Word {
+				continue outer
+			}
+		}
+		return i, true
+	}
+	return 0, false
+}
+
+func (h exceptionHit) lines(toks []shingle.Token) terms.Lines {
+	return terms.Lines{Start: toks[h.first].Line, End: toks[h.last].Line}
+}
