@@ -9,6 +9,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -31,6 +32,11 @@ type App struct {
 	// StdoutWidth is the terminal's width when stdout is one (nil or 0:
 	// not a terminal).
 	StdoutWidth func() int
+	// StderrWidth is the terminal's width when stderr is one.
+	StderrWidth func() int
+
+	mu   sync.Mutex
+	prog *progress // the progress line on stderr, while one is drawn
 	HTTPClient  *http.Client
 	Now         func() time.Time
 }
@@ -44,6 +50,12 @@ func newApp() *App {
 		StderrTTY: term.IsTerminal(int(os.Stderr.Fd())),
 		StdoutWidth: func() int {
 			if w, _, err := term.GetSize(int(os.Stdout.Fd())); err == nil {
+				return w
+			}
+			return 0
+		},
+		StderrWidth: func() int {
+			if w, _, err := term.GetSize(int(os.Stderr.Fd())); err == nil {
 				return w
 			}
 			return 0
@@ -79,8 +91,38 @@ func (a *App) width() int {
 	return 0
 }
 
+// stderrWidth is the width of the terminal on stderr ($COLUMNS first),
+// 80 when it is not known.
+func (a *App) stderrWidth() int {
+	if c, err := strconv.Atoi(strings.TrimSpace(a.Getenv("COLUMNS"))); err == nil && c > 0 {
+		return max(c, 20)
+	}
+	if a.StderrWidth != nil {
+		if w := a.StderrWidth(); w > 0 {
+			return w
+		}
+	}
+	return 80
+}
+
+func (a *App) setProgress(p *progress) {
+	a.mu.Lock()
+	a.prog = p
+	a.mu.Unlock()
+}
+
+// warnf prints a warning on stderr; a progress line is cleared first and
+// drawn again after it.
 func (a *App) warnf(format string, args ...any) {
-	fmt.Fprintf(a.Stderr, "carveout: %s\n", sanitize(fmt.Sprintf(format, args...)))
+	msg := fmt.Sprintf("carveout: %s\n", sanitize(fmt.Sprintf(format, args...)))
+	a.mu.Lock()
+	p := a.prog
+	a.mu.Unlock()
+	if p == nil {
+		fmt.Fprint(a.Stderr, msg)
+		return
+	}
+	p.around(func() { fmt.Fprint(a.Stderr, msg) })
 }
 
 // sanitize makes a message safe to print: passwords in URLs are masked and

@@ -199,6 +199,7 @@ func runScan(ctx context.Context, app *App, o *scanOptions, args []string) error
 	}
 	var emitErr error
 	scanner.Each(ctx, len(targets), o.workers, func(ctx context.Context, i int) {
+		prog.start(targets[i].spec)
 		tctx, cancel := context.WithTimeout(ctx, o.targetTimeout)
 		r, err := scanOne(tctx, env, targets[i], opts)
 		if tctx.Err() != nil && ctx.Err() == nil {
@@ -232,10 +233,11 @@ func runScan(ctx context.Context, app *App, o *scanOptions, args []string) error
 		} else {
 			results[i] = r
 		}
-		prog.done(targets[i].spec)
-		if e := emit(); e != nil && emitErr == nil {
-			emitErr = e
-		}
+		prog.done(targets[i].spec, func() {
+			if e := emit(); e != nil && emitErr == nil {
+				emitErr = e
+			}
+		})
 	})
 	prog.finish()
 	if err := ctx.Err(); err != nil {
