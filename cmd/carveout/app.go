@@ -35,10 +35,10 @@ type App struct {
 	// StderrWidth is the terminal's width when stderr is one.
 	StderrWidth func() int
 
-	mu   sync.Mutex
-	prog *progress // the progress line on stderr, while one is drawn
-	HTTPClient  *http.Client
-	Now         func() time.Time
+	mu         sync.Mutex
+	prog       *progress // the progress line on stderr, while one is drawn
+	HTTPClient *http.Client
+	Now        func() time.Time
 }
 
 func newApp() *App {
