@@ -491,3 +491,22 @@ func serviceSource(svc string) string {
 	}
 	return SourceHub
 }
+
+// isModel says whether the target looks like a model repository: a model
+// card with front matter, a model or adapter config, or weight files.
+func (e *evidence) isModel() bool {
+	if e.card != nil && e.card.HasFrontMatter {
+		return true
+	}
+	for _, o := range e.otherCards {
+		if o.card != nil && o.card.HasFrontMatter {
+			return true
+		}
+	}
+	for _, f := range e.looked {
+		if f.Kind == KindConfig || f.Kind == KindWeights {
+			return true
+		}
+	}
+	return false
+}

@@ -269,6 +269,8 @@ func fakeGitHubRepos(models string) []fakegithub.Repo {
 		{Owner: "acme", Name: "superchat", Files: read("llama-finetune-mislabelled"), LicenseSPDX: "MIT", LicensePath: "LICENSE.txt"},
 		{Owner: "acme", Name: "tiny", Files: read("apache-model"), LicenseSPDX: "Apache-2.0", LicensePath: "LICENSE"},
 		{Owner: "acme", Name: "ratelimited", Files: read("apache-model")},
+		// Not a model: a website's repository (--github-org skips it).
+		{Owner: "acme", Name: "website", Files: map[string][]byte{"README.md": []byte("# Our website\n"), "LICENSE": []byte("MIT License\n"), "index.html": []byte("<html></html>\n")}, LicenseSPDX: "MIT", LicensePath: "LICENSE"},
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -198,6 +199,7 @@ func runScan(ctx context.Context, app *App, o *scanOptions, args []string) error
 		return nil
 	}
 	var emitErr error
+	var skipped []string
 	scanner.Each(ctx, len(targets), o.workers, func(ctx context.Context, i int) {
 		prog.start(targets[i].spec)
 		tctx, cancel := context.WithTimeout(ctx, o.targetTimeout)
@@ -218,7 +220,11 @@ func runScan(ctx context.Context, app *App, o *scanOptions, args []string) error
 			errs[i] = ctx.Err()
 			return
 		}
-		if err != nil {
+		if errors.Is(err, scanner.ErrNotModel) {
+			// Not a model repository (--github-org): skipped, named once
+			// at the end, neither a report nor a failure.
+			skipped = append(skipped, targets[i].spec)
+		} else if err != nil {
 			errs[i] = err
 			if len(targets) > 1 {
 				app.warnf("%v", err)
@@ -242,6 +248,10 @@ func runScan(ctx context.Context, app *App, o *scanOptions, args []string) error
 	prog.finish()
 	if err := ctx.Err(); err != nil {
 		return err
+	}
+	if len(skipped) > 0 {
+		sort.Strings(skipped)
+		app.warnf("skipped %d of %d repositories, not model repositories (no model card front matter, config.json, adapter_config.json or weight files): %s", len(skipped), len(targets), strings.Join(skipped, ", "))
 	}
 	var done []*scanner.Report
 	for _, r := range results {
@@ -276,24 +286,31 @@ func (o *scanOptions) validate() error {
 // outcome decides the command's error (and so its exit code) from the
 // reports and the targets that could not be read.
 func outcome(results []*scanner.Report, errs []error) error {
-	failed, opErrs := 0, 0
+	failed, opErrs, n := 0, 0, 0
 	for i := range results {
 		if errs[i] != nil {
 			opErrs++
+			n++
 			continue
 		}
+		if results[i] == nil {
+			continue // skipped: not a model repository
+		}
+		n++
 		if results[i].Summary.Status == "fail" {
 			failed++
 		}
 	}
 	switch {
-	case opErrs == len(results):
-		if len(results) == 1 {
-			return errs[0]
+	case n == 0:
+		return nil // every target skipped
+	case opErrs == n:
+		for _, err := range errs {
+			if err != nil && n == 1 {
+				return err
+			}
 		}
-		return fmt.Errorf("%w: none of the %d targets could be read", scanner.ErrTarget, len(results))
-	case len(results) == 1 && opErrs == 1:
-		return errs[0]
+		return fmt.Errorf("%w: none of the %d targets could be read", scanner.ErrTarget, n)
 	case failed > 0 || opErrs > 0:
 		// A target that could not be read is never reported as compliant.
 		return errPolicyFailed
