@@ -11,6 +11,7 @@ import (
 
 	"github.com/carveout/carveout/licenses/terms"
 	"github.com/carveout/carveout/scanner/report"
+	"github.com/carveout/carveout/scanner/rules"
 )
 
 // Table writes a report for people: licenses with their terms, verdicts
@@ -57,6 +58,9 @@ func (Table) encode(w io.Writer, r *report.Report, o Options) error {
 	}
 	if r.Source.Revision != "" {
 		src += "@" + r.Source.Revision
+	}
+	if r.Source.Gated != "" && unreadable(r) {
+		src += " — files not read (gated: " + r.Source.Gated + ")"
 	}
 	p.line("source: %s", src)
 	if len(r.Declared.Licenses) > 0 || r.Declared.LicenseName != "" {
@@ -395,4 +399,15 @@ func termPlace(r *report.Report, v report.Violation) string {
 		return clean(v.Path)
 	}
 	return "-"
+}
+
+// unreadable says whether the target's files could not be read (a gated
+// repository reports only what the Hub API says).
+func unreadable(r *report.Report) bool {
+	for _, f := range r.Findings {
+		if f.Rule == rules.TargetUnreadable {
+			return true
+		}
+	}
+	return false
 }
