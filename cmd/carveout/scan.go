@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -219,7 +220,9 @@ func runScan(ctx context.Context, app *App, o *scanOptions, args []string) error
 		return nil
 	}
 	var emitErr error
+	var skipped []string
 	scanner.Each(ctx, len(targets), o.workers, func(ctx context.Context, i int) {
+		prog.start(targets[i].spec)
 		tctx, cancel := context.WithTimeout(ctx, o.targetTimeout)
 		r, err := scanOne(tctx, env, targets[i], opts)
 		if tctx.Err() != nil && ctx.Err() == nil {
@@ -238,7 +241,12 @@ func runScan(ctx context.Context, app *App, o *scanOptions, args []string) error
 			errs[i] = ctx.Err()
 			return
 		}
-		if err != nil {
+		if errors.Is(err, scanner.ErrNotModel) {
+			// Not a model repository (--github-org): skipped, named once
+			// at the end, neither a report nor a failure.
+			skipped = append(skipped, targets[i].spec)
+			status[i] = statusSkipped
+		} else if err != nil {
 			errs[i] = err
 			if len(targets) > 1 {
 				app.warnf("%v", err)
@@ -256,14 +264,19 @@ func runScan(ctx context.Context, app *App, o *scanOptions, args []string) error
 		if results[i] != nil {
 			status[i] = results[i].Summary.Status
 		}
-		prog.done(targets[i].spec)
-		if e := emit(); e != nil && emitErr == nil {
-			emitErr = e
-		}
+		prog.done(targets[i].spec, func() {
+			if e := emit(); e != nil && emitErr == nil {
+				emitErr = e
+			}
+		})
 	})
 	prog.finish()
 	if err := ctx.Err(); err != nil {
 		return err
+	}
+	if len(skipped) > 0 {
+		sort.Strings(skipped)
+		app.warnf("skipped %d of %d repositories, not model repositories (no model card front matter, config.json, adapter_config.json or weight files): %s", len(skipped), len(targets), strings.Join(skipped, ", "))
 	}
 	var done []*scanner.Report
 	for _, r := range results {
@@ -307,27 +320,37 @@ func (o *scanOptions) validate() error {
 	return nil
 }
 
+// statusSkipped marks a target skipped as not a model repository.
+const statusSkipped = "skipped"
+
 // outcome decides the command's error (and so its exit code) from the
 // reports' statuses and the targets that could not be read.
 func outcome(status []string, errs []error) error {
-	failed, opErrs := 0, 0
+	failed, opErrs, n := 0, 0, 0
 	for i := range status {
 		if errs[i] != nil {
 			opErrs++
+			n++
 			continue
 		}
+		if status[i] == statusSkipped {
+			continue // not a model repository
+		}
+		n++
 		if status[i] == "fail" {
 			failed++
 		}
 	}
 	switch {
-	case opErrs == len(status):
-		if len(status) == 1 {
-			return errs[0]
+	case n == 0:
+		return nil // every target skipped
+	case opErrs == n:
+		for _, err := range errs {
+			if err != nil && n == 1 {
+				return err
+			}
 		}
-		return fmt.Errorf("%w: none of the %d targets could be read", scanner.ErrTarget, len(status))
-	case len(status) == 1 && opErrs == 1:
-		return errs[0]
+		return fmt.Errorf("%w: none of the %d targets could be read", scanner.ErrTarget, n)
 	case failed > 0 || opErrs > 0:
 		// A target that could not be read is never reported as compliant.
 		return errPolicyFailed
