@@ -50,6 +50,11 @@ type Options struct {
 	// hf, hf-cache, github. A "file" target is read as a license text
 	// whatever its name.
 	Kind string
+	// OnlyModels makes a target that is not a model repository (no model
+	// card front matter, no config.json or adapter_config.json, no weight
+	// files) fail with ErrNotModel instead of a report that warns about a
+	// card without front matter (--github-org lists every repository).
+	OnlyModels bool
 }
 
 // DefaultMaxTargetBytes is the default of Options.MaxTargetBytes: room
@@ -81,6 +86,10 @@ func (o Options) kind() string {
 // ErrTarget wraps failures to read the target at all (exit code 3).
 var ErrTarget = errors.New("cannot read target")
 
+// ErrNotModel: with Options.OnlyModels, the target is not a model
+// repository.
+var ErrNotModel = errors.New("not a model repository (no model card front matter, config.json, adapter_config.json or weight files)")
+
 // Scan reads src and builds its report. It returns an error only when the
 // target cannot be read at all; problems with single files become findings
 // and the scan goes on.
@@ -96,6 +105,9 @@ func Scan(ctx context.Context, src source.Source, opts Options) (*Report, error)
 	ev, err := gather(ctx, src, opts)
 	if err != nil {
 		return nil, err
+	}
+	if opts.OnlyModels && !ev.isModel() {
+		return nil, fmt.Errorf("%s: %w", src.Target(), ErrNotModel)
 	}
 	lics, idFindings := identify(ev)
 	lineage, lineageFindings := followLineage(ctx, ev, opts)

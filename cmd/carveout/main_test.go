@@ -9,9 +9,11 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
@@ -148,6 +150,28 @@ func TestScripts(t *testing.T) {
 					m.Layers = append(m.Layers, fakeollama.Layer{MediaType: fakeollama.Model, Data: fakeollama.GGUF(64, kv...)})
 				}
 				ts.Check(fakeollama.Write(ts.MkAbs(args[0]), m))
+			},
+			// maxwidth N fails when a line of the last command's stdout is
+			// wider than N columns (runes).
+			"maxwidth": func(ts *testscript.TestScript, neg bool, args []string) {
+				if len(args) != 1 {
+					ts.Fatalf("usage: maxwidth N")
+				}
+				n, err := strconv.Atoi(args[0])
+				ts.Check(err)
+				wide := ""
+				for _, l := range strings.Split(ts.ReadFile("stdout"), "\n") {
+					if utf8.RuneCountInString(l) > n {
+						wide = l
+						break
+					}
+				}
+				if wide != "" && !neg {
+					ts.Fatalf("line wider than %d: %q", n, wide)
+				}
+				if wide == "" && neg {
+					ts.Fatalf("no line wider than %d", n)
+				}
 			},
 			// copymodel NAME DEST copies a bundled example repository.
 			"copymodel": func(ts *testscript.TestScript, neg bool, args []string) {
@@ -299,6 +323,8 @@ func fakeGitHubRepos(models string) []fakegithub.Repo {
 		{Owner: "acme", Name: "superchat", Files: read("llama-finetune-mislabelled"), LicenseSPDX: "MIT", LicensePath: "LICENSE.txt"},
 		{Owner: "acme", Name: "tiny", Files: read("apache-model"), LicenseSPDX: "Apache-2.0", LicensePath: "LICENSE"},
 		{Owner: "acme", Name: "ratelimited", Files: read("apache-model")},
+		// Not a model: a website's repository (--github-org skips it).
+		{Owner: "acme", Name: "website", Files: map[string][]byte{"README.md": []byte("# Our website\n"), "LICENSE": []byte("MIT License\n"), "index.html": []byte("<html></html>\n")}, LicenseSPDX: "MIT", LicensePath: "LICENSE"},
 	}
 }
 

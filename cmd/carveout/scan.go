@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -195,7 +196,12 @@ func runScan(ctx context.Context, app *App, o *scanOptions, args []string) error
 	opts.Datasets = env.datasets()
 
 	results := make([]*scanner.Report, len(targets))
+	status := make([]string, len(targets)) // each report's Summary.Status, kept after it is released
 	errs := make([]error, len(targets))
+	// A report every output has written is released (memory stays flat
+	// over a long list) unless a document output or the GitHub report
+	// needs every report at the end.
+	keep := outs.keepsReports()
 	prog := newProgress(app, len(targets))
 	var mu sync.Mutex
 	next := 0 // index of the next report to print, so output keeps input order
@@ -205,13 +211,18 @@ func runScan(ctx context.Context, app *App, o *scanOptions, args []string) error
 				if err := outs.add(r); err != nil {
 					return err
 				}
+				if !keep {
+					results[next] = nil
+				}
 			}
 			next++
 		}
 		return nil
 	}
 	var emitErr error
+	var skipped []string
 	scanner.Each(ctx, len(targets), o.workers, func(ctx context.Context, i int) {
+		prog.start(targets[i].spec)
 		tctx, cancel := context.WithTimeout(ctx, o.targetTimeout)
 		r, err := scanOne(tctx, env, targets[i], opts)
 		if tctx.Err() != nil && ctx.Err() == nil {
@@ -230,7 +241,12 @@ func runScan(ctx context.Context, app *App, o *scanOptions, args []string) error
 			errs[i] = ctx.Err()
 			return
 		}
-		if err != nil {
+		if errors.Is(err, scanner.ErrNotModel) {
+			// Not a model repository (--github-org): skipped, named once
+			// at the end, neither a report nor a failure.
+			skipped = append(skipped, targets[i].spec)
+			status[i] = statusSkipped
+		} else if err != nil {
 			errs[i] = err
 			if len(targets) > 1 {
 				app.warnf("%v", err)
@@ -245,14 +261,22 @@ func runScan(ctx context.Context, app *App, o *scanOptions, args []string) error
 		} else {
 			results[i] = r
 		}
-		prog.done(targets[i].spec)
-		if e := emit(); e != nil && emitErr == nil {
-			emitErr = e
+		if results[i] != nil {
+			status[i] = results[i].Summary.Status
 		}
+		prog.done(targets[i].spec, func() {
+			if e := emit(); e != nil && emitErr == nil {
+				emitErr = e
+			}
+		})
 	})
 	prog.finish()
 	if err := ctx.Err(); err != nil {
 		return err
+	}
+	if len(skipped) > 0 {
+		sort.Strings(skipped)
+		app.warnf("skipped %d of %d repositories, not model repositories (no model card front matter, config.json, adapter_config.json or weight files): %s", len(skipped), len(targets), strings.Join(skipped, ", "))
 	}
 	var done []*scanner.Report
 	for _, r := range results {
@@ -266,7 +290,19 @@ func runScan(ctx context.Context, app *App, o *scanOptions, args []string) error
 	if emitErr != nil {
 		return fmt.Errorf("writing report: %w", emitErr)
 	}
-	return outcome(results, errs)
+	return outcome(status, errs)
+}
+
+// keepsReports reports whether an output needs every report at the end
+// (a document format, or --github-report), so that none can be released
+// once written.
+func (s *outputs) keepsReports() bool {
+	for _, k := range s.sinks {
+		if !k.stream {
+			return true
+		}
+	}
+	return s.github != nil
 }
 
 // validate checks the numeric flags.
@@ -284,27 +320,37 @@ func (o *scanOptions) validate() error {
 	return nil
 }
 
+// statusSkipped marks a target skipped as not a model repository.
+const statusSkipped = "skipped"
+
 // outcome decides the command's error (and so its exit code) from the
-// reports and the targets that could not be read.
-func outcome(results []*scanner.Report, errs []error) error {
-	failed, opErrs := 0, 0
-	for i := range results {
+// reports' statuses and the targets that could not be read.
+func outcome(status []string, errs []error) error {
+	failed, opErrs, n := 0, 0, 0
+	for i := range status {
 		if errs[i] != nil {
 			opErrs++
+			n++
 			continue
 		}
-		if results[i].Summary.Status == "fail" {
+		if status[i] == statusSkipped {
+			continue // not a model repository
+		}
+		n++
+		if status[i] == "fail" {
 			failed++
 		}
 	}
 	switch {
-	case opErrs == len(results):
-		if len(results) == 1 {
-			return errs[0]
+	case n == 0:
+		return nil // every target skipped
+	case opErrs == n:
+		for _, err := range errs {
+			if err != nil && n == 1 {
+				return err
+			}
 		}
-		return fmt.Errorf("%w: none of the %d targets could be read", scanner.ErrTarget, len(results))
-	case len(results) == 1 && opErrs == 1:
-		return errs[0]
+		return fmt.Errorf("%w: none of the %d targets could be read", scanner.ErrTarget, n)
 	case failed > 0 || opErrs > 0:
 		// A target that could not be read is never reported as compliant.
 		return errPolicyFailed

@@ -24,6 +24,9 @@ type target struct {
 	origin string
 	// err: the target could not even be listed (reported, never passing).
 	err error
+	// onlyModel: skip the target when it is not a model repository
+	// (--github-org lists code repositories too).
+	onlyModel bool
 }
 
 // env is the environment a scan runs in: tokens, endpoints, offline mode.
@@ -271,6 +274,7 @@ func scanOne(ctx context.Context, e *env, t target, opts scanner.Options) (*scan
 		return nil, fmt.Errorf("%w %s: %w", scanner.ErrTarget, t.spec, err)
 	}
 	opts.Kind = kind
+	opts.OnlyModels = t.onlyModel
 	return scanner.Scan(ctx, src, opts)
 }
 
@@ -339,7 +343,7 @@ func githubOrgTargets(ctx context.Context, app *App, o *scanOptions) ([]target, 
 	}
 	var ts []target
 	for _, r := range repos {
-		ts = append(ts, target{spec: "gh:" + r})
+		ts = append(ts, target{spec: "gh:" + r, onlyModel: true})
 	}
 	return ts, nil
 }
