@@ -34,6 +34,9 @@ var envVars = []envVar{
 	{"GH_TOKEN", "GitHub token (taken before GITHUB_TOKEN, as gh does); never printed"},
 	{"GITHUB_TOKEN", "GitHub token when GH_TOKEN is not set; never printed"},
 	{"GITHUB_API_URL", "GitHub API base URL (as GitHub Actions sets it; GitHub Enterprise)"},
+	{"OLLAMA_MODELS", "the Ollama store for ollama: targets and --ollama (default ~/.ollama/models)"},
+	{"CARVEOUT_REGISTRY_TOKEN", "bearer token for oci:// registries (else the registry's auths entry in the Docker config); never printed"},
+	{"DOCKER_CONFIG", "folder of the Docker config.json read for registry credentials (default ~/.docker)"},
 	{"CI", "tests only: set, the reference corpus is required"},
 }
 
