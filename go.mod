@@ -5,6 +5,7 @@ go 1.26.0
 require (
 	github.com/CycloneDX/cyclonedx-go v0.12.0
 	github.com/bmatcuk/doublestar/v4 v4.10.4
+	github.com/creack/pty v1.1.24
 	github.com/github/go-spdx/v2 v2.8.0
 	github.com/google/go-github/v62 v62.0.0
 	github.com/google/licensecheck v0.3.1

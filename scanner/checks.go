@@ -72,8 +72,8 @@ func checkNoLicenseFound(f *facts, fs *findings) {
 // checkNoLicenseDeclared: the card declares no license.
 func checkNoLicenseDeclared(f *facts, fs *findings) {
 	c := f.e.card
-	if f.e.kind == "file" || c != nil && (len(c.License) > 0 || c.LicenseName != "") {
-		return
+	if f.e.kind == "file" || f.e.gated || c != nil && (len(c.License) > 0 || c.LicenseName != "") {
+		return // a gated repository's files were not read: the finding says so
 	}
 	sev, msg := SeverityWarning, "the model card declares no license"
 	if c == nil {
@@ -94,7 +94,7 @@ func checkNoLicenseDeclared(f *facts, fs *findings) {
 
 // checkNoLicenseFile: no license file ships with the model.
 func checkNoLicenseFile(f *facts, fs *findings) {
-	if len(f.e.licenseTexts) > 0 || f.e.kind == "file" || f.e.unreadableLicense {
+	if len(f.e.licenseTexts) > 0 || f.e.kind == "file" || f.e.unreadableLicense || f.e.gated {
 		return
 	}
 	msg := "no license file (LICENSE, NOTICE, USE_POLICY...) in the repository"

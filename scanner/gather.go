@@ -54,6 +54,9 @@ type evidence struct {
 	// modelConfig is config.json decoded (for whether the model is
 	// multimodal).
 	modelConfig map[string]any
+	// gated: the repository is gated and no file could be read; only
+	// the hosting service's metadata is known.
+	gated bool
 
 	findings []Finding
 }
@@ -118,7 +121,22 @@ func gather(ctx context.Context, src source.Source, opts Options) (*evidence, er
 		}
 	}
 	r := &reader{ctx: ctx, src: src, opts: opts, e: e}
+	before := len(e.findings)
 	linked, fatal := r.readCard()
+	if fatal != nil && errors.Is(fatal, source.ErrGated) && md.Service == "hf" {
+		// A gated repository without access: what the Hub API says (the
+		// license in cardData, the gating) is reported, with the
+		// catalog's terms for that license, marked as not read from the
+		// files: never a pass.
+		e.gated = true
+		e.findings = e.findings[:before] // the card's unreadable-file finding: said below, once
+		what := "no license"
+		if len(md.License) > 0 {
+			what = "cardData.license: " + strings.Join(md.License, ", ")
+		}
+		e.finding(rules.TargetUnreadable, fmt.Sprintf("files not read (gated): %s is a gated model (%s) and this token has no access; the license here is what the Hub API says (%s) and its terms are the catalog's, not read from the repository's files; accept the terms on %s while logged in and set HF_TOKEN to scan the files", md.ID, md.Gated, what, md.URL), Evidence{Path: md.URL, Source: SourceHub, Detail: "gated: " + md.Gated})
+		return e, nil
+	}
 	if fatal != nil {
 		return nil, fmt.Errorf("%w %s: %w", ErrTarget, src.Target(), fatal)
 	}
@@ -574,4 +592,23 @@ func serviceSource(svc string) string {
 		return SourceGitHub
 	}
 	return SourceHub
+}
+
+// isModel says whether the target looks like a model repository: a model
+// card with front matter, a model or adapter config, or weight files.
+func (e *evidence) isModel() bool {
+	if e.card != nil && e.card.HasFrontMatter {
+		return true
+	}
+	for _, o := range e.otherCards {
+		if o.card != nil && o.card.HasFrontMatter {
+			return true
+		}
+	}
+	for _, f := range e.looked {
+		if f.Kind == KindConfig || f.Kind == KindWeights {
+			return true
+		}
+	}
+	return false
 }

