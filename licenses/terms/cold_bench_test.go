@@ -1,6 +1,7 @@
 package terms
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -56,4 +57,36 @@ func BenchmarkExtractColdCorpus(b *testing.B) {
 	}
 	b.StopTimer()
 	resetGuards()
+}
+
+// BenchmarkExtractSize extracts from the corpus texts joined and repeated
+// to 256 KiB, 1 MiB and 4 MiB: the cost per byte should not grow with the
+// size (linear extraction).
+func BenchmarkExtractSize(b *testing.B) {
+	files, _ := filepath.Glob(filepath.Join(corpusDir, "*.txt"))
+	if len(files) == 0 {
+		b.Skipf("reference corpus not found at %s: skipping", corpusDir)
+	}
+	var all []byte
+	for _, p := range files {
+		bs, err := os.ReadFile(p)
+		if err != nil {
+			b.Fatal(err)
+		}
+		all = append(all, bs...)
+		all = append(all, '\n')
+	}
+	for _, kib := range []int{256, 1024, 4096} {
+		var in []byte
+		for len(in) < kib<<10 {
+			in = append(in, all...)
+		}
+		text := string(in[:kib<<10])
+		b.Run(fmt.Sprintf("%dKiB", kib), func(b *testing.B) {
+			b.SetBytes(int64(len(text)))
+			for i := 0; i < b.N; i++ {
+				Extract(text)
+			}
+		})
+	}
 }
