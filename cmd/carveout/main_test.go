@@ -71,6 +71,8 @@ func TestScripts(t *testing.T) {
 			env.Setenv("GITHUB_TOKEN", "")
 			env.Setenv("GH_TOKEN", "")
 			env.Setenv("MODELS", models)
+			// hfcache.txtar: a cache snapshot at the fake Hub's commit.
+			env.Setenv("TINY_APACHE_SHA", fakehub.SHA("acme/tiny-apache"))
 			env.Setenv("CORPUS", corpusDir)
 			env.Setenv("NO_COLOR", "1")
 			return nil
