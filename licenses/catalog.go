@@ -76,16 +76,26 @@ type catalog struct {
 	err   error
 }
 
+// catalogTable is the catalog decoded at generate time (catalog_gen.go,
+// written from data/*.yaml by TestCatalogTable with -update), so that a
+// process does not decode YAML to start. Without it the data files are
+// decoded at run time; TestCatalogTable fails when the two differ.
+var catalogTable []*License
+
 var loadCatalog = sync.OnceValue(func() *catalog {
-	c, err := parseCatalog(dataFS)
+	if catalogTable != nil {
+		return indexCatalog(catalogTable)
+	}
+	list, err := decodeCatalog(dataFS)
 	if err != nil {
 		return &catalog{err: err}
 	}
-	return c
+	return indexCatalog(list)
 })
 
-func parseCatalog(fsys fs.FS) (*catalog, error) {
-	c := &catalog{byKey: map[string]*License{}}
+// decodeCatalog reads every data file, sorted by id.
+func decodeCatalog(fsys fs.FS) ([]*License, error) {
+	var list []*License
 	paths, err := fs.Glob(fsys, "data/*.yaml")
 	if err != nil {
 		return nil, err
@@ -104,9 +114,15 @@ func parseCatalog(fsys fs.FS) (*catalog, error) {
 		if l.ID == "" {
 			return nil, fmt.Errorf("licenses: %s: no id", p)
 		}
-		c.list = append(c.list, &l)
+		list = append(list, &l)
 	}
-	sort.Slice(c.list, func(i, j int) bool { return c.list[i].ID < c.list[j].ID })
+	sort.Slice(list, func(i, j int) bool { return list[i].ID < list[j].ID })
+	return list, nil
+}
+
+// indexCatalog indexes a sorted list by its keys.
+func indexCatalog(list []*License) *catalog {
+	c := &catalog{list: list, byKey: map[string]*License{}}
 	// Ids win over HF ids, which win over SPDX ids, which win over aliases.
 	for _, pass := range []func(*License) []string{
 		func(l *License) []string { return []string{l.ID} },
@@ -126,7 +142,7 @@ func parseCatalog(fsys fs.FS) (*catalog, error) {
 			}
 		}
 	}
-	return c, nil
+	return c
 }
 
 func normKey(s string) string { return strings.ToLower(strings.TrimSpace(s)) }

@@ -6,9 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/url"
 	"path"
 	"strings"
+	"sync"
 
 	"github.com/carveout/carveout/scanner/card"
 	"github.com/carveout/carveout/scanner/rules"
@@ -385,49 +387,131 @@ func (r *reader) readConfig(p string, size int64) {
 	}
 }
 
+// weightReaders bounds the weight headers of one target read at once: a
+// remote repository's shards are read in parallel, within the rate limits
+// of the source's client.
+var weightReaders = 8
+
+// weightRead is what reading one weight file's header gave.
+type weightRead struct {
+	path, format string
+	size         int64
+	lfsPointer   bool
+	h            *weights.Header
+	err          error
+}
+
 // readWeights reads the bounded header of every GGUF and safetensors file
-// for its license and base-model metadata.
+// for its license and base-model metadata. Headers are read in parallel
+// (at most weightReaders at once) and recorded in listing order. A header
+// starts only while the worst case of every header being read fits in the
+// target's byte budget, so no read runs out of budget and the output is
+// that of reading them one after another.
 func (r *reader) readWeights() {
-	e := r.e
-	for _, f := range e.files {
+	var jobs []weightRead
+	for _, f := range r.e.files {
 		kind, format := classify(f.Path)
-		if kind != KindWeights || (format != "gguf" && format != "safetensors") {
-			continue
+		if kind == KindWeights && (format == "gguf" || format == "safetensors") {
+			jobs = append(jobs, weightRead{path: f.Path, format: format, size: f.Size})
 		}
-		p := f.Path
-		rr := weights.RangeFunc(func(ctx context.Context, off, n int64) ([]byte, error) {
-			return r.src.ReadRange(ctx, p, off, n)
-		})
-		if f.Size < maxLFSPointer {
-			// A checkout without LFS (actions/checkout's default) holds
-			// pointers where the weights are: not a malformed header.
-			if b, err := rr.ReadRange(r.ctx, 0, f.Size); err == nil && card.IsLFSPointer(b) {
-				e.finding(rules.WeightsNotFetched, fmt.Sprintf("%s: a Git LFS pointer, not the weights: its header (and any license metadata in it) was not read; fetch the weights (git lfs pull, or actions/checkout with lfs: true) to read it", p), Evidence{Path: p, Source: SourceWeights})
-				e.setWeights(p, format, f.Size, nil)
-				continue
-			}
-		}
-		var h *weights.Header
-		var err error
-		if format == "gguf" {
-			h, err = weights.ReadGGUF(r.ctx, rr, f.Size)
-		} else {
-			h, err = weights.ReadSafetensors(r.ctx, rr, f.Size)
-		}
-		if err != nil {
-			// Metadata after the problem was not read: never compliant.
-			msg := fmt.Sprintf("%s: %v; license metadata after that point in its header was not read", p, err)
-			if h == nil || len(h.Metadata) == 0 {
-				msg = fmt.Sprintf("%s: %v; license metadata in its header was not read", p, err)
-			}
-			e.finding(rules.MalformedWeightsHeader, msg, Evidence{Path: p, Source: SourceWeights})
-			if h == nil {
-				continue
-			}
-		}
-		e.setWeights(p, format, h.BytesRead, licenseMetadata(h))
-		e.weightHeader(p, h)
 	}
+	left := func() int64 { return math.MaxInt64 }
+	if b, ok := r.src.(interface{ Left() int64 }); ok {
+		left = b.Left
+	}
+	var (
+		mu       sync.Mutex
+		free     = sync.NewCond(&mu)
+		inFlight int
+		reserved int64
+		wg       sync.WaitGroup
+	)
+	for i := range jobs {
+		w := &jobs[i]
+		worst := worstHeaderBytes(w.format, w.size)
+		mu.Lock()
+		for inFlight > 0 && (inFlight >= weightReaders || left()-reserved < worst) {
+			free.Wait()
+		}
+		inFlight++
+		reserved += worst
+		mu.Unlock()
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r.readWeight(w)
+			mu.Lock()
+			inFlight--
+			reserved -= worst
+			free.Broadcast()
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	for i := range jobs {
+		r.recordWeight(&jobs[i])
+	}
+}
+
+// worstHeaderBytes bounds the bytes reading a header may take from the
+// budget: the readers' caps, and the LFS-pointer check of a small file.
+func worstHeaderBytes(format string, size int64) int64 {
+	limit := int64(weights.MaxGGUFMetadataBytes)
+	if format == "safetensors" {
+		limit = 8 + weights.MaxSafetensorsHeaderBytes
+	}
+	if size < 0 {
+		return limit + maxLFSPointer
+	}
+	worst := min(size, limit)
+	if size < maxLFSPointer {
+		worst += size
+	}
+	return worst
+}
+
+// readWeight reads one header (it touches nothing shared but the source).
+func (r *reader) readWeight(w *weightRead) {
+	rr := weights.RangeFunc(func(ctx context.Context, off, n int64) ([]byte, error) {
+		return r.src.ReadRange(ctx, w.path, off, n)
+	})
+	if w.size < maxLFSPointer {
+		// A checkout without LFS (actions/checkout's default) holds
+		// pointers where the weights are: not a malformed header.
+		if b, err := rr.ReadRange(r.ctx, 0, w.size); err == nil && card.IsLFSPointer(b) {
+			w.lfsPointer = true
+			return
+		}
+	}
+	if w.format == "gguf" {
+		w.h, w.err = weights.ReadGGUF(r.ctx, rr, w.size)
+	} else {
+		w.h, w.err = weights.ReadSafetensors(r.ctx, rr, w.size)
+	}
+}
+
+// recordWeight turns one header read into findings and evidence.
+func (r *reader) recordWeight(w *weightRead) {
+	e, p := r.e, w.path
+	if w.lfsPointer {
+		e.finding(rules.WeightsNotFetched, fmt.Sprintf("%s: a Git LFS pointer, not the weights: its header (and any license metadata in it) was not read; fetch the weights (git lfs pull, or actions/checkout with lfs: true) to read it", p), Evidence{Path: p, Source: SourceWeights})
+		e.setWeights(p, w.format, w.size, nil)
+		return
+	}
+	h, err := w.h, w.err
+	if err != nil {
+		// Metadata after the problem was not read: never compliant.
+		msg := fmt.Sprintf("%s: %v; license metadata after that point in its header was not read", p, err)
+		if h == nil || len(h.Metadata) == 0 {
+			msg = fmt.Sprintf("%s: %v; license metadata in its header was not read", p, err)
+		}
+		e.finding(rules.MalformedWeightsHeader, msg, Evidence{Path: p, Source: SourceWeights})
+		if h == nil {
+			return
+		}
+	}
+	e.setWeights(p, w.format, h.BytesRead, licenseMetadata(h))
+	e.weightHeader(p, h)
 }
 
 func (e *evidence) setWeights(p, format string, read int64, md map[string]string) {

@@ -31,6 +31,9 @@ type Options struct {
 	// Lineage resolves base models to their licenses; nil disables
 	// lineage beyond what the target itself says.
 	Lineage Resolver
+	// Datasets looks up the training data sets the card names; nil
+	// reports them unresolved (each a dataset-license warning).
+	Datasets DatasetResolver
 	// LineageDepth bounds how far base models are followed (default 5).
 	LineageDepth int
 	// Derivative runs the checks for a derivative about to be published
@@ -112,7 +115,10 @@ func Scan(ctx context.Context, src source.Source, opts Options) (*Report, error)
 	lics.resolveUnknownDeclared()
 	lics.incorporate()
 	ruleFindings := applyRules(&facts{e: ev, lics: lics, lineage: lineage, opts: opts})
-	return assemble(ev, lics, lineage, slices.Concat(ev.findings, idFindings, lineageFindings, ruleFindings)), nil
+	datasets, datasetFindings := datasetLineage(ctx, ev, opts)
+	r := assemble(ev, lics, lineage, slices.Concat(ev.findings, idFindings, lineageFindings, ruleFindings, datasetFindings))
+	r.Datasets = datasets
+	return r, nil
 }
 
 // ErrorReport is the report of a target that could not be read at all:

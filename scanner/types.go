@@ -15,6 +15,7 @@ type (
 	Term       = report.Term
 	File       = report.File
 	Link       = report.Link
+	Dataset    = report.Dataset
 	Obligation = report.Obligation
 	Violation  = report.Violation
 	Finding    = report.Finding

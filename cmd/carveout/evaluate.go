@@ -120,6 +120,37 @@ func (h hubResolver) Resolve(ctx context.Context, id string) (*scanner.BaseInfo,
 	return &scanner.BaseInfo{Licenses: md.License, LicenseName: md.LicenseName, BaseModels: md.BaseModels, Source: "hub-api"}, nil
 }
 
+// hubDatasets looks training data sets up on the Hugging Face Hub.
+type hubDatasets struct{ c *source.HubClient }
+
+func (h hubDatasets) ResolveDataset(ctx context.Context, id string) (*scanner.DatasetInfo, error) {
+	info, err := h.c.DatasetInfo(ctx, id)
+	if err != nil {
+		if errors.Is(err, source.ErrNotFound) {
+			return nil, fmt.Errorf("%w: %w", scanner.ErrUnresolved, err)
+		}
+		return nil, err
+	}
+	vals := info.License
+	if len(vals) == 1 && vals[0] == "other" && info.LicenseName != "" {
+		vals = []string{"other (" + info.LicenseName + ")"}
+	}
+	return &scanner.DatasetInfo{Licenses: vals, Source: "hub-api"}, nil
+}
+
+// datasets is the training-data resolver of a scan: the Hub, or nil
+// offline (data sets are then reported unresolved).
+func (e *env) datasets() scanner.DatasetResolver {
+	if e.offline {
+		return nil
+	}
+	c, err := source.NewHubClient(e.hub)
+	if err != nil {
+		return nil
+	}
+	return hubDatasets{c: c}
+}
+
 // obligationsOf lists a catalog license's obligations for explain.
 func obligationsOf(l *licenses.License) []string {
 	var out []string

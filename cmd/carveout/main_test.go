@@ -20,6 +20,8 @@ import (
 	"github.com/carveout/carveout/internal/corpus"
 	"github.com/carveout/carveout/internal/fakes/fakegithub"
 	"github.com/carveout/carveout/internal/fakes/fakehub"
+	"github.com/carveout/carveout/internal/fakes/fakeollama"
+	"github.com/carveout/carveout/internal/fakes/fakeregistry"
 	"github.com/carveout/carveout/internal/golden"
 	"github.com/carveout/carveout/scanner"
 )
@@ -61,6 +63,11 @@ func TestScripts(t *testing.T) {
 			// hostile.txtar: a Hub that answers, then never finishes.
 			hub.Add(fakehub.Repo{ID: "acme/slow", Files: map[string][]byte{"README.md": []byte("---\nlicense: mit\n---\n")}})
 			hub.Inject("acme/slow", fakehub.KindInfo, "", fakehub.Fault{SlowBody: time.Minute})
+			// datasets.txtar: a model trained on an open and a
+			// non-commercial data set, and one the Hub does not have.
+			hub.AddDataset("acme/open-data", map[string]any{"license": "cc-by-4.0"})
+			hub.AddDataset("acme/nc-data", map[string]any{"license": "cc-by-nc-4.0"})
+			hub.Add(fakehub.Repo{ID: "acme/trained", Files: map[string][]byte{"README.md": []byte("---\nlicense: mit\ndatasets:\n- acme/open-data\n- acme/nc-data\n- acme/absent-data\n---\n# Trained\n")}})
 			env.Setenv("HF_ENDPOINT", hub.Endpoint())
 			env.Setenv("HF_HOME", filepath.Join(env.WorkDir, ".hf"))
 			env.Setenv("HF_TOKEN", "")
@@ -73,6 +80,21 @@ func TestScripts(t *testing.T) {
 			env.Setenv("MODELS", models)
 			// hfcache.txtar: a cache snapshot at the fake Hub's commit.
 			env.Setenv("TINY_APACHE_SHA", fakehub.SHA("acme/tiny-apache"))
+			// oci.txtar: a registry with the token challenge ($REGISTRY).
+			reg := fakeregistry.New()
+			env.Defer(reg.Close)
+			lic, err := os.ReadFile(filepath.Join(models, "apache-model", "LICENSE"))
+			if err != nil {
+				return err
+			}
+			gguf := fakeollama.GGUF(1<<20, "general.license", "apache-2.0")
+			reg.Push("ai/tiny", "1b", true, fakeregistry.Layer{MediaType: fakeregistry.GGUF, Data: gguf}, fakeregistry.Layer{MediaType: fakeregistry.License, Data: lic})
+			reg.Push("ai/nolicense", "latest", false, fakeregistry.Layer{MediaType: fakeregistry.GGUF, Data: fakeollama.GGUF(64, "general.license", "cc-by-nc-4.0")})
+			reg.Push("ai/tampered", "1", false, fakeregistry.Layer{MediaType: fakeregistry.License, Data: lic, Served: append([]byte("X"), lic[1:]...)})
+			reg.RequireAuth("alice", "s3cret")
+			env.Setenv("REGISTRY", reg.Host())
+			env.Setenv("DOCKER_CONFIG", filepath.Join(env.WorkDir, ".docker"))
+			env.Setenv("CARVEOUT_REGISTRY_TOKEN", "")
 			env.Setenv("CORPUS", corpusDir)
 			env.Setenv("NO_COLOR", "1")
 			return nil
@@ -98,6 +120,38 @@ func TestScripts(t *testing.T) {
 				dst := ts.MkAbs(args[1])
 				ts.Check(os.MkdirAll(filepath.Dir(dst), 0o755))
 				ts.Check(os.WriteFile(dst, b, 0o644))
+			},
+			// ollamapull STORE NAME LAYER... writes a model into a fake
+			// Ollama store: license=FILE (a license layer), nolicense=FILE
+			// (named by the manifest, blob missing), gguf:KEY=VALUE (a
+			// string of the model layer's GGUF header; the layer is there
+			// when any is given, or with a bare "gguf").
+			"ollamapull": func(ts *testscript.TestScript, neg bool, args []string) {
+				if len(args) < 2 {
+					ts.Fatalf("usage: ollamapull STORE NAME [license=FILE|nolicense=FILE|gguf|gguf:KEY=VALUE]...")
+				}
+				m := fakeollama.Pulled{Name: args[1]}
+				var kv []string
+				gguf := false
+				for _, a := range args[2:] {
+					switch k, v, _ := strings.Cut(a, "="); {
+					case k == "license" || k == "nolicense":
+						b, err := os.ReadFile(ts.MkAbs(v))
+						ts.Check(err)
+						m.Layers = append(m.Layers, fakeollama.Layer{MediaType: fakeollama.License, Data: b, NoBlob: k == "nolicense"})
+					case a == "gguf":
+						gguf = true
+					case strings.HasPrefix(a, "gguf:"):
+						gguf = true
+						kv = append(kv, strings.TrimPrefix(k, "gguf:"), v)
+					default:
+						ts.Fatalf("ollamapull: unknown layer %q", a)
+					}
+				}
+				if gguf {
+					m.Layers = append(m.Layers, fakeollama.Layer{MediaType: fakeollama.Model, Data: fakeollama.GGUF(64, kv...)})
+				}
+				ts.Check(fakeollama.Write(ts.MkAbs(args[0]), m))
 			},
 			// maxwidth N fails when a line of the last command's stdout is
 			// wider than N columns (runes).

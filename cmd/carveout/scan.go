@@ -22,20 +22,24 @@ import (
 )
 
 type scanOptions struct {
-	out          outputOptions // --format, --output, -o, --timestamp (output.go)
-	failOn       string
-	profile      string
-	policy       string
-	rates        string
-	hfCache      string
-	from         string
-	shard        string
-	githubOrg    string
-	workers      int
-	offline      bool
-	noWeights    bool
-	lineageDepth int
-	maxFileSize  int64
+	out       outputOptions // --format, --output, -o, --timestamp (output.go)
+	failOn    string
+	profile   string
+	policy    string
+	rates     string
+	hfCache   string
+	from      string
+	shard     string
+	githubOrg string
+	ollama    string
+	hfAuthor  string
+	// insecureRegistries are registry hosts reached over plain HTTP.
+	insecureRegistries []string
+	workers            int
+	offline            bool
+	noWeights          bool
+	lineageDepth       int
+	maxFileSize        int64
 	// targetBytes and targetTimeout bound one target (hostile inputs).
 	targetBytes   int64
 	targetTimeout time.Duration
@@ -64,6 +68,10 @@ func (o *scanOptions) addFlags(cmd *cobra.Command) {
 	f.Lookup("hf-cache").NoOptDefVal = "auto"
 	f.StringVar(&o.from, "from", "", "read targets from FILE, one per line ('-' for stdin; '#' starts a comment)")
 	f.StringVar(&o.shard, "shard", "", "scan only shard K of N of the target list (K/N, 1-based), for batch systems")
+	f.StringVar(&o.ollama, "ollama", "", "scan every model of the local Ollama store (default $OLLAMA_MODELS, else ~/.ollama/models)")
+	f.Lookup("ollama").NoOptDefVal = "auto"
+	f.StringVar(&o.hfAuthor, "hf-author", "", "scan every model of a Hugging Face user or organization")
+	f.StringSliceVar(&o.insecureRegistries, "insecure-registry", nil, "registry host (host or host:port) reached over plain HTTP for oci:// targets (localhost and 127.0.0.1 always are)")
 	f.StringVar(&o.githubOrg, "github-org", "", "scan every repository of a GitHub organization")
 	f.IntVarP(&o.workers, "workers", "j", 4, "targets scanned concurrently")
 	f.BoolVar(&o.offline, "offline", false, "never use the network (also HF_HUB_OFFLINE=1); base models resolve from the built-in table")
@@ -91,6 +99,9 @@ A TARGET is one of:
   PATH                  a local model repository folder (Hugging Face snapshot layout) or a single license file
   hf:ORG/NAME[@REV]     a Hugging Face Hub model (HF_ENDPOINT, HF_TOKEN, HF_HOME, HF_HUB_OFFLINE)
   gh:OWNER/REPO[@REF]   a GitHub repository (GITHUB_TOKEN or GH_TOKEN, GITHUB_API_URL)
+  ollama:NAME[:TAG]     a model of the local Ollama store (OLLAMA_MODELS, else ~/.ollama/models)
+  oci://REGISTRY/REPOSITORY[:TAG|@DIGEST]
+                        a model artifact in an OCI registry (CARVEOUT_REGISTRY_TOKEN, DOCKER_CONFIG)
 
 ` + exitCodeText(),
 		Example: `  carveout scan testdata/models/llama-finetune-mislabelled
@@ -154,10 +165,11 @@ func runScan(ctx context.Context, app *App, o *scanOptions, args []string) error
 	if err != nil {
 		return err
 	}
-	if len(args) == 0 && o.from == "" && o.hfCache == "" && o.githubOrg == "" {
-		return usagef("no targets: give a PATH, hf:ORG/NAME, gh:OWNER/REPO, --from, --hf-cache or --github-org")
+	if len(args) == 0 && o.from == "" && o.hfCache == "" && o.githubOrg == "" && o.ollama == "" && o.hfAuthor == "" {
+		return usagef("no targets: give a PATH, hf:ORG/NAME, gh:OWNER/REPO, ollama:NAME, --from, --hf-cache, --ollama, --hf-author or --github-org")
 	}
 	args = o.hfCacheArg(args)
+	args = o.ollamaArg(args)
 	targets, err := collectTargets(ctx, app, o, args)
 	if err != nil {
 		return err
@@ -181,9 +193,15 @@ func runScan(ctx context.Context, app *App, o *scanOptions, args []string) error
 		opts.DerivativeName = eval.derivativeName()
 	}
 	opts.Lineage = env.resolver(ctx)
+	opts.Datasets = env.datasets()
 
 	results := make([]*scanner.Report, len(targets))
+	status := make([]string, len(targets)) // each report's Summary.Status, kept after it is released
 	errs := make([]error, len(targets))
+	// A report every output has written is released (memory stays flat
+	// over a long list) unless a document output or the GitHub report
+	// needs every report at the end.
+	keep := outs.keepsReports()
 	prog := newProgress(app, len(targets))
 	var mu sync.Mutex
 	next := 0 // index of the next report to print, so output keeps input order
@@ -192,6 +210,9 @@ func runScan(ctx context.Context, app *App, o *scanOptions, args []string) error
 			if r := results[next]; r != nil {
 				if err := outs.add(r); err != nil {
 					return err
+				}
+				if !keep {
+					results[next] = nil
 				}
 			}
 			next++
@@ -224,6 +245,7 @@ func runScan(ctx context.Context, app *App, o *scanOptions, args []string) error
 			// Not a model repository (--github-org): skipped, named once
 			// at the end, neither a report nor a failure.
 			skipped = append(skipped, targets[i].spec)
+			status[i] = statusSkipped
 		} else if err != nil {
 			errs[i] = err
 			if len(targets) > 1 {
@@ -238,6 +260,9 @@ func runScan(ctx context.Context, app *App, o *scanOptions, args []string) error
 			}
 		} else {
 			results[i] = r
+		}
+		if results[i] != nil {
+			status[i] = results[i].Summary.Status
 		}
 		prog.done(targets[i].spec, func() {
 			if e := emit(); e != nil && emitErr == nil {
@@ -265,7 +290,19 @@ func runScan(ctx context.Context, app *App, o *scanOptions, args []string) error
 	if emitErr != nil {
 		return fmt.Errorf("writing report: %w", emitErr)
 	}
-	return outcome(results, errs)
+	return outcome(status, errs)
+}
+
+// keepsReports reports whether an output needs every report at the end
+// (a document format, or --github-report), so that none can be released
+// once written.
+func (s *outputs) keepsReports() bool {
+	for _, k := range s.sinks {
+		if !k.stream {
+			return true
+		}
+	}
+	return s.github != nil
 }
 
 // validate checks the numeric flags.
@@ -283,21 +320,24 @@ func (o *scanOptions) validate() error {
 	return nil
 }
 
+// statusSkipped marks a target skipped as not a model repository.
+const statusSkipped = "skipped"
+
 // outcome decides the command's error (and so its exit code) from the
-// reports and the targets that could not be read.
-func outcome(results []*scanner.Report, errs []error) error {
+// reports' statuses and the targets that could not be read.
+func outcome(status []string, errs []error) error {
 	failed, opErrs, n := 0, 0, 0
-	for i := range results {
+	for i := range status {
 		if errs[i] != nil {
 			opErrs++
 			n++
 			continue
 		}
-		if results[i] == nil {
-			continue // skipped: not a model repository
+		if status[i] == statusSkipped {
+			continue // not a model repository
 		}
 		n++
-		if results[i].Summary.Status == "fail" {
+		if status[i] == "fail" {
 			failed++
 		}
 	}
@@ -352,6 +392,23 @@ func collectTargets(ctx context.Context, app *App, o *scanOptions, args []string
 			ts = append(ts, target{spec: "--hf-cache", err: err})
 		}
 		ts = append(ts, cached...)
+	}
+	if o.ollama != "" {
+		models, err := ollamaTargets(app, o)
+		if err != nil {
+			if len(ts) == 0 {
+				return nil, err
+			}
+			ts = append(ts, target{spec: "--ollama", err: err})
+		}
+		ts = append(ts, models...)
+	}
+	if o.hfAuthor != "" {
+		models, err := hfAuthorTargets(ctx, app, o)
+		if err != nil {
+			return nil, err
+		}
+		ts = append(ts, models...)
 	}
 	if o.githubOrg != "" {
 		repos, err := githubOrgTargets(ctx, app, o)
@@ -486,6 +543,24 @@ func (o *scanOptions) hfCacheArg(args []string) []string {
 				o.hfCache = d
 				return append(args[:i:i], args[i+1:]...)
 			}
+		}
+	}
+	return args
+}
+
+// ollamaArg lets "--ollama DIR" (with a space) name the store, as
+// hfCacheArg does for --hf-cache: an argument holding manifests/ and blobs/
+// folders is taken as the store.
+func (o *scanOptions) ollamaArg(args []string) []string {
+	if o.ollama != "auto" {
+		return args
+	}
+	for i, a := range args {
+		m, err1 := os.Stat(filepath.Join(a, "manifests"))
+		b, err2 := os.Stat(filepath.Join(a, "blobs"))
+		if err1 == nil && err2 == nil && m.IsDir() && b.IsDir() {
+			o.ollama = a
+			return append(args[:i:i], args[i+1:]...)
 		}
 	}
 	return args

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 
@@ -35,6 +36,20 @@ type env struct {
 	offline bool
 	hub     source.HubConfig
 	github  source.GitHubConfig
+	oci     source.OCIConfig
+}
+
+// dockerConfigDir is where Docker keeps config.json: $DOCKER_CONFIG, else
+// ~/.docker.
+func dockerConfigDir(getenv func(string) string) string {
+	if d := getenv("DOCKER_CONFIG"); d != "" {
+		return d
+	}
+	home := getenv("HOME")
+	if home == "" {
+		home = getenv("USERPROFILE")
+	}
+	return filepath.Join(home, ".docker")
 }
 
 func newEnv(app *App, o *scanOptions) *env {
@@ -62,6 +77,7 @@ func newEnv(app *App, o *scanOptions) *env {
 		app.warnf("%s", msg)
 	}
 	e.github.OnWait = e.hub.OnWait
+	e.oci = source.OCIConfig{Client: app.HTTPClient, Token: strings.TrimSpace(g("CARVEOUT_REGISTRY_TOKEN")), Insecure: o.insecureRegistries, Offline: offline, UserAgent: "carveout/" + version, OnWait: e.hub.OnWait}
 	return e
 }
 
@@ -111,6 +127,39 @@ func (e *env) open(ctx context.Context, t target) (source.Source, string, error)
 		}
 		src, err := source.NewHub(ctx, id, rev, e.hub)
 		return src, "hf", err
+	case strings.HasPrefix(spec, "oci://"):
+		ref := strings.TrimPrefix(spec, "oci://")
+		r, err := source.ParseOCIRef(ref)
+		if err != nil {
+			return nil, "", usagef("%v", err)
+		}
+		if e.offline {
+			return nil, "", fmt.Errorf("%s: offline mode (--offline or HF_HUB_OFFLINE): registries are not contacted", spec)
+		}
+		cfg := e.oci
+		if cfg.Token == "" {
+			user, pass, note, err := source.DockerCredentials(dockerConfigDir(e.app.Getenv), r.Registry)
+			if err != nil {
+				return nil, "", fmt.Errorf("%s: %w", spec, err)
+			}
+			if note != "" {
+				e.app.warnf("%s", note)
+			}
+			cfg.Username, cfg.Password = user, pass
+		}
+		src, err := source.NewOCI(ctx, ref, cfg)
+		return src, "oci", err
+	case strings.HasPrefix(spec, "ollama:"):
+		dir := source.DefaultOllamaDir(e.app.Getenv)
+		if dir == "" {
+			return nil, "", fmt.Errorf("%s: no Ollama store: set OLLAMA_MODELS or HOME", spec)
+		}
+		name := strings.TrimPrefix(spec, "ollama:")
+		if _, err := source.ParseOllamaName(name); err != nil {
+			return nil, "", usagef("%s: %v", spec, err)
+		}
+		src, err := source.NewOllama(dir, name)
+		return src, "ollama", err
 	case strings.HasPrefix(spec, "gh:"):
 		repo, ref, hasRef := strings.Cut(strings.TrimPrefix(spec, "gh:"), "@")
 		owner, name, ok := strings.Cut(repo, "/")
@@ -155,6 +204,10 @@ func targetKind(t target) string {
 		return "hf"
 	case strings.HasPrefix(spec, "gh:"):
 		return "github"
+	case strings.HasPrefix(spec, "ollama:"):
+		return "ollama"
+	case strings.HasPrefix(spec, "oci://"):
+		return "oci"
 	}
 	if fi, err := os.Stat(spec); err == nil && !fi.IsDir() {
 		return "file"
@@ -246,6 +299,44 @@ func hfCacheTargets(app *App, o *scanOptions) ([]target, error) {
 	var ts []target
 	for _, s := range srcs {
 		ts = append(ts, target{spec: s.Target(), src: s, kind: "hf-cache"})
+	}
+	return ts, nil
+}
+
+// ollamaTargets is --ollama: every model of the local Ollama store.
+func ollamaTargets(app *App, o *scanOptions) ([]target, error) {
+	dir := o.ollama
+	if dir == "auto" {
+		dir = source.DefaultOllamaDir(app.Getenv)
+		if dir == "" {
+			return nil, usagef("--ollama: no Ollama store: set OLLAMA_MODELS or HOME, or give the folder")
+		}
+	}
+	srcs, err := source.NewOllamaStore(dir)
+	if err != nil {
+		return nil, fmt.Errorf("%w: --ollama %s: %w", scanner.ErrTarget, dir, err)
+	}
+	var ts []target
+	for _, s := range srcs {
+		ts = append(ts, target{spec: s.Target(), src: s, kind: "ollama"})
+	}
+	return ts, nil
+}
+
+// hfAuthorTargets is --hf-author: every model of a Hub user or
+// organization, each an hf: target.
+func hfAuthorTargets(ctx context.Context, app *App, o *scanOptions) ([]target, error) {
+	e := newEnv(app, o)
+	if e.offline {
+		return nil, usagef("--hf-author needs the network, but offline mode is on")
+	}
+	ids, err := source.HubAuthorModels(ctx, o.hfAuthor, e.hub)
+	if err != nil {
+		return nil, fmt.Errorf("%w: --hf-author %s: %w", scanner.ErrTarget, o.hfAuthor, err)
+	}
+	var ts []target
+	for _, id := range ids {
+		ts = append(ts, target{spec: "hf:" + id})
 	}
 	return ts, nil
 }

@@ -160,67 +160,156 @@ func anyLit(ls []lit, text, lower string, g *grams) bool {
 // every match contains, for each clause of need, one of its literals. A
 // guard on a top-level alternation also keeps its alternatives, each with
 // its own condition, so that MatchString only runs those that can match.
+//
+// Nothing is compiled before it is needed: the condition is derived from
+// the parsed expression on first use (cheap), the regexp is compiled only
+// when a text passes the condition, and each alternative only when a text
+// passes its own condition. A process that reads a few texts compiles the
+// few regexps they can match.
 type guard struct {
-	*regexp.Regexp
+	expr string
+
+	cond sync.Once // need, fold, alts
 	need [][]lit
 	fold bool     // some literals are case-folded
 	alts []*guard // alternatives for MatchString, or nil
 
-	// expr is compiled on first use (load), so that starting the program
-	// costs nothing for the extractor's regexps.
-	expr string
-	once sync.Once
+	compile sync.Once
+	re      *regexp.Regexp
+	sub     *syntax.Regexp // the parsed alternative, for expr, when expr is ""
 }
 
 // allGuards lists every guard made by mustGuard (for tests).
 var allGuards []*guard
 
-// mustGuard returns a guard for expr (Go regexp syntax); it is compiled,
-// with its literal condition, on first use. An invalid expr panics then.
+// mustGuard returns a guard for expr (Go regexp syntax); its condition and
+// regexp are made on first use. An invalid expr panics then.
 func mustGuard(expr string) *guard {
 	g := &guard{expr: expr}
 	allGuards = append(allGuards, g)
 	return g
 }
 
-// load compiles the guard once.
+// load derives the condition once.
 func (g *guard) load() {
-	g.once.Do(func() {
+	g.cond.Do(func() {
 		p, err := syntax.Parse(g.expr, syntax.Perl)
 		if err != nil {
-			g.Regexp = regexp.MustCompile(g.expr)
+			regexp.MustCompile(g.expr) // panics with the error
 			return
 		}
-		g.Regexp = regexp.MustCompile(g.expr)
-		g.need, g.fold = requiredCNF(p), false
-		for _, c := range g.need {
-			for _, l := range c {
-				g.fold = g.fold || l.fold
+		g.setNeed(p)
+		if parts, ok := splitAlternatives(g.expr); ok && len(parts) > 1 {
+			for _, part := range parts {
+				sub, err := syntax.Parse(part, syntax.Perl)
+				if err != nil {
+					g.alts = nil
+					break
+				}
+				a := &guard{expr: part}
+				a.setNeed(sub)
+				a.cond.Do(func() {})
+				g.alts = append(g.alts, a)
 			}
-		}
-		if p.Op == syntax.OpAlternate {
+		} else if p.Op == syntax.OpAlternate {
 			for _, sub := range p.Sub {
-				a := newGuard(regexp.MustCompile(sub.String()), sub)
-				a.once.Do(func() {})
+				a := &guard{sub: sub}
+				a.setNeed(sub)
+				a.cond.Do(func() {})
 				g.alts = append(g.alts, a)
 			}
 		}
 	})
 }
 
-func newGuard(re *regexp.Regexp, p *syntax.Regexp) *guard {
-	g := &guard{Regexp: re, need: requiredCNF(p)}
+// splitAlternatives splits expr at its top-level "|" into expressions whose
+// union is expr's language, each carrying a leading flag group of expr
+// such as (?i). Cutting the text is much cheaper than printing parsed
+// alternatives (syntax.Regexp.String folds every case-insensitive class).
+// ok is false for syntax it does not follow (\Q, a flag group after the
+// start): the caller then uses the parsed alternatives.
+func splitAlternatives(expr string) (parts []string, ok bool) {
+	prefix, rest := "", expr
+	if strings.HasPrefix(rest, "(?") {
+		if end := strings.IndexByte(rest, ')'); end > 0 && !strings.ContainsAny(rest[2:end], ":<P") {
+			prefix, rest = rest[:end+1], rest[end+1:]
+		}
+	}
+	depth, start := 0, 0
+	for i := 0; i < len(rest); i++ {
+		switch rest[i] {
+		case '\\':
+			if i+1 < len(rest) && rest[i+1] == 'Q' {
+				return nil, false
+			}
+			i++
+		case '[':
+			i++
+			if i < len(rest) && rest[i] == '^' {
+				i++
+			}
+			if i < len(rest) && rest[i] == ']' {
+				i++ // a leading ] is a literal
+			}
+			for ; i < len(rest) && rest[i] != ']'; i++ {
+				switch {
+				case rest[i] == '\\':
+					i++
+				case strings.HasPrefix(rest[i:], "[:"):
+					if end := strings.Index(rest[i+2:], ":]"); end >= 0 {
+						i += end + 3
+					}
+				}
+			}
+			if i >= len(rest) {
+				return nil, false
+			}
+		case '(':
+			if depth == 0 && strings.HasPrefix(rest[i:], "(?") {
+				end := strings.IndexByte(rest[i:], ')')
+				if end > 0 && !strings.ContainsAny(rest[i+2:i+end], ":<P") {
+					return nil, false // flags set mid-expression reach later alternatives
+				}
+			}
+			depth++
+		case ')':
+			depth--
+		case '|':
+			if depth == 0 {
+				parts = append(parts, prefix+rest[start:i])
+				start = i + 1
+			}
+		}
+	}
+	if depth != 0 {
+		return nil, false
+	}
+	return append(parts, prefix+rest[start:]), true
+}
+
+func (g *guard) setNeed(p *syntax.Regexp) {
+	g.need = requiredCNF(p)
 	for _, c := range g.need {
 		for _, l := range c {
 			g.fold = g.fold || l.fold
 		}
 	}
-	return g
+}
+
+// regexp returns the compiled regexp, compiling it on first use.
+func (g *guard) regexp() *regexp.Regexp {
+	g.compile.Do(func() {
+		if g.sub != nil {
+			// An alternative: its syntax tree prints the same language.
+			g.expr, g.sub = g.sub.String(), nil
+		}
+		g.re = regexp.MustCompile(g.expr)
+	})
+	return g.re
 }
 
 // possible reports whether the regexp may match s.
 func (g *guard) possible(s string) bool {
-	g.load()
 	return g.possibleGrams(s, "", nil)
 }
 
@@ -250,72 +339,64 @@ func (g *guard) possibleGrams(s, lower string, gr *grams) bool {
 
 // matchGrams is MatchString with the arguments of possibleGrams.
 func (g *guard) matchGrams(s, lower string, gr *grams) bool {
-	g.load()
 	if !g.possibleGrams(s, lower, gr) {
 		return false
 	}
 	if g.alts != nil {
 		for _, a := range g.alts {
-			if a.possibleGrams(s, lower, gr) && a.Regexp.MatchString(s) {
+			if a.possibleGrams(s, lower, gr) && a.regexp().MatchString(s) {
 				return true
 			}
 		}
 		return false
 	}
-	return g.Regexp.MatchString(s)
+	return g.regexp().MatchString(s)
 }
 
 func (g *guard) MatchString(s string) bool {
-	g.load()
 	return g.matchGrams(s, "", nil)
 }
 
 func (g *guard) FindStringIndex(s string) []int {
-	g.load()
 	if !g.possible(s) {
 		return nil
 	}
-	return g.Regexp.FindStringIndex(s)
+	return g.regexp().FindStringIndex(s)
 }
 
 func (g *guard) FindString(s string) string {
-	g.load()
 	if !g.possible(s) {
 		return ""
 	}
-	return g.Regexp.FindString(s)
+	return g.regexp().FindString(s)
 }
 
 func (g *guard) FindStringSubmatch(s string) []string {
-	g.load()
 	if !g.possible(s) {
 		return nil
 	}
-	return g.Regexp.FindStringSubmatch(s)
+	return g.regexp().FindStringSubmatch(s)
 }
 
 func (g *guard) FindAllStringIndex(s string, n int) [][]int {
-	g.load()
 	if !g.possible(s) {
 		return nil
 	}
-	return g.Regexp.FindAllStringIndex(s, n)
+	return g.regexp().FindAllStringIndex(s, n)
 }
 
 func (g *guard) FindAllStringSubmatch(s string, n int) [][]string {
-	g.load()
 	if !g.possible(s) {
 		return nil
 	}
-	return g.Regexp.FindAllStringSubmatch(s, n)
+	return g.regexp().FindAllStringSubmatch(s, n)
 }
 
 func (g *guard) FindAllStringSubmatchIndex(s string, n int) [][]int {
-	g.load()
 	if !g.possible(s) {
 		return nil
 	}
-	return g.Regexp.FindAllStringSubmatchIndex(s, n)
+	return g.regexp().FindAllStringSubmatchIndex(s, n)
 }
 
 // requiredCNF lists clauses of literals such that every match of re
@@ -562,69 +643,60 @@ func setLits(set []string, fold bool) ([]lit, bool) {
 
 // matchL is MatchString(s.lower) using the bigrams of the sentence.
 func (g *guard) matchL(s *sentence) bool {
-	g.load()
 	return g.matchGrams(s.lower, s.lower, s.lgrams)
 }
 
 // matchT is MatchString(s.text) using the bigrams of the sentence.
 func (g *guard) matchT(s *sentence) bool {
-	g.load()
 	return g.matchGrams(s.text, s.plain, s.pgrams)
 }
 
 // possibleL reports whether the regexp may match s.lower.
 func (g *guard) possibleL(s *sentence) bool {
-	g.load()
 	return g.possibleGrams(s.lower, s.lower, s.lgrams)
 }
 
 // possibleT reports whether the regexp may match s.text.
 func (g *guard) possibleT(s *sentence) bool {
-	g.load()
 	return g.possibleGrams(s.text, s.plain, s.pgrams)
 }
 
 // findAllSubmatchL is FindAllStringSubmatch(s.lower, -1).
 func (g *guard) findAllSubmatchL(s *sentence) [][]string {
-	g.load()
 	if !g.possibleL(s) {
 		return nil
 	}
-	return g.Regexp.FindAllStringSubmatch(s.lower, -1)
+	return g.regexp().FindAllStringSubmatch(s.lower, -1)
 }
 
 // findAllSubmatchT is FindAllStringSubmatch(s.text, -1).
 func (g *guard) findAllSubmatchT(s *sentence) [][]string {
-	g.load()
 	if !g.possibleT(s) {
 		return nil
 	}
-	return g.Regexp.FindAllStringSubmatch(s.text, -1)
+	return g.regexp().FindAllStringSubmatch(s.text, -1)
 }
 
 // findSubmatchT is FindStringSubmatch(s.text).
 func (g *guard) findSubmatchT(s *sentence) []string {
-	g.load()
 	if !g.possibleT(s) {
 		return nil
 	}
-	return g.Regexp.FindStringSubmatch(s.text)
+	return g.regexp().FindStringSubmatch(s.text)
 }
 
 // findAllIndexL is FindAllStringIndex(s.lower, -1).
 func (g *guard) findAllIndexL(s *sentence) [][]int {
-	g.load()
 	if !g.possibleL(s) {
 		return nil
 	}
-	return g.Regexp.FindAllStringIndex(s.lower, -1)
+	return g.regexp().FindAllStringIndex(s.lower, -1)
 }
 
 // findIndexL is FindStringIndex(s.lower).
 func (g *guard) findIndexL(s *sentence) []int {
-	g.load()
 	if !g.possibleL(s) {
 		return nil
 	}
-	return g.Regexp.FindStringIndex(s.lower)
+	return g.regexp().FindStringIndex(s.lower)
 }

@@ -43,32 +43,73 @@ func TestGuardsSound(t *testing.T) {
 				text, lower string
 				gr          *grams
 			}{{s.lower, s.lower, s.lgrams}, {s.text, s.plain, s.pgrams}} {
-				want := g.Regexp.MatchString(v.text)
+				want := g.regexp().MatchString(v.text)
 				if want && !g.possibleGrams(v.text, v.lower, v.gr) {
-					t.Fatalf("guard %d (%s) rejects %q", gi, g.Regexp, v.text)
+					t.Fatalf("guard %d (%s) rejects %q", gi, g.expr, v.text)
 				}
 				if want && !g.possible(v.text) {
-					t.Fatalf("guard %d (%s) rejects %q without bigrams", gi, g.Regexp, v.text)
+					t.Fatalf("guard %d (%s) rejects %q without bigrams", gi, g.expr, v.text)
 				}
 				if g.alts == nil {
 					continue // matchGrams is possibleGrams && MatchString
 				}
 				if got := g.matchGrams(v.text, v.lower, v.gr); got != want {
-					t.Fatalf("guard %d (%s) on %q: match %v, regexp %v", gi, g.Regexp, v.text, got, want)
+					t.Fatalf("guard %d (%s) on %q: match %v, regexp %v", gi, g.expr, v.text, got, want)
 				}
 			}
 		}
 	}
 }
 
-// TestGuardsLazy: building the package compiles no regexp; guards compile
-// on first use (start-up of every carveout process stays cheap).
+// TestGuardsLazy: building the package compiles no regexp; a guard's
+// regexp compiles only when a text passes its literal condition, and an
+// alternative's only when a text passes the alternative's own condition
+// (start-up of every carveout process stays cheap).
 func TestGuardsLazy(t *testing.T) {
 	g := mustGuard(`(?i)\bexample\s+clause\b`)
-	if g.Regexp != nil {
+	if g.re != nil {
 		t.Fatal("guard compiled at construction")
 	}
-	if !g.MatchString("An Example clause.") || g.Regexp == nil {
+	if g.MatchString("Nothing to see here.") || g.re != nil {
+		t.Fatal("guard compiled for a text its condition rejects")
+	}
+	if !g.MatchString("An Example clause.") || g.re == nil {
 		t.Fatal("guard did not compile on first use")
+	}
+
+	a := mustGuard(`\bfirst alternative\b|\bsecond alternative\b`)
+	if !a.MatchString("the second alternative applies") {
+		t.Fatal("alternation did not match")
+	}
+	if len(a.alts) != 2 || a.alts[0].re != nil || a.alts[1].re == nil || a.re != nil {
+		t.Fatalf("compiled: whole %v, alternatives %v %v; want only the second alternative",
+			a.re != nil, a.alts[0].re != nil, a.alts[1].re != nil)
+	}
+}
+
+func TestSplitAlternatives(t *testing.T) {
+	for _, c := range []struct {
+		expr string
+		want []string // nil: not split
+	}{
+		{`a|b`, []string{`a`, `b`}},
+		{`(?i)a|b(c|d)`, []string{`(?i)a`, `(?i)b(c|d)`}},
+		{`[|]x|y`, []string{`[|]x`, `y`}},
+		{`[]|]x|y`, []string{`[]|]x`, `y`}},
+		{`[^]|]x|[[:alpha:]|]`, []string{`[^]|]x`, `[[:alpha:]|]`}},
+		{`\|a|b`, []string{`\|a`, `b`}},
+		{`(?:a|b)`, []string{`(?:a|b)`}},
+		{`(?i:a)|b`, []string{`(?i:a)`, `b`}},
+		{`a(?i)b|c`, nil},
+		{`\Qa|b\E`, nil},
+		{`(a|b`, nil},
+	} {
+		got, ok := splitAlternatives(c.expr)
+		if !ok {
+			got = nil
+		}
+		if strings.Join(got, "\x00") != strings.Join(c.want, "\x00") || (got == nil) != (c.want == nil) {
+			t.Errorf("splitAlternatives(%q) = %q, %v; want %q", c.expr, got, ok, c.want)
+		}
 	}
 }

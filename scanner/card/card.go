@@ -93,6 +93,11 @@ type Card struct {
 
 	Tags []string
 
+	// Datasets are the training data sets the card names (datasets:),
+	// with Hub URLs (https://huggingface.co/datasets/org/name) normalized
+	// to org/name.
+	Datasets []string
+
 	// ExtraGatedPrompt is the text shown before access to a gated model is
 	// granted (often a full license and acceptable-use policy).
 	// ExtraGatedPromptLines is where its text is in the file and

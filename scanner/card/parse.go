@@ -418,6 +418,18 @@ func (p *parser) fieldFrom(key string, line int, v *yaml.Node, off int, merged b
 		c.BaseModelRelation = p.str(key, line, v, false)
 	case "tags":
 		c.Tags, _ = p.list(key, line, v, off, false)
+	case "datasets":
+		vals, _ := p.list(key, line, v, off, false)
+		c.Datasets = nil
+		for _, s := range p.capList(key, line, vals) {
+			s = strings.TrimSpace(s)
+			for _, pre := range []string{"https://huggingface.co/datasets/", "http://huggingface.co/datasets/", "hf://datasets/"} {
+				s = strings.TrimPrefix(s, pre)
+			}
+			if s = strings.Trim(s, "/"); s != "" {
+				c.Datasets = append(c.Datasets, s)
+			}
+		}
 	case "extra_gated_prompt":
 		c.ExtraGatedPrompt = p.str(key, line, v, false)
 		if v.Kind == yaml.ScalarNode && c.ExtraGatedPrompt != "" {

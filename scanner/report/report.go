@@ -81,6 +81,9 @@ type Report struct {
 	Licenses []License  `json:"licenses"`
 	Files    []File     `json:"files"`
 	Lineage  []Link     `json:"lineage"`
+	// Datasets are the training data sets the card names, with their
+	// declared licenses (omitted when the card names none).
+	Datasets []Dataset `json:"datasets,omitempty"`
 	// Profile, Obligations and Violations are filled when a profile or
 	// policy is evaluated.
 	Profile     *Profile     `json:"profile,omitempty"`
@@ -327,4 +330,21 @@ type Profile struct {
 	// CommercialLicenses are the licenses whose commercial registration or
 	// separate license the organization holds.
 	CommercialLicenses []string `json:"commercial_licenses,omitempty"`
+}
+
+// Dataset is a training data set of the model (the card's datasets:) and
+// what its own card declares.
+type Dataset struct {
+	ID string `json:"id"`
+	// Licenses are the data set's declared license values (Hub card data);
+	// empty when none is declared or it was not looked up.
+	Licenses []string `json:"licenses"`
+	// Category is the most restrictive category of those licenses
+	// ("unknown" when none is identified).
+	Category string `json:"category"`
+	// Source says where the licenses come from ("hub-api"), "" when the
+	// data set was not looked up.
+	Source string `json:"source,omitempty"`
+	// Note says why the licenses are not known.
+	Note string `json:"note,omitempty"`
 }

@@ -92,6 +92,8 @@ const (
 	DerivativeRestrictionsNotPassedOn = "derivative-restrictions-not-passed-on"
 
 	ServiceLicenseDiffers = "service-license-differs"
+
+	DatasetLicense = "dataset-license"
 )
 
 const (
@@ -213,6 +215,9 @@ var registry = []Rule{
 	{NoBaseModel, infoSev, "", "derivative",
 		"no base model is named; derivative checks against a base license were not made",
 		"name the base model in the card (base_model:) if the model is a derivative"},
+	{DatasetLicense, warningSev, "", "lineage",
+		"a training data set the card names (datasets:) is under a non-commercial or unknown license, or its license could not be looked up; it does not by itself decide the model's license",
+		"review the data set's terms (they may restrict the model's use); waive the finding for this data set with the review's outcome"},
 	{BaseModelUnresolved, warningSev, "", "derivative",
 		"a base model whose license could not be established; its terms were not checked",
 		"scan online or name a base model carveout can resolve; the base's terms are never assumed"},

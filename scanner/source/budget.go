@@ -109,3 +109,12 @@ func (r *budgetReader) Read(p []byte) (int, error) {
 }
 
 func (r *budgetReader) Close() error { return r.rc.Close() }
+
+// Left returns the bytes the budget still allows. The scanner reads weight
+// headers in parallel only while their worst cases fit in it, so that the
+// budget never runs out in an order the listing does not fix.
+func (b *budget) Left() int64 {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.left
+}

@@ -66,6 +66,10 @@ const (
 	KindInfo    = "info"
 	KindTree    = "tree"
 	KindResolve = "resolve"
+	// KindList is GET /api/models?author=ORG (faults keyed by the author).
+	KindList = "list"
+	// KindDataset is GET /api/datasets/ID (faults keyed by the id).
+	KindDataset = "dataset"
 )
 
 // Server is a running fake Hub. Close it when done.
@@ -75,6 +79,8 @@ type Server struct {
 	mu       sync.Mutex
 	repos    map[string]*Repo
 	pageSize int
+	// datasets maps data set ids to their card data.
+	datasets map[string]map[string]any
 	// extraTree holds entries listed in the tree beside the files.
 	extraTree map[string][]TreeEntry
 }
@@ -132,6 +138,14 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, tok string) {
 		return
 	}
 	segs := strings.Split(strings.TrimPrefix(r.URL.EscapedPath(), "/"), "/")
+	if len(segs) >= 3 && segs[0] == "api" && segs[1] == "datasets" {
+		s.serveDataset(w, r, strings.Join(segs[2:], "/"))
+		return
+	}
+	if len(segs) == 2 && segs[0] == "api" && segs[1] == "models" {
+		s.serveList(w, r, tok)
+		return
+	}
 	if len(segs) >= 2 && segs[0] == "api" && segs[1] == "models" {
 		s.serveAPI(w, r, tok, segs[2:])
 		return
@@ -416,4 +430,77 @@ func (s *Server) serveResolve(w http.ResponseWriter, r *http.Request, tok string
 	w.Header().Set("X-Repo-Commit", sha)
 	w.Header().Set("ETag", `"`+fakeserver.GitOID(b)+`"`)
 	s.ServeFile(w, r, b, f)
+}
+
+// serveList is GET /api/models?author=ORG: the public models of the author
+// (private ones only with a granted token), sorted by id, paginated as the
+// Hub does with a Link rel="next" header (pages of SetPageSize entries).
+func (s *Server) serveList(w http.ResponseWriter, r *http.Request, tok string) {
+	author := r.URL.Query().Get("author")
+	f := s.TakeFault(author, KindList, "")
+	if s.Apply(w, r, f) {
+		return
+	}
+	type model struct {
+		ID      string `json:"id"`
+		ModelID string `json:"modelId"`
+		Private bool   `json:"private"`
+	}
+	s.mu.Lock()
+	var all []model
+	for id, repo := range s.repos {
+		if org, _, ok := strings.Cut(id, "/"); !ok || org != author {
+			continue
+		}
+		if repo.Private && !s.granted(repo, tok) {
+			continue
+		}
+		all = append(all, model{ID: id, ModelID: id, Private: repo.Private})
+	}
+	ps := s.pageSize
+	s.mu.Unlock()
+	sort.Slice(all, func(i, j int) bool { return all[i].ID < all[j].ID })
+	cursor, _ := strconv.Atoi(r.URL.Query().Get("cursor"))
+	cursor = min(max(cursor, 0), len(all))
+	end := min(cursor+ps, len(all))
+	if end < len(all) {
+		q := r.URL.Query()
+		q.Set("cursor", strconv.Itoa(end))
+		next := s.URL + Base + r.URL.Path + "?" + q.Encode()
+		w.Header().Set("Link", "<"+next+`>; rel="next"`)
+	}
+	page := all[cursor:end]
+	if page == nil {
+		page = []model{}
+	}
+	fakeserver.WriteJSON(w, r, http.StatusOK, page, f)
+}
+
+// AddDataset adds a data set with its card data (nil for none).
+func (s *Server) AddDataset(id string, cardData map[string]any) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.datasets == nil {
+		s.datasets = map[string]map[string]any{}
+	}
+	if cardData == nil {
+		cardData = map[string]any{}
+	}
+	s.datasets[id] = cardData
+}
+
+// serveDataset is GET /api/datasets/ID.
+func (s *Server) serveDataset(w http.ResponseWriter, r *http.Request, id string) {
+	f := s.TakeFault(id, KindDataset, "")
+	if s.Apply(w, r, f) {
+		return
+	}
+	s.mu.Lock()
+	cd, ok := s.datasets[id]
+	s.mu.Unlock()
+	if !ok {
+		hubError(w, http.StatusNotFound, "RepoNotFound", "Dataset not found")
+		return
+	}
+	fakeserver.WriteJSON(w, r, http.StatusOK, map[string]any{"id": id, "cardData": cd}, f)
 }
