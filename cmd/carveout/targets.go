@@ -142,10 +142,7 @@ func (e *env) open(ctx context.Context, t target) (source.Source, string, error)
 			if err != nil {
 				return nil, "", fmt.Errorf("%s: %w", spec, err)
 			}
-			if note != "" {
-				e.app.warnf("%s", note)
-			}
-			cfg.Username, cfg.Password = user, pass
+			cfg.Username, cfg.Password, cfg.AuthHint = user, pass, note
 		}
 		src, err := source.NewOCI(ctx, ref, cfg)
 		return src, "oci", err

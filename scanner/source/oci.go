@@ -57,6 +57,9 @@ type OCIConfig struct {
 	Insecure []string
 	// Offline makes every call fail with ErrOffline.
 	Offline bool
+	// AuthHint is added to the message of a refused request (why no
+	// credentials were found: a credential helper carveout does not run).
+	AuthHint string
 	// UserAgent, Timeout, StallTimeout, MaxRetries and OnWait as in
 	// HubConfig.
 	UserAgent    string
@@ -384,6 +387,7 @@ type OCI struct {
 	base   string // scheme://host/v2/repository
 	doer   httpDoer
 	auth   *ociTransport
+	hint   string
 	md     Metadata
 	layers []ociFile
 
@@ -449,7 +453,7 @@ func NewOCI(ctx context.Context, ref string, cfg OCIConfig) (Source, error) {
 			secrets = append(secrets, s)
 		}
 	}
-	o := &OCI{target: target, ref: r, base: ru.String() + "/v2/" + r.Repository, auth: ot}
+	o := &OCI{target: target, ref: r, base: ru.String() + "/v2/" + r.Repository, auth: ot, hint: cfg.AuthHint}
 	o.doer = httpDoer{
 		client:    credentialClient(&hc, credentials{origin: "none:"}, cfg.StallTimeout),
 		secrets:   secrets,
@@ -506,10 +510,14 @@ func (o *OCI) classify(resp *http.Response, u string) error {
 		o.auth.mu.Lock()
 		terr := o.auth.tokenErr
 		o.auth.mu.Unlock()
+		why := "the registry refused the request (log in with docker login, or set CARVEOUT_REGISTRY_TOKEN)"
 		if terr != nil {
-			return redactf(o.doer.secrets, "GET %s: HTTP %d: %v: %w", u, resp.StatusCode, terr, ErrUnauthorized)
+			why = terr.Error()
 		}
-		return redactf(o.doer.secrets, "GET %s: HTTP %d: the registry refused the request (log in with docker login, or set CARVEOUT_REGISTRY_TOKEN): %w", u, resp.StatusCode, ErrUnauthorized)
+		if o.hint != "" {
+			why += "; " + o.hint
+		}
+		return redactf(o.doer.secrets, "GET %s: HTTP %d: %s: %w", u, resp.StatusCode, why, ErrUnauthorized)
 	}
 	return redactf(o.doer.secrets, "GET %s: HTTP %d", u, resp.StatusCode)
 }

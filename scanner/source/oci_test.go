@@ -1,9 +1,12 @@
 package source_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -18,7 +21,28 @@ import (
 )
 
 func ociConfig(srv *fakeregistry.Server) source.OCIConfig {
-	return source.OCIConfig{Client: srv.Client(), Timeout: 5 * time.Second, Sleep: func(time.Duration) {}}
+	return source.OCIConfig{Client: localOnly(srv.Client()), Timeout: 5 * time.Second, Sleep: func(time.Duration) {}}
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// localOnly is c refusing every host but 127.0.0.1 (no DNS, no network),
+// saying which URL it refused.
+func localOnly(c *http.Client) *http.Client {
+	base := c.Transport
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	hc := *c
+	hc.Transport = roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		if r.URL.Hostname() != "127.0.0.1" {
+			return nil, errors.New("test refused " + r.URL.Scheme + "://" + r.URL.Host)
+		}
+		return base.RoundTrip(r)
+	})
+	return &hc
 }
 
 func pushFixture(srv *fakeregistry.Server, repo, tag string, index bool) sourcetest.Fixture {
@@ -206,5 +230,55 @@ func TestDockerCredentials(t *testing.T) {
 	}
 	if u, _, _, err := source.DockerCredentials(t.TempDir(), "x"); u != "" || err != nil {
 		t.Errorf("no config: %q %v", u, err)
+	}
+}
+
+// The token service must be https unless it is local or named insecure:
+// a plain-http realm on another host is refused before any credential is
+// sent.
+func TestOCIRealmPlainHTTP(t *testing.T) {
+	srv := fakeregistry.New()
+	defer srv.Close()
+	srv.Push("acme/ok", "1", false, fakeregistry.Layer{MediaType: fakeregistry.License, Data: []byte("x")})
+	srv.RequireAuth("alice", "s3cret")
+	srv.SetRealm("http://auth.example.invalid/token")
+	cfg := ociConfig(srv)
+	cfg.Username, cfg.Password = "alice", "s3cret"
+	_, err := source.NewOCI(context.Background(), srv.Host()+"/acme/ok:1", cfg)
+	if !errors.Is(err, source.ErrUnauthorized) || !strings.Contains(err.Error(), "not an https URL") || strings.Contains(err.Error(), "s3cret") {
+		t.Errorf("plain-http realm: %v", err)
+	}
+	cfg.Insecure = []string{"auth.example.invalid"}
+	_, err = source.NewOCI(context.Background(), srv.Host()+"/acme/ok:1", cfg)
+	if err == nil || strings.Contains(err.Error(), "not an https URL") {
+		t.Errorf("realm named insecure: %v, want the request tried", err)
+	}
+}
+
+// A blob the registry redirects to storage on another origin gets no
+// token there, and is still read with a Range request.
+func TestOCIRedirectedBlob(t *testing.T) {
+	srv := fakeregistry.New()
+	defer srv.Close()
+	gguf := []byte("GGUF" + strings.Repeat("x", 5000))
+	srv.Push("acme/m", "1", false, fakeregistry.Layer{MediaType: fakeregistry.GGUF, Data: gguf})
+	srv.RequireAuth("", "")
+	var got []string
+	storage := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got = append(got, r.Header.Get("Authorization")+"|"+r.Header.Get("Range"))
+		http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(gguf))
+	}))
+	defer storage.Close()
+	srv.Inject("acme/m", fakeregistry.KindBlob, fakeregistry.Digest(gguf), fakeregistry.Fault{Redirect: storage.URL + "/blob"})
+	src, err := source.NewOCI(context.Background(), srv.Host()+"/acme/m:1", ociConfig(srv))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := src.ReadRange(context.Background(), "model.gguf", 0, 4)
+	if err != nil || string(b) != "GGUF" {
+		t.Fatalf("ReadRange = %q, %v", b, err)
+	}
+	if len(got) != 1 || got[0] != "|bytes=0-3" {
+		t.Errorf("storage saw %q, want no Authorization and a Range", got)
 	}
 }

@@ -61,6 +61,15 @@ type Server struct {
 	pass      string
 	auth      bool
 	issued    map[string]bool
+	realm     string
+}
+
+// SetRealm makes the challenge name realm as the token service instead of
+// the fake's own (a realm carveout must refuse, or one on another host).
+func (s *Server) SetRealm(realm string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.realm = realm
 }
 
 // New starts a registry (anonymous access until RequireAuth).
@@ -174,10 +183,13 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, tok string) {
 	}
 	f := s.TakeFault(repo, kind, ref)
 	s.mu.Lock()
-	auth, granted := s.auth, s.issued[tok]
+	auth, granted, realm := s.auth, s.issued[tok], s.realm
 	s.mu.Unlock()
+	if realm == "" {
+		realm = s.Auth.URL + "/auth/token"
+	}
 	if auth && !granted {
-		w.Header().Set("WWW-Authenticate", fmt.Sprintf(`Bearer realm="%s/auth/token",service="fakeregistry",scope="repository:%s:pull"`, s.Auth.URL, repo))
+		w.Header().Set("WWW-Authenticate", fmt.Sprintf(`Bearer realm="%s",service="fakeregistry",scope="repository:%s:pull"`, realm, repo))
 		registryError(w, http.StatusUnauthorized, "UNAUTHORIZED", "authentication required")
 		return
 	}
