@@ -78,6 +78,8 @@ func TestScripts(t *testing.T) {
 			env.Setenv("GITHUB_TOKEN", "")
 			env.Setenv("GH_TOKEN", "")
 			env.Setenv("MODELS", models)
+			// hfcache.txtar: a cache snapshot at the fake Hub's commit.
+			env.Setenv("TINY_APACHE_SHA", fakehub.SHA("acme/tiny-apache"))
 			// oci.txtar: a registry with the token challenge ($REGISTRY).
 			reg := fakeregistry.New()
 			env.Defer(reg.Close)

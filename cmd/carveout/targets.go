@@ -92,6 +92,9 @@ func truthy(s string) bool {
 // open builds the Source of a target.
 func (e *env) open(ctx context.Context, t target) (source.Source, string, error) {
 	if t.src != nil {
+		if t.kind == "hf-cache" {
+			return e.complete(ctx, t.src), t.kind, nil
+		}
 		return t.src, t.kind, nil
 	}
 	spec, err := canonicalSpec(t.spec)
@@ -105,7 +108,10 @@ func (e *env) open(ctx context.Context, t target) (source.Source, string, error)
 			return nil, "", usagef("%s: want hf-cache:ORG/NAME[@REVISION]", spec)
 		}
 		src, err := source.HFCacheSnapshot(source.DefaultHFCacheDir(e.app.Getenv), id, rev)
-		return src, "hf-cache", err
+		if err != nil {
+			return nil, "", err
+		}
+		return e.complete(ctx, src), "hf-cache", nil
 	case strings.HasPrefix(spec, "hf:"):
 		id, rev, hasRev := strings.Cut(strings.TrimPrefix(spec, "hf:"), "@")
 		if !validRepoID(id) || hasRev && rev == "" {
@@ -346,6 +352,35 @@ func githubOrgTargets(ctx context.Context, app *App, o *scanOptions) ([]target, 
 		ts = append(ts, target{spec: "gh:" + r, onlyModel: true})
 	}
 	return ts, nil
+}
+
+// complete: a cache snapshot without a model card holds only what a
+// loader fetched (config.json, weights); online, the files it lacks are
+// read from the Hub at the cached commit. Offline, or when the Hub cannot
+// be reached, the snapshot is scanned as it is (and says so).
+func (e *env) complete(ctx context.Context, src source.Source) source.Source {
+	if e.offline {
+		return src
+	}
+	files, err := src.List(ctx)
+	if err != nil {
+		return src
+	}
+	for _, f := range files {
+		if strings.EqualFold(f.Path, "README.md") {
+			return src
+		}
+	}
+	md, err := src.Metadata(ctx)
+	if err != nil || md.ID == "" || md.Revision == "" {
+		return src
+	}
+	hub, err := source.NewHub(ctx, md.ID, md.Revision, e.hub)
+	if err != nil {
+		e.app.warnf("%s: the snapshot has no model card and could not be completed from the Hub (%v); scanning what the cache holds", src.Target(), err)
+		return src
+	}
+	return source.Complete(src, hub)
 }
 
 // githubBase turns GITHUB_API_URL (as GitHub Actions sets it, without a

@@ -103,3 +103,27 @@ func TestGluedSpans(t *testing.T) {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
+
+// FuzzTable: cells come from hostile repositories; no width or content
+// makes the layout panic or lose a word.
+func FuzzTable(f *testing.F) {
+	f.Add("a b", "ccc dddd", "e", 40)
+	f.Add("", "x", "a-very-long-word-without-spaces-at-all", 12)
+	f.Fuzz(func(t *testing.T, a, b, c string, width int) {
+		if width < 0 || width > 400 || !utf8.ValidString(a) || !utf8.ValidString(b) || !utf8.ValidString(c) {
+			t.Skip()
+		}
+		var tab Table
+		tab.Indent = "  "
+		tab.Rows(a, b, c)
+		tab.Row(Colored("\x1b[31m", b), Plain(c))
+		var out strings.Builder
+		if err := tab.Write(&out, width, true); err != nil {
+			t.Fatal(err)
+		}
+		plain := strings.ReplaceAll(strings.ReplaceAll(out.String(), "\x1b[31m", ""), "\x1b[0m", "")
+		if got, want := strings.Join(strings.Fields(plain), ""), strings.Join(strings.Fields(a+b+c+b+c), ""); len(got) != len(want) {
+			t.Errorf("width %d: %d non-space bytes out, %d in:\n%s", width, len(got), len(want), out.String())
+		}
+	})
+}
