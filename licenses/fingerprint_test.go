@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -48,6 +49,41 @@ func TestFingerprintsFresh(t *testing.T) {
 		sum := sha256.Sum256(b)
 		if got := hex.EncodeToString(sum[:]); got != f[5] {
 			t.Errorf("%s: %s changed since the fingerprints were made: run go generate ./licenses", f[1], f[2])
+		}
+	}
+}
+
+// The index is every reference's shingles, sorted, and the buckets point
+// at the first posting of each top-bits range.
+func TestFingerprintIndexSorted(t *testing.T) {
+	db := loadFingerprints()
+	if db.err != nil {
+		t.Fatal(db.err)
+	}
+	n := 0
+	for _, ref := range db.refs {
+		n += len(ref.set)
+	}
+	if len(db.post) != n || !slices.IsSorted(db.post) {
+		t.Fatalf("postings: %d of %d, sorted %v", len(db.post), n, slices.IsSorted(db.post))
+	}
+	for b := 0; b < 1<<bucketBits; b++ {
+		for i := db.bucket[b]; i < db.bucket[b+1]; i++ {
+			if int(db.post[i]>>(64-bucketBits)) != b {
+				t.Fatalf("posting %d in bucket %d", i, b)
+			}
+		}
+	}
+	for r, ref := range db.refs[:min(len(db.refs), 50)] {
+		for _, h := range ref.set {
+			lo, hi := db.postings(h)
+			found := false
+			for i := lo; i < hi; i++ {
+				found = found || int(uint32(db.post[i])) == r
+			}
+			if !found {
+				t.Fatalf("reference %s: shingle %x not found", ref.id, h)
+			}
 		}
 	}
 }
