@@ -2,10 +2,12 @@ package scanner
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
 	"github.com/carveout/carveout/licenses"
+	"github.com/carveout/carveout/licenses/terms"
 	"github.com/carveout/carveout/scanner/rules"
 )
 
@@ -36,6 +38,7 @@ var checks = []func(*facts, *findings){
 	checkNoLicenseDeclared,
 	checkNoLicenseFile,
 	checkDeclaredVsTexts,
+	checkModifiedDeclared,
 	checkInherited,
 	checkServiceLicense,
 }
@@ -162,6 +165,44 @@ func checkDeclaredVsTexts(f *facts, fs *findings) {
 	}
 	fs.add(lic, rules.DeclaredLicenseMismatch,
 		fmt.Sprintf("the model card declares %s but the license texts say %s", strings.Join(idsOf(ls.declared), ", "), strings.Join(parts, ", ")), ev...)
+}
+
+// checkModifiedDeclared: the card declares an open license whose text in
+// the repository was changed into a restrictive one (an MIT text with a
+// non-commercial sentence, Apache-2.0 with a clause withholding the right
+// to sell). The declaration names the open license; the text that binds
+// says otherwise, so the relabel is a mismatch, not a pass.
+func checkModifiedDeclared(f *facts, fs *findings) {
+	ls := f.lics
+	for _, k := range ls.keys() {
+		l := ls.byKey[k]
+		if !l.Match.Modified || !foundInFiles(l) || !restrictive(l.Category) || !declaresID(ls.declared, l.ID) {
+			continue
+		}
+		cat, ok := licenses.Lookup(l.ID)
+		declaredCat := string(licenses.ClassifySPDX(l.ID))
+		if ok {
+			declaredCat = string(cat.Category)
+		}
+		if restrictive(declaredCat) {
+			continue
+		}
+		var kinds []string
+		for _, t := range l.Terms {
+			if t.Origin != "catalog" && terms.Restricts(terms.Kind(t.Kind)) && !slices.Contains(kinds, t.Kind) {
+				kinds = append(kinds, t.Kind)
+			}
+		}
+		ev := []Evidence{f.cardEvidence()}
+		for _, e := range l.Evidence {
+			if e.Source != SourceModelCard {
+				ev = append(ev, e)
+			}
+		}
+		fs.add(l.ID, rules.DeclaredLicenseMismatch,
+			fmt.Sprintf("the model card declares %s (%s), but the license text at %s is a modified %s that is %s (%s): the declared license does not carry those restrictions",
+				l.ID, declaredCat, ev[len(ev)-1].Place(), l.ID, l.Category, strings.Join(kinds, ", ")), ev...)
+	}
 }
 
 // categoryOf is the category of the strongest license with the id.

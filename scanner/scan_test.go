@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/carveout/carveout/internal/corpus"
 	"github.com/carveout/carveout/internal/golden"
 	"github.com/carveout/carveout/scanner/source"
 )
@@ -154,5 +156,32 @@ func TestLFSPointerWeights(t *testing.T) {
 	}
 	if n != 2 {
 		t.Errorf("%d weights-not-fetched findings, want one per pointer", n)
+	}
+}
+
+// A card declaring an open license whose shipped text was changed into a
+// restrictive one (a non-commercial sentence added to MIT) is a mismatch,
+// never a pass.
+func TestModifiedTextOfDeclaredLicense(t *testing.T) {
+	mit, err := os.ReadFile(filepath.Join(corpus.Dir(t), "licenses", "mit.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := scanMem(t, map[string]string{
+		"README.md": "---\nlicense: mit\n---\n",
+		"LICENSE":   string(mit) + "\nThe Software may be used for non-commercial purposes only.\n",
+	})
+	if findingRules(r)["declared-license-mismatch"] != SeverityError || r.Summary.Status != "fail" {
+		t.Errorf("findings %v, status %s: want declared-license-mismatch (error)", findingRules(r), r.Summary.Status)
+	}
+	for _, l := range r.Licenses {
+		if l.Match.Kind == "text" && (l.OSIApproved || l.Category != "non-commercial") {
+			t.Errorf("modified MIT text: category %s, OSI %v", l.Category, l.OSIApproved)
+		}
+	}
+	// The same text unmodified passes.
+	r = scanMem(t, map[string]string{"README.md": "---\nlicense: mit\n---\n", "LICENSE": string(mit)})
+	if _, bad := findingRules(r)["declared-license-mismatch"]; bad {
+		t.Errorf("unmodified MIT reported as a mismatch: %v", findingRules(r))
 	}
 }
