@@ -24,6 +24,7 @@ import (
 	"github.com/carveout/carveout/internal/fakes/fakeregistry"
 	"github.com/carveout/carveout/internal/golden"
 	"github.com/carveout/carveout/scanner"
+	"github.com/carveout/carveout/scanner/source"
 )
 
 func TestMain(m *testing.M) {
@@ -378,6 +379,33 @@ func TestCanonicalSpec(t *testing.T) {
 	for _, bad := range []string{"https://huggingface.co/datasets/org/name", "https://huggingface.co/org", "pkg:huggingface/"} {
 		if _, err := canonicalSpec(bad); err == nil {
 			t.Errorf("canonicalSpec(%q) accepted", bad)
+		}
+	}
+}
+
+// A registry whose credentials a Docker credential helper keeps: the helper
+// is run as Docker runs it (get, the registry on stdin), its answer used,
+// and a failing or hostile helper gives a note, never a secret in a message.
+func TestCredentialHelper(t *testing.T) {
+	bin := t.TempDir()
+	script := "#!/bin/sh\nread reg\n[ \"$1\" = get ] || exit 2\n[ \"$reg\" = registry.example ] || { echo 'credentials not found' >&2; exit 1; }\necho '{\"ServerURL\":\"registry.example\",\"Username\":\"bob\",\"Secret\":\"s3cr3t\"}'\n"
+	if err := os.WriteFile(filepath.Join(bin, "docker-credential-fake"), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "config.json"), []byte(`{"credHelpers":{"registry.example":"fake","other.example":"fake","bad.example":"../x"}}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	run := credentialHelper(context.Background())
+	u, p, note, err := source.DockerCredentialsWith(dir, "registry.example", run)
+	if err != nil || u != "bob" || p != "s3cr3t" || note != "" {
+		t.Errorf("helper credentials: %q %q %q %v", u, p, note, err)
+	}
+	for _, reg := range []string{"other.example", "bad.example"} {
+		u, p, note, err := source.DockerCredentialsWith(dir, reg, run)
+		if err != nil || u != "" || p != "" || !strings.Contains(note, "gave no credentials") || strings.Contains(note, "s3cr3t") {
+			t.Errorf("%s: %q %q %q %v", reg, u, p, note, err)
 		}
 	}
 }

@@ -2,12 +2,15 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/carveout/carveout/scanner"
 	"github.com/carveout/carveout/scanner/source"
@@ -138,7 +141,7 @@ func (e *env) open(ctx context.Context, t target) (source.Source, string, error)
 		}
 		cfg := e.oci
 		if cfg.Token == "" {
-			user, pass, note, err := source.DockerCredentials(dockerConfigDir(e.app.Getenv), r.Registry)
+			user, pass, note, err := source.DockerCredentialsWith(dockerConfigDir(e.app.Getenv), r.Registry, credentialHelper(ctx))
 			if err != nil {
 				return nil, "", fmt.Errorf("%s: %w", spec, err)
 			}
@@ -390,4 +393,42 @@ func githubBase(u string) string {
 		return u
 	}
 	return u + "/"
+}
+
+// credentialHelper runs a Docker credential helper as the Docker client
+// does: docker-credential-NAME get, the registry on stdin, a JSON answer
+// with Username and Secret on stdout. It is bounded in time and output,
+// and neither the secret nor the helper's output is ever printed.
+func credentialHelper(ctx context.Context) source.CredentialHelper {
+	return func(name, registry string) (string, string, error) {
+		for _, r := range name {
+			if !(r == '-' || r == '_' || r == '.' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+				return "", "", fmt.Errorf("helper name %q is not a plain name", name)
+			}
+		}
+		ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		defer cancel()
+		cmd := exec.CommandContext(ctx, "docker-credential-"+name, "get")
+		cmd.Stdin = strings.NewReader(registry)
+		var out limitedBuffer
+		cmd.Stdout = &out
+		if err := cmd.Run(); err != nil {
+			return "", "", fmt.Errorf("docker-credential-%s: %v", name, err)
+		}
+		var cred struct{ Username, Secret string }
+		if err := json.Unmarshal(out.b, &cred); err != nil || cred.Secret == "" {
+			return "", "", fmt.Errorf("docker-credential-%s: no credentials in its answer", name)
+		}
+		return cred.Username, cred.Secret, nil
+	}
+}
+
+// limitedBuffer keeps at most 64 KiB of what is written to it.
+type limitedBuffer struct{ b []byte }
+
+func (l *limitedBuffer) Write(p []byte) (int, error) {
+	if room := 64<<10 - len(l.b); room > 0 {
+		l.b = append(l.b, p[:min(len(p), room)]...)
+	}
+	return len(p), nil
 }

@@ -159,6 +159,17 @@ func plainHTTP(host string, insecure []string) bool {
 // which carveout does not run, note says so. A missing file is no
 // credentials and no error.
 func DockerCredentials(dir, registry string) (user, pass, note string, err error) {
+	return DockerCredentialsWith(dir, registry, nil)
+}
+
+// CredentialHelper runs a Docker credential helper (docker-credential-NAME
+// get) for a registry and returns the user name and secret it gives.
+type CredentialHelper func(name, registry string) (user, secret string, err error)
+
+// DockerCredentialsWith is DockerCredentials running the credential helper
+// the configuration names for the registry (credHelpers, else credsStore)
+// through run when no auths entry has the credentials; nil runs none.
+func DockerCredentialsWith(dir, registry string, run CredentialHelper) (user, pass, note string, err error) {
 	name := filepath.Join(dir, "config.json")
 	b, err := readFileBounded(name, 1<<20)
 	if errors.Is(err, os.ErrNotExist) {
@@ -202,6 +213,17 @@ func DockerCredentials(dir, registry string) (user, pass, note string, err error
 		if a.Username != "" {
 			return a.Username, a.Password, "", nil
 		}
+	}
+	helper := cfg.CredHelpers[registry]
+	if helper == "" {
+		helper = cfg.CredsStore
+	}
+	if helper != "" && run != nil {
+		u, p, err := run(helper, registry)
+		if err != nil {
+			return "", "", fmt.Sprintf("%s: the credential helper docker-credential-%s gave no credentials for %s (%v); set CARVEOUT_REGISTRY_TOKEN or add an auths entry", name, helper, registry, err), nil
+		}
+		return u, p, "", nil
 	}
 	if h := cfg.CredHelpers[registry]; h != "" {
 		return "", "", fmt.Sprintf("%s: the credentials of %s are kept by the credential helper docker-credential-%s, which carveout does not run; set CARVEOUT_REGISTRY_TOKEN or add an auths entry", name, registry, h), nil
