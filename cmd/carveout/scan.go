@@ -144,153 +144,203 @@ they belong to: the nearest folder above them with a README.md.
 
 // runScan is the scan and check commands.
 func runScan(ctx context.Context, app *App, o *scanOptions, args []string) error {
-	cfg, err := loadConfig(app, o.config)
+	p, err := planScan(ctx, app, o, args)
+	if err != nil || p == nil {
+		return err
+	}
+	outs, err := o.out.open(ctx, app, p.specs, len(p.targets))
 	if err != nil {
 		return err
+	}
+	b := newBatch(app, o, p, outs)
+	scanner.Each(ctx, len(p.targets), o.workers, b.scan)
+	return b.finish(ctx)
+}
+
+// plan is what a scan run was asked to do: its targets, outputs, failing
+// severity and evaluation, after the config file and the flags.
+type plan struct {
+	targets []target
+	specs   []outputSpec
+	failOn  scanner.Severity
+	eval    *evaluation
+	env     *env
+	opts    scanner.Options
+}
+
+// planScan reads the configuration, checks the flags and collects the
+// targets; nil (and no error) when there is nothing to scan.
+func planScan(ctx context.Context, app *App, o *scanOptions, args []string) (*plan, error) {
+	cfg, err := loadConfig(app, o.config)
+	if err != nil {
+		return nil, err
 	}
 	o.cfg = cfg
 	args = cfg.apply(app, o, args)
-	specs, err := o.out.specs(app)
-	if err != nil {
-		return err
+	p := &plan{}
+	if p.specs, err = o.out.specs(app); err != nil {
+		return nil, err
 	}
-	failOn, err := parseFailOn(o.failOn)
-	if err != nil {
-		return err
+	if p.failOn, err = parseFailOn(o.failOn); err != nil {
+		return nil, err
 	}
 	if err := o.validate(); err != nil {
-		return err
+		return nil, err
 	}
-	eval, err := loadEvaluation(app, o)
-	if err != nil {
-		return err
+	if p.eval, err = loadEvaluation(app, o); err != nil {
+		return nil, err
 	}
 	if len(args) == 0 && o.from == "" && o.hfCache == "" && o.githubOrg == "" && o.ollama == "" && o.hfAuthor == "" {
-		return usagef("no targets: give a PATH, hf:ORG/NAME, gh:OWNER/REPO, ollama:NAME, --from, --hf-cache, --ollama, --hf-author or --github-org")
+		return nil, usagef("no targets: give a PATH, hf:ORG/NAME, gh:OWNER/REPO, ollama:NAME, --from, --hf-cache, --ollama, --hf-author or --github-org")
 	}
-	args = o.hfCacheArg(args)
-	args = o.ollamaArg(args)
-	targets, err := collectTargets(ctx, app, o, args)
-	if err != nil {
-		return err
+	args = o.ollamaArg(o.hfCacheArg(args))
+	if p.targets, err = collectTargets(ctx, app, o, args); err != nil {
+		return nil, err
 	}
-	if len(targets) == 0 {
+	if len(p.targets) == 0 {
 		// An empty shard of a list, or an empty cache: nothing to scan is
 		// not a failure (a batch job's spare workers stay green).
 		app.warnf("no targets to scan (empty list, cache or shard)")
-		return nil
+		return nil, nil
 	}
-	if o.check && len(targets) != 1 {
-		return usagef("check takes exactly one target")
+	if o.check && len(p.targets) != 1 {
+		return nil, usagef("check takes exactly one target")
 	}
-	outs, err := o.out.open(ctx, app, specs, len(targets))
-	if err != nil {
-		return err
+	p.env = newEnv(app, o)
+	p.opts = scanner.Options{SkipWeights: o.noWeights, LineageDepth: o.lineageDepth, MaxTextBytes: o.maxFileSize, MaxTargetBytes: o.targetBytes, Derivative: o.check, DerivativeName: o.derivativeName}
+	if p.opts.DerivativeName == "" {
+		p.opts.DerivativeName = p.eval.derivativeName()
 	}
-	env := newEnv(app, o)
-	opts := scanner.Options{SkipWeights: o.noWeights, LineageDepth: o.lineageDepth, MaxTextBytes: o.maxFileSize, MaxTargetBytes: o.targetBytes, Derivative: o.check, DerivativeName: o.derivativeName}
-	if opts.DerivativeName == "" {
-		opts.DerivativeName = eval.derivativeName()
-	}
-	opts.Lineage = env.resolver(ctx)
-	opts.Datasets = env.datasets()
+	p.opts.Lineage = p.env.resolver(ctx)
+	p.opts.Datasets = p.env.datasets()
+	return p, nil
+}
 
-	results := make([]*scanner.Report, len(targets))
-	status := make([]string, len(targets)) // each report's Summary.Status, kept after it is released
-	errs := make([]error, len(targets))
-	// A report every output has written is released (memory stays flat
-	// over a long list) unless a document output or the GitHub report
-	// needs every report at the end.
-	keep := outs.keepsReports()
-	prog := newProgress(app, len(targets))
-	var mu sync.Mutex
-	next := 0 // index of the next report to print, so output keeps input order
-	emit := func() error {
-		for next < len(targets) && (results[next] != nil || errs[next] != nil) {
-			if r := results[next]; r != nil {
-				if err := outs.add(r); err != nil {
-					return err
-				}
-				if !keep {
-					results[next] = nil
-				}
-			}
-			next++
-		}
-		return nil
+// batch scans the targets of a plan on the worker pool and writes their
+// reports in target order as they finish.
+type batch struct {
+	app  *App
+	o    *scanOptions
+	p    *plan
+	outs *outputs
+	prog *progress
+
+	mu      sync.Mutex
+	results []*scanner.Report
+	status  []string // each report's Summary.Status, kept after it is released
+	errs    []error
+	skipped []string
+	next    int // index of the next report to write, so output keeps input order
+	emitErr error
+	// keep: a document output or the GitHub report needs every report at
+	// the end; otherwise a report every output has written is released
+	// (memory stays flat over a long list).
+	keep bool
+}
+
+func newBatch(app *App, o *scanOptions, p *plan, outs *outputs) *batch {
+	n := len(p.targets)
+	return &batch{app: app, o: o, p: p, outs: outs, prog: newProgress(app, n),
+		results: make([]*scanner.Report, n), status: make([]string, n), errs: make([]error, n), keep: outs.keepsReports()}
+}
+
+// scan scans target i (a worker's job) and records what it gave.
+func (b *batch) scan(ctx context.Context, i int) {
+	t := b.p.targets[i]
+	b.prog.start(t.spec)
+	tctx, cancel := context.WithTimeout(ctx, b.o.targetTimeout)
+	r, err := scanOne(tctx, b.p.env, t, b.p.opts)
+	if tctx.Err() != nil && ctx.Err() == nil {
+		// Cut short: what was not read may hold license terms.
+		r, err = nil, fmt.Errorf("%w %s: not finished within --target-timeout %s; what was not read may hold license terms", scanner.ErrTarget, t.spec, b.o.targetTimeout)
 	}
-	var emitErr error
-	var skipped []string
-	scanner.Each(ctx, len(targets), o.workers, func(ctx context.Context, i int) {
-		prog.start(targets[i].spec)
-		tctx, cancel := context.WithTimeout(ctx, o.targetTimeout)
-		r, err := scanOne(tctx, env, targets[i], opts)
-		if tctx.Err() != nil && ctx.Err() == nil {
-			// Cut short: what was not read may hold license terms.
-			r, err = nil, fmt.Errorf("%w %s: not finished within --target-timeout %s; what was not read may hold license terms", scanner.ErrTarget, targets[i].spec, o.targetTimeout)
+	cancel()
+	if err == nil {
+		err = b.p.eval.apply(r, b.p.failOn, b.app.Now())
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if ctx.Err() != nil {
+		// Interrupted: what this target read is incomplete and is not
+		// reported (no report blaming every file with "canceled").
+		b.errs[i] = ctx.Err()
+		return
+	}
+	b.record(i, r, err)
+	b.prog.done(t.spec, func() {
+		if e := b.emit(); e != nil && b.emitErr == nil {
+			b.emitErr = e
 		}
-		cancel()
-		if err == nil {
-			err = eval.apply(r, failOn, app.Now())
-		}
-		mu.Lock()
-		defer mu.Unlock()
-		if ctx.Err() != nil {
-			// Interrupted: what this target read is incomplete and is not
-			// reported (no report blaming every file with "canceled").
-			errs[i] = ctx.Err()
-			return
-		}
-		if errors.Is(err, scanner.ErrNotModel) {
-			// Not a model repository (--github-org): skipped, named once
-			// at the end, neither a report nor a failure.
-			skipped = append(skipped, targets[i].spec)
-			status[i] = statusSkipped
-		} else if err != nil {
-			errs[i] = err
-			if len(targets) > 1 {
-				app.warnf("%v", err)
-			}
-			usage := errors.Is(err, errUsage) && targets[i].origin == "" // a bad argument, not a bad line of a list
-			if !usage && (len(targets) > 1 || o.out.machineReadable()) {
-				// One record per target in every output, the unreadable
-				// ones too (with their error), so a pipeline loses none.
-				// (A single target on a terminal has its error on stderr.)
-				results[i] = scanner.ErrorReport(targets[i].spec, targetKind(targets[i]), err)
-			}
-		} else {
-			results[i] = r
-		}
-		if results[i] != nil {
-			status[i] = results[i].Summary.Status
-		}
-		prog.done(targets[i].spec, func() {
-			if e := emit(); e != nil && emitErr == nil {
-				emitErr = e
-			}
-		})
 	})
-	prog.finish()
+}
+
+// record keeps the outcome of target i (b.mu held).
+func (b *batch) record(i int, r *scanner.Report, err error) {
+	t, many := b.p.targets[i], len(b.p.targets) > 1
+	switch {
+	case errors.Is(err, scanner.ErrNotModel):
+		// Not a model repository (--github-org): skipped, named once at
+		// the end, neither a report nor a failure.
+		b.skipped = append(b.skipped, t.spec)
+		b.status[i] = statusSkipped
+		return
+	case err != nil:
+		b.errs[i] = err
+		if many {
+			b.app.warnf("%v", err)
+		}
+		usage := errors.Is(err, errUsage) && t.origin == "" // a bad argument, not a bad line of a list
+		if usage || !many && !b.o.out.machineReadable() {
+			return // a single target on a terminal has its error on stderr
+		}
+		// One record per target in every output, the unreadable ones too
+		// (with their error), so a pipeline loses none.
+		r = scanner.ErrorReport(t.spec, targetKind(t), err)
+	}
+	b.results[i] = r
+	b.status[i] = r.Summary.Status
+}
+
+// emit writes the finished reports that are next in target order (b.mu
+// held).
+func (b *batch) emit() error {
+	for b.next < len(b.p.targets) && (b.results[b.next] != nil || b.errs[b.next] != nil || b.status[b.next] == statusSkipped) {
+		if r := b.results[b.next]; r != nil {
+			if err := b.outs.add(r); err != nil {
+				return err
+			}
+			if !b.keep {
+				b.results[b.next] = nil
+			}
+		}
+		b.next++
+	}
+	return nil
+}
+
+// finish writes the document outputs and decides the command's error.
+func (b *batch) finish(ctx context.Context) error {
+	b.prog.finish()
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if len(skipped) > 0 {
-		sort.Strings(skipped)
-		app.warnf("skipped %d of %d repositories, not model repositories (no model card front matter, config.json, adapter_config.json or weight files): %s", len(skipped), len(targets), strings.Join(skipped, ", "))
+	if len(b.skipped) > 0 {
+		sort.Strings(b.skipped)
+		b.app.warnf("skipped %d of %d repositories, not model repositories (no model card front matter, config.json, adapter_config.json or weight files): %s", len(b.skipped), len(b.p.targets), strings.Join(b.skipped, ", "))
 	}
 	var done []*scanner.Report
-	for _, r := range results {
+	for _, r := range b.results {
 		if r != nil {
 			done = append(done, r)
 		}
 	}
-	if err := outs.finish(done); err != nil && emitErr == nil {
-		emitErr = err
+	if err := b.outs.finish(done); err != nil && b.emitErr == nil {
+		b.emitErr = err
 	}
-	if emitErr != nil {
-		return fmt.Errorf("writing report: %w", emitErr)
+	if b.emitErr != nil {
+		return fmt.Errorf("writing report: %w", b.emitErr)
 	}
-	return outcome(status, errs)
+	return outcome(b.status, b.errs)
 }
 
 // keepsReports reports whether an output needs every report at the end
