@@ -132,6 +132,10 @@ const cmpPat = `(?:more than|greater than|higher than|larger than|in excess of|e
 const metricPat = `((?:monthly|daily|weekly|annual|yearly)\s+(?:active\s+)?(?:end\s+)?(?:users|visitors|visits|subscribers)|active\s+(?:end\s+)?users|mau|dau|end\s+users|users|visits(?:\s+per\s+month|\s+a\s+month|\s+monthly)?|visitors|subscribers)`
 
 var (
+	// bindingRe: a sentence that reads like a recital ("we hope you enjoy
+	// it") but states what a threshold requires ("…, which requires our
+	// written permission") still binds.
+	bindingRe  = mustGuard(`\b(?:requires?|required|permission|separate (?:license|licence|agreement)|must (?:obtain|request|get))\b`)
 	userFwdRe  = mustGuard(`\b` + cmpPat + `\s+(?:a\s+total\s+of\s+|approximately\s+)?` + numPat + `(?:\s+or\s+more)?\s*-?\s*(?:of\s+)?(?:registered\s+)?` + metricPat + `\b`)
 	userRevRe  = mustGuard(`\b` + metricPat + `\b[^.;]{0,80}?\b` + cmpPat + `\s+` + numPat + `(?:\s+(?:monthly\s+)?(?:active\s+)?(?:users|visits|visitors))?`)
 	userPlusRe = mustGuard(`\b` + numPat + `\s*\+\s*` + metricPat + `\b`)
@@ -203,7 +207,7 @@ func effectOf(lower string) string {
 
 func extractUsers(c *collector, s *sentence) {
 	l := s.lower
-	if !s.has("user") && !s.has("visit") && !s.has("mau") && !s.has("dau") && !s.has("subscriber") || recitalRe.matchL(s) {
+	if !s.has("user") && !s.has("visit") && !s.has("mau") && !s.has("dau") && !s.has("subscriber") || recitalRe.matchL(s) && !bindingRe.matchL(s) {
 		return
 	}
 	type hit struct {
@@ -273,7 +277,7 @@ func periodOf(lower string) string {
 func extractRevenue(c *collector, s *sentence) {
 	l := s.lower
 	rw := revenueWordRe.findAllIndexL(s)
-	if len(rw) == 0 || liabilityRe.matchL(s) || !moneyRe.possibleT(s) || recitalRe.matchL(s) {
+	if len(rw) == 0 || liabilityRe.matchL(s) || !moneyRe.possibleT(s) || recitalRe.matchL(s) && !bindingRe.matchL(s) {
 		return // (findMoney would find nothing; a recital is not the clause)
 	}
 	if len(l) != len(s.text) {

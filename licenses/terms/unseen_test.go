@@ -34,6 +34,12 @@ func TestUnseenWordings(t *testing.T) {
 		name, text string
 		ok         func([]Term) bool
 	}{
+		{"user cap in a friendly sentence that reads like a recital",
+			"We hope you enjoy using it for whatever you like, except in any product with more than 10 million monthly active users, which requires our written permission.",
+			has(UserThreshold, func(x Term) bool { return x.Value == 10_000_000 })},
+		{"a recital without a requirement is no threshold",
+			"We hope the model will one day serve more than 10 million monthly active users around the world.",
+			not(has(UserThreshold, nil))},
 		{"territory: does not apply in several regions",
 			"This license does not apply in the European Union, the United Kingdom and South Korea.",
 			has(TerritoryExclusion, regions("EU", "GB", "KR"))},
