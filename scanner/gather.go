@@ -2,6 +2,8 @@ package scanner
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -191,20 +193,30 @@ func (r *reader) readText(p string, size int64) (data []byte, ok bool, fatal err
 		b = b[:limit]
 		r.e.finding(rules.FileTruncated, fmt.Sprintf("%s: larger than %d bytes; only the first %d bytes were read, and terms past them are not known (raise --max-file-size)", p, limit, limit), Evidence{Path: p, Source: SourceLicenseFile})
 	}
-	r.e.record(p, size, KindLicense, int64(len(b)))
+	sum := ""
+	if int64(len(b)) == size {
+		h := sha256.Sum256(b)
+		sum = hex.EncodeToString(h[:])
+	}
+	r.e.record(p, size, KindLicense, int64(len(b)), sum)
 	return b, true, nil
 }
 
 // record notes the bytes read of a file (and its kind).
-func (e *evidence) record(p string, size int64, kind string, read int64) {
+// sum is the sha256 of the file when it was read whole ("" keeps the one
+// recorded).
+func (e *evidence) record(p string, size int64, kind string, read int64, sum string) {
 	for i := range e.looked {
 		if e.looked[i].Path == p {
 			e.looked[i].Kind = kind
 			e.looked[i].Read = read
+			if sum != "" {
+				e.looked[i].SHA256 = sum
+			}
 			return
 		}
 	}
-	e.looked = append(e.looked, File{Path: p, Size: size, Kind: kind, Read: read})
+	e.looked = append(e.looked, File{Path: p, Size: size, Kind: kind, Read: read, SHA256: sum})
 }
 
 // pickCard chooses the model card: the shallowest README.md (or
@@ -236,7 +248,7 @@ func (r *reader) readCard() (linked []string, fatal error) {
 		return nil, nil
 	}
 	data, ok, fatal := r.readText(p, size)
-	e.record(p, size, KindCard, int64(len(data)))
+	e.record(p, size, KindCard, int64(len(data)), "")
 	if !ok {
 		return nil, fatal
 	}
@@ -348,7 +360,7 @@ func (r *reader) readLicenseFile(p string, size int64) {
 func (r *reader) readOtherCard(p string, size int64) {
 	e := r.e
 	data, ok, _ := r.readText(p, size)
-	e.record(p, size, KindCard, int64(len(data)))
+	e.record(p, size, KindCard, int64(len(data)), "")
 	if !ok {
 		e.unreadableLicense = true
 		return
@@ -361,7 +373,7 @@ func (r *reader) readOtherCard(p string, size int64) {
 func (r *reader) readConfig(p string, size int64) {
 	e := r.e
 	data, ok, _ := r.readText(p, size)
-	e.record(p, size, KindConfig, int64(len(data)))
+	e.record(p, size, KindConfig, int64(len(data)), "")
 	if !ok {
 		return
 	}

@@ -177,8 +177,24 @@ func cdxModel(r *Report, i int) cdx.Component {
 			c.Evidence.Occurrences = &occ
 		}
 	}
-	if r.Declared.PipelineTag != "" {
+	if r.Declared.PipelineTag != "" || len(r.Datasets) > 0 {
 		c.ModelCard = &cdx.MLModelCard{ModelParameters: &cdx.MLModelParameters{Task: r.Declared.PipelineTag}}
+	}
+	if len(r.Datasets) > 0 {
+		// The training data the card names, with the licenses the Hub
+		// gives them (a dataset license is for the reviewer to weigh).
+		var ds []cdx.MLDatasetChoice
+		for _, d := range r.Datasets {
+			props := []cdx.Property{{Name: "carveout:category", Value: d.Category}}
+			for _, l := range d.Licenses {
+				props = append(props, cdx.Property{Name: "carveout:license", Value: l})
+			}
+			if d.Note != "" {
+				props = append(props, cdx.Property{Name: "carveout:note", Value: d.Note})
+			}
+			ds = append(ds, cdx.MLDatasetChoice{ComponentData: &cdx.ComponentData{Type: cdx.ComponentDataTypeDataset, Name: d.ID, Contents: &cdx.ComponentDataContents{Properties: &props}}})
+		}
+		c.ModelCard.ModelParameters.Datasets = &ds
 	}
 
 	// The base-model chain, nearest first.

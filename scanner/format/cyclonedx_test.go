@@ -130,3 +130,20 @@ func TestCycloneDXUniqueRefs(t *testing.T) {
 		t.Errorf("%d bom-refs", len(refs))
 	}
 }
+
+// The card's training data is the model card's datasets, with their
+// licenses as properties; the document still validates.
+func TestCycloneDXDatasets(t *testing.T) {
+	x := *caseReports(t)["mislabelled"]
+	x.Datasets = []report.Dataset{{ID: "acme/chat-logs", Licenses: []string{"cc-by-nc-4.0"}, Category: "non-commercial", Source: "hub-api"}, {ID: "acme/gone", Licenses: []string{}, Category: "unknown", Note: "not found"}}
+	var buf bytes.Buffer
+	if err := (CycloneDX{}).Encode(&buf, []*Report{&x}, testOptions); err != nil {
+		t.Fatal(err)
+	}
+	validateOfficial(t, "bom-1.6.schema.json", buf.Bytes())
+	for _, want := range []string{`"type": "dataset"`, `"name": "acme/chat-logs"`, `"value": "cc-by-nc-4.0"`, `"value": "not found"`} {
+		if !strings.Contains(buf.String(), want) {
+			t.Errorf("CycloneDX lacks %s", want)
+		}
+	}
+}

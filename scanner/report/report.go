@@ -232,6 +232,9 @@ type File struct {
 	Format string `json:"format,omitempty"`
 	// Metadata read from a weight header (license-related keys).
 	Metadata map[string]string `json:"metadata,omitempty"`
+	// SHA256 is the hex sha256 of a text file read whole (card, license,
+	// config), so a review can show which bytes it judged.
+	SHA256 string `json:"sha256,omitempty"`
 }
 
 // Link is one step of a model's lineage.
