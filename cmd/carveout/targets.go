@@ -48,11 +48,7 @@ func dockerConfigDir(getenv func(string) string) string {
 	if d := getenv("DOCKER_CONFIG"); d != "" {
 		return d
 	}
-	home := getenv("HOME")
-	if home == "" {
-		home = getenv("USERPROFILE")
-	}
-	return filepath.Join(home, ".docker")
+	return filepath.Join(source.HomeDir(getenv), ".docker")
 }
 
 func newEnv(app *App, o *scanOptions) *env {

@@ -124,14 +124,7 @@ func hfHome(getenv func(string) string) string {
 	if v := getenv("XDG_CACHE_HOME"); v != "" {
 		return filepath.Join(v, "huggingface")
 	}
-	home := getenv("HOME")
-	if home == "" {
-		home = getenv("USERPROFILE")
-	}
-	if home == "" {
-		return ""
-	}
-	return filepath.Join(home, ".cache", "huggingface")
+	return underHome(getenv, ".cache", "huggingface")
 }
 
 // unreadable is a target that was found but cannot be read: every call

@@ -515,11 +515,7 @@ func NewOCI(ctx context.Context, ref string, cfg OCIConfig) (Source, error) {
 		}
 	}
 	for i, l := range licenses {
-		name := "LICENSE"
-		if len(licenses) > 1 {
-			name = fmt.Sprintf("LICENSE-%d", i+1)
-		}
-		o.layers = append(o.layers, ociFile{path: name, layer: l})
+		o.layers = append(o.layers, ociFile{path: licenseLayerName(i, len(licenses)), layer: l})
 	}
 	return o, nil
 }

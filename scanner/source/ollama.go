@@ -50,14 +50,7 @@ func DefaultOllamaDir(getenv func(string) string) string {
 	if v := getenv("OLLAMA_MODELS"); v != "" {
 		return v
 	}
-	home := getenv("HOME")
-	if home == "" {
-		home = getenv("USERPROFILE")
-	}
-	if home == "" {
-		return ""
-	}
-	return filepath.Join(home, ".ollama", "models")
+	return underHome(getenv, ".ollama", "models")
 }
 
 // OllamaName is a model name as Ollama resolves it.
@@ -292,11 +285,7 @@ func openOllama(dir string, n OllamaName, mp string) (*Ollama, error) {
 		}
 	}
 	for i, l := range licenses {
-		name := "LICENSE"
-		if len(licenses) > 1 {
-			name = fmt.Sprintf("LICENSE-%d", i+1)
-		}
-		o.layers = append(o.layers, ollamaFile{path: name, layer: l})
+		o.layers = append(o.layers, ollamaFile{path: licenseLayerName(i, len(licenses)), layer: l})
 	}
 	return o, nil
 }
