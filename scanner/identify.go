@@ -30,36 +30,36 @@ type licenseSet struct {
 	// identified caches licenses.Identify by text: each distinct text is
 	// identified once (a repository of 500 links to one 4 MiB text costs
 	// one identification, not 500). The results are only read.
-	identified map[[sha256.Size]byte][]licenses.Identification
-	references map[[sha256.Size]byte][]licenses.Identification
+	identified byText
+	references byText
+}
+
+// byText memoizes a function of a text's bytes by their sha256.
+type byText map[[sha256.Size]byte][]licenses.Identification
+
+func (m byText) get(data []byte, f func([]byte) []licenses.Identification) []licenses.Identification {
+	k := sha256.Sum256(data)
+	if v, ok := m[k]; ok {
+		return v
+	}
+	v := f(data)
+	m[k] = v
+	return v
 }
 
 func newLicenseSet() *licenseSet {
 	return &licenseSet{byKey: map[string]*License{}, termIdx: map[*License]map[string]int{},
-		identified: map[[sha256.Size]byte][]licenses.Identification{},
-		references: map[[sha256.Size]byte][]licenses.Identification{}}
+		identified: byText{}, references: byText{}}
 }
 
 // referencesIn is licenses.FindReferences, once per distinct text.
 func (ls *licenseSet) referencesIn(data []byte) []licenses.Identification {
-	k := sha256.Sum256(data)
-	if refs, ok := ls.references[k]; ok {
-		return refs
-	}
-	refs := licenses.FindReferences(data)
-	ls.references[k] = refs
-	return refs
+	return ls.references.get(data, licenses.FindReferences)
 }
 
 // identifyText is licenses.Identify, once per distinct text.
 func (ls *licenseSet) identifyText(data []byte) []licenses.Identification {
-	k := sha256.Sum256(data)
-	if ids, ok := ls.identified[k]; ok {
-		return ids
-	}
-	ids := licenses.Identify(data)
-	ls.identified[k] = ids
-	return ids
+	return ls.identified.get(data, licenses.Identify)
 }
 
 // placeKey is the key of an identification seen at ev: its id, or for an
