@@ -366,20 +366,7 @@ func (s *Server) writeTree(w http.ResponseWriter, r *http.Request, repo *Repo, f
 	}
 	ps := s.pageSize
 	s.mu.Unlock()
-	cursor, _ := strconv.Atoi(r.URL.Query().Get("cursor"))
-	cursor = min(max(cursor, 0), len(all))
-	end := min(cursor+ps, len(all))
-	if end < len(all) {
-		q := r.URL.Query()
-		q.Set("cursor", strconv.Itoa(end))
-		next := s.URL + Base + r.URL.Path + "?" + q.Encode()
-		w.Header().Set("Link", "<"+next+`>; rel="next"`)
-	}
-	page := all[cursor:end]
-	if page == nil {
-		page = []entry{}
-	}
-	fakeserver.WriteJSON(w, r, http.StatusOK, page, f)
+	fakeserver.WriteJSON(w, r, http.StatusOK, pageOf(s, w, r, all, ps), f)
 }
 
 func (s *Server) serveResolve(w http.ResponseWriter, r *http.Request, tok string, segs []string) {
@@ -460,20 +447,7 @@ func (s *Server) serveList(w http.ResponseWriter, r *http.Request, tok string) {
 	ps := s.pageSize
 	s.mu.Unlock()
 	sort.Slice(all, func(i, j int) bool { return all[i].ID < all[j].ID })
-	cursor, _ := strconv.Atoi(r.URL.Query().Get("cursor"))
-	cursor = min(max(cursor, 0), len(all))
-	end := min(cursor+ps, len(all))
-	if end < len(all) {
-		q := r.URL.Query()
-		q.Set("cursor", strconv.Itoa(end))
-		next := s.URL + Base + r.URL.Path + "?" + q.Encode()
-		w.Header().Set("Link", "<"+next+`>; rel="next"`)
-	}
-	page := all[cursor:end]
-	if page == nil {
-		page = []model{}
-	}
-	fakeserver.WriteJSON(w, r, http.StatusOK, page, f)
+	fakeserver.WriteJSON(w, r, http.StatusOK, pageOf(s, w, r, all, ps), f)
 }
 
 // AddDataset adds a data set with its card data (nil for none).
@@ -503,4 +477,21 @@ func (s *Server) serveDataset(w http.ResponseWriter, r *http.Request, id string)
 		return
 	}
 	fakeserver.WriteJSON(w, r, http.StatusOK, map[string]any{"id": id, "cardData": cd}, f)
+}
+
+// pageOf is the page of all the request's cursor asks for, with a Link to
+// the next page as the Hub paginates.
+func pageOf[T any](s *Server, w http.ResponseWriter, r *http.Request, all []T, size int) []T {
+	cursor, _ := strconv.Atoi(r.URL.Query().Get("cursor"))
+	cursor = min(max(cursor, 0), len(all))
+	end := min(cursor+size, len(all))
+	if end < len(all) {
+		q := r.URL.Query()
+		q.Set("cursor", strconv.Itoa(end))
+		w.Header().Set("Link", "<"+s.URL+Base+r.URL.Path+"?"+q.Encode()+`>; rel="next"`)
+	}
+	if page := all[cursor:end]; page != nil {
+		return page
+	}
+	return []T{}
 }
