@@ -6,9 +6,10 @@ import (
 	"encoding/hex"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
+
+	"github.com/carveout/carveout/licenses/internal/shingle"
 )
 
 // TestFingerprintsFresh checks the embedded fingerprints: they load, cover
@@ -25,7 +26,7 @@ func TestFingerprintsFresh(t *testing.T) {
 	have := map[string]bool{}
 	for _, r := range db.refs {
 		have[r.id] = true
-		if len(r.set) == 0 {
+		if r.size == 0 {
 			t.Errorf("%s: empty fingerprint", r.id)
 		}
 	}
@@ -53,37 +54,72 @@ func TestFingerprintsFresh(t *testing.T) {
 	}
 }
 
-// The index is every reference's shingles, sorted, and the buckets point
-// at the first posting of each top-bits range.
-func TestFingerprintIndexSorted(t *testing.T) {
+// The embedded index is the one genfpindex makes from the embedded
+// fingerprint files (else: go generate ./licenses), and every shingle of a
+// reference finds that reference.
+func TestFingerprintIndexFresh(t *testing.T) {
 	db := loadFingerprints()
 	if db.err != nil {
 		t.Fatal(db.err)
 	}
+	want, err := shingle.IndexFile([][]byte{fingerprintData, spdxFingerprintData})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(want, fingerprintIndex) {
+		t.Fatal("fingerprints/index.bin was not made from the fingerprint files: run go generate ./licenses")
+	}
 	n := 0
-	for _, ref := range db.refs {
-		n += len(ref.set)
-	}
-	if len(db.post) != n || !slices.IsSorted(db.post) {
-		t.Fatalf("postings: %d of %d, sorted %v", len(db.post), n, slices.IsSorted(db.post))
-	}
-	for b := 0; b < 1<<bucketBits; b++ {
-		for i := db.bucket[b]; i < db.bucket[b+1]; i++ {
-			if int(db.post[i]>>(64-bucketBits)) != b {
-				t.Fatalf("posting %d in bucket %d", i, b)
-			}
+	for r := range db.refs {
+		set := db.refs[r].sets().set
+		n += len(set)
+		if len(set) != db.refs[r].size {
+			t.Fatalf("%s: %d shingles decoded, index says %d", db.refs[r].id, len(set), db.refs[r].size)
 		}
-	}
-	for r, ref := range db.refs[:min(len(db.refs), 50)] {
-		for _, h := range ref.set {
+		for _, h := range set {
 			lo, hi := db.postings(h)
 			found := false
-			for i := lo; i < hi; i++ {
-				found = found || int(uint32(db.post[i])) == r
+			for p := lo; p < hi; p++ {
+				found = found || db.posting(p) == r
 			}
 			if !found {
-				t.Fatalf("reference %s: shingle %x not found", ref.id, h)
+				t.Fatalf("reference %s: shingle %x not found", db.refs[r].id, h)
 			}
 		}
 	}
+	if db.index.Len() != n {
+		t.Fatalf("%d postings, %d shingles", db.index.Len(), n)
+	}
+}
+
+// A stale or damaged index is an error naming the problem, not a wrong
+// answer.
+func TestFingerprintIndexMismatch(t *testing.T) {
+	files := [][]byte{fingerprintData, spdxFingerprintData}
+	if _, err := readFingerprints(files, fingerprintIndex); err != nil {
+		t.Fatal(err)
+	}
+	other, err := shingle.IndexFile([][]byte{spdxFingerprintData, fingerprintData})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, ix := range map[string][]byte{
+		"files swapped": other,
+		"catalog only":  must(shingle.IndexFile(files[:1])),
+		"truncated":     fingerprintIndex[:len(fingerprintIndex)-2],
+		"no version":    bytes.Replace(fingerprintIndex, []byte("\nV\t"), []byte("\nX\t"), 1),
+	} {
+		if _, err := readFingerprints(files, ix); err == nil {
+			t.Errorf("%s: no error", name)
+		} else {
+			t.Logf("%s: %v", name, err)
+		}
+	}
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
 }

@@ -89,7 +89,8 @@ func identify(text []byte, withTerms bool) []Identification {
 		panic(db.err)
 	}
 	lines := shingle.Lines(text)
-	docs := resolveDocs(db, text, toks)
+	in := shingle.Set(shingle.Shingles(toks))
+	docs := resolveDocs(db, text, toks, lines, in)
 
 	explained := make([]bool, len(toks))
 	var regions [][2]int
@@ -118,7 +119,6 @@ func identify(text []byte, withTerms bool) []Identification {
 			unknowns = append(unknowns, r)
 		}
 	}
-	in := shingle.Set(shingle.Shingles(toks))
 	notices := noticeLines(toks, lines)
 	var out []Identification
 	for _, d := range docs {

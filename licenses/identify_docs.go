@@ -61,6 +61,53 @@ type doc struct {
 	titled      bool          // chosen by its title over a closer reference
 }
 
+// settled reports whether the fingerprints alone explain the whole text
+// word for word: every token but those of copyright notice lines belongs
+// to a document that holds all of its reference (no shingle missing) and
+// covers it whole. licensecheck, which costs more than the rest of an
+// identification (it compiles its patterns per candidate set), could then
+// only confirm that document (a match of the same license) or lose to it
+// (another license's match explains no more of the text, and loses to a
+// reference covered whole): its answer would not change the result.
+// The one thing its patterns add is a notice choosing "or any later
+// version": a license that has an -or-later form is never settled here.
+func settled(db *fpDB, docs []*doc, toks []shingle.Token, lines []string, in []uint32) bool {
+	if len(docs) == 0 {
+		return false
+	}
+	for _, d := range docs {
+		if d.ref < 0 || d.coverage < wholeCoverage || hasOrLater(d.id) ||
+			missingShingles(&db.refs[d.ref], in) > exactMissingMax {
+			return false
+		}
+	}
+	var notices []terms.Lines
+	for j, t := range toks {
+		if slices.ContainsFunc(docs, func(d *doc) bool { return d.expl[j] }) {
+			continue
+		}
+		if notices == nil {
+			notices = noticeLines(toks, lines)
+		}
+		if !inRange(t.Line, notices) {
+			return false
+		}
+	}
+	return true
+}
+
+// hasOrLater reports whether the license of a reference id comes in an
+// -only and an -or-later form (the GNU licenses).
+func hasOrLater(id string) bool {
+	base := sameKey(id)
+	for _, suf := range []string{"-only", "-or-later"} {
+		if _, ok := SPDXLicense(base + suf); ok {
+			return true
+		}
+	}
+	return false
+}
+
 func (d *doc) explainedIn(first, last int) int {
 	n := 0
 	for j := max(first, 0); j <= last && j < len(d.expl); j++ {
@@ -77,13 +124,19 @@ func (d *doc) explainedIn(first, last int) int {
 // pattern that covers a text word for word beats a reference that misses
 // some of it (JSON is not MIT), and a reference that explains all of a
 // licensecheck match and more beats it (FSL-1.1-MIT holds the MIT text).
-func resolveDocs(db *fpDB, text []byte, toks []shingle.Token) []*doc {
+//
+// in is the text's shingle set and lines its lines.
+func resolveDocs(db *fpDB, text []byte, toks []shingle.Token, lines []string, in []uint32) []*doc {
 	var docs []*doc
 	matches, shared := matchCatalog(db, toks)
 	for _, m := range matches {
 		docs = append(docs, &doc{id: db.refs[m.ref].id, ref: m.ref, first: m.first, last: m.last, coverage: m.coverage, expl: m.matched})
 	}
-	for _, m := range defaultSPDXScanner.scan(text, db.spdxCandidates(toks, shared)) {
+	var lc []spdxMatch
+	if !settled(db, docs, toks, lines, in) {
+		lc = defaultSPDXScanner.scan(text, db.spdxCandidates(toks, shared))
+	}
+	for _, m := range lc {
 		lr := terms.Lines{Start: lineAt(text, m.Start), End: lineAt(text, max(m.Start, m.End-1))}
 		first, last := -1, -1
 		for j, t := range toks {
@@ -451,12 +504,12 @@ func (d *doc) rematch(db *fpDB, r int, toks []shingle.Token, in []uint32) *doc {
 		return nil
 	}
 	n := 0
-	for _, h := range db.refs[r].set {
+	for _, h := range db.refs[r].sets().set {
 		if _, ok := slices.BinarySearch(in, h); ok {
 			n++
 		}
 	}
-	m.coverage = float64(n) / float64(max(len(db.refs[r].set), 1))
+	m.coverage = float64(n) / float64(max(db.refs[r].size, 1))
 	return &doc{id: db.refs[r].id, ref: r, first: min(d.first, m.first), last: max(d.last, m.last), coverage: m.coverage, expl: m.matched}
 }
 
@@ -575,7 +628,7 @@ func closestRef(db *fpDB, toks []shingle.Token) *Closest {
 	for _, h := range set {
 		lo, hi := db.postings(h)
 		for p := lo; p < hi; p++ {
-			shared[int(uint32(db.post[p]))]++
+			shared[db.posting(p)]++
 		}
 	}
 	best, bestSim := -1, 0.0
@@ -583,7 +636,7 @@ func closestRef(db *fpDB, toks []shingle.Token) *Closest {
 		if n == 0 {
 			continue
 		}
-		sim := harmonic(float64(n)/float64(len(db.refs[r].set)), float64(n)/float64(len(set)))
+		sim := harmonic(float64(n)/float64(db.refs[r].size), float64(n)/float64(len(set)))
 		if sim > bestSim {
 			best, bestSim = r, sim
 		}
@@ -598,11 +651,12 @@ func closestRef(db *fpDB, toks []shingle.Token) *Closest {
 // optional ones, that the text (shingle set in) lacks.
 func missingShingles(ref *fpRef, in []uint32) int {
 	n := 0
-	for _, h := range ref.set {
+	sets := ref.sets()
+	for _, h := range sets.set {
 		if _, ok := slices.BinarySearch(in, h); ok {
 			continue
 		}
-		if _, ok := slices.BinarySearch(ref.opt, h); ok {
+		if _, ok := slices.BinarySearch(sets.opt, h); ok {
 			continue
 		}
 		n++

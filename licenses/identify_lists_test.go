@@ -101,12 +101,12 @@ func TestIdentifySPDXList(t *testing.T) {
 				continue
 			}
 			n := 0
-			for _, h := range db.refs[r].set {
+			for _, h := range db.refs[r].sets().set {
 				if inSet(set, h) {
 					n++
 				}
 			}
-			best = max(best, harmonic(float64(n)/float64(len(db.refs[r].set)), float64(n)/float64(max(len(set), 1))))
+			best = max(best, harmonic(float64(n)/float64(db.refs[r].size), float64(n)/float64(max(len(set), 1))))
 		}
 		near = append(near, best)
 	}

@@ -67,7 +67,7 @@ func matchCatalog(db *fpDB, toks []shingle.Token) ([]textMatch, []int) {
 	full := make([]int, len(db.refs))
 	for _, u := range us {
 		for p := u.lo; p < u.hi; p++ {
-			full[int(uint32(db.post[p]))]++
+			full[db.posting(p)]++
 		}
 	}
 	// rem: shingles of each reference not yet explained; left: distinct
@@ -80,7 +80,7 @@ func matchCatalog(db *fpDB, toks []shingle.Token) ([]textMatch, []int) {
 		best, bestScore := -1, 0.0
 		bestExcerpt, bestExcerptScore := -1, 0.0
 		for r, n := range rem {
-			size := len(db.refs[r].set)
+			size := db.refs[r].size
 			if used[r] || n == 0 || size == 0 {
 				continue
 			}
@@ -124,7 +124,7 @@ func matchCatalog(db *fpDB, toks []shingle.Token) ([]textMatch, []int) {
 				continue
 			}
 			for p := us[i].lo; p < us[i].hi; p++ {
-				if int(uint32(db.post[p])) == best {
+				if db.posting(p) == best {
 					us[i].removed = true
 					break
 				}
@@ -132,11 +132,11 @@ func matchCatalog(db *fpDB, toks []shingle.Token) ([]textMatch, []int) {
 			if us[i].removed {
 				left--
 				for p := us[i].lo; p < us[i].hi; p++ {
-					rem[int(uint32(db.post[p]))]--
+					rem[db.posting(p)]--
 				}
 			}
 		}
-		m := textMatch{ref: best, coverage: float64(full[best]) / float64(len(db.refs[best].set))}
+		m := textMatch{ref: best, coverage: float64(full[best]) / float64(db.refs[best].size)}
 		if !m.locate(db, toks, sh) {
 			continue
 		}
