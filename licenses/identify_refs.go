@@ -47,10 +47,37 @@ var commonSPDXNames = map[string][]string{
 	"CDLA-Permissive-2.0": {"Community Data License Agreement Permissive 2.0", "CDLA-Permissive-2.0"},
 }
 
+// refPhraseRow is one reference phrase as the generated table holds it:
+// its normalized words joined by spaces, and the license it names.
+type refPhraseRow struct {
+	Words   string
+	ID      string
+	Catalog bool
+}
+
+// loadRefPhrases indexes the generated phrase table (refphrases_gen.go)
+// by first word; catalog phrases point at their catalog entry.
 var loadRefPhrases = sync.OnceValue(func() map[string][]refPhrase {
 	idx := map[string][]refPhrase{}
+	for _, r := range refPhraseTable {
+		p := refPhrase{words: strings.Split(r.Words, " "), id: r.ID, catalog: r.Catalog}
+		if r.Catalog {
+			p.lic, _ = Lookup(r.ID)
+		}
+		idx[p.words[0]] = append(idx[p.words[0]], p)
+	}
+	return idx
+})
+
+// buildRefPhrases derives the reference phrases from the catalog (its
+// references and distinctive names), commonSPDXNames and the SPDX list's
+// names, normalized as texts are; the first owner of a phrase (catalog
+// before SPDX) keeps it. TestRefPhraseTable writes them into
+// refphrases_gen.go, so that no process tokenizes 1,500 names at start-up.
+func buildRefPhrases() []refPhraseRow {
+	var rows []refPhraseRow
 	seen := map[string]bool{}
-	add := func(phrase, id string, l *License, catalog bool) {
+	add := func(phrase, id string, catalog bool) {
 		toks := shingle.Tokenize([]byte(phrase))
 		if len(toks) < 2 {
 			return
@@ -61,19 +88,19 @@ var loadRefPhrases = sync.OnceValue(func() map[string][]refPhrase {
 		}
 		key := strings.Join(words, " ")
 		if seen[key] {
-			return // the first owner (catalog before SPDX) keeps it
+			return
 		}
 		seen[key] = true
-		idx[words[0]] = append(idx[words[0]], refPhrase{words: words, id: id, lic: l, catalog: catalog})
+		rows = append(rows, refPhraseRow{Words: key, ID: id, Catalog: catalog})
 	}
 	for _, l := range Catalog() {
 		for _, p := range l.References {
-			add(p, l.ID, l, true)
+			add(p, l.ID, true)
 		}
 	}
 	for _, l := range Catalog() {
 		if isDistinctiveName(l.Name) {
-			add(l.Name, l.ID, l, true)
+			add(l.Name, l.ID, true)
 		}
 	}
 	ids := make([]string, 0, len(commonSPDXNames))
@@ -83,7 +110,7 @@ var loadRefPhrases = sync.OnceValue(func() map[string][]refPhrase {
 	slices.Sort(ids)
 	for _, id := range ids {
 		for _, p := range commonSPDXNames[id] {
-			add(p, id, nil, false)
+			add(p, id, false)
 		}
 	}
 	for _, id := range SPDXIDs() {
@@ -91,11 +118,11 @@ var loadRefPhrases = sync.OnceValue(func() map[string][]refPhrase {
 		// prose; the common ones are in commonSPDXNames.
 		e, _ := SPDXLicense(id)
 		if !e.Deprecated && isDistinctiveName(e.Name) && len(shingle.Tokenize([]byte(e.Name))) >= 3 {
-			add(e.Name, e.ID, nil, false)
+			add(e.Name, e.ID, false)
 		}
 	}
-	return idx
-})
+	return rows
+}
 
 // isDistinctiveName reports whether a license name is specific enough to
 // be a reference on its own: several words, one of them a version or the

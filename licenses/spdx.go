@@ -7,6 +7,8 @@ import (
 )
 
 //go:generate go run ./internal/genspdx -o spdxdata_gen.go
+// The reference phrases derive from the catalog and the SPDX names:
+//go:generate go test -run ^TestRefPhraseTable$ -update .
 
 // SPDXEntry is one license of the SPDX License List.
 type SPDXEntry struct {
