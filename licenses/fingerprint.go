@@ -1,6 +1,7 @@
 package licenses
 
 import (
+	"bytes"
 	_ "embed"
 	"encoding/binary"
 	"errors"
@@ -35,18 +36,23 @@ type fpRef struct {
 	size int    // number of shingles in its set
 	// identity: words of the licensor's name the reference text holds.
 	identity []string
-	// sets decodes, on first use, the shingle set and the shingles a copy
-	// may lack (title, copyright notice lines): a scan decodes only the
-	// references its texts resemble.
-	sets func() refSets
+	enc      []byte // its sets, encoded (see sets)
 }
 
-type refSets struct{ set, opt []uint32 }
+// refSets are a reference's shingle set and the shingles a copy may lack
+// (title, copyright notice lines).
+type refSets struct {
+	once     sync.Once
+	set, opt []uint32
+}
 
 // fpDB is the fingerprint files and the inverted index over them, read in
 // place (internal/genfpindex builds the index at generate time).
 type fpDB struct {
 	refs []fpRef
+	// decoded holds per reference its sets, decoded on first use: a scan
+	// decodes only the references its texts resemble.
+	decoded []refSets
 	// index maps a shingle to the references holding it.
 	index *shingle.Index
 	// builtin is the licensecheck pre-filter: per builtin license id, the
@@ -109,20 +115,27 @@ func readFingerprints(files [][]byte, indexFile []byte) (*fpDB, error) {
 		if n, k := binary.Uvarint(datas[file][off:]); k <= 0 || n != uint64(size) {
 			return nil, fmt.Errorf("%s: index does not match its fingerprint", db.refs[r].id)
 		}
-		db.refs[r].size = size
-		enc, id := datas[file][off:], db.refs[r].id
-		db.refs[r].sets = sync.OnceValue(func() refSets {
-			set, rest, err1 := shingle.ReadSet(enc)
-			opt, _, err2 := shingle.ReadSet(rest)
-			if err := errors.Join(err1, err2); err != nil || len(set) != size {
-				// The index was checked against the file: only a
-				// corrupted build gets here.
-				panic(fmt.Sprintf("licenses: fingerprint of %s: %v", id, err))
-			}
-			return refSets{set, opt}
-		})
+		db.refs[r].size, db.refs[r].enc = size, datas[file][off:]
 	}
+	db.decoded = make([]refSets, len(db.refs))
 	return db, nil
+}
+
+// sets returns the decoded sets of reference r.
+func (db *fpDB) sets(r int) *refSets {
+	d := &db.decoded[r]
+	d.once.Do(func() {
+		ref := &db.refs[r]
+		set, rest, err1 := shingle.ReadSet(ref.enc)
+		opt, _, err2 := shingle.ReadSet(rest)
+		if err := errors.Join(err1, err2); err != nil || len(set) != ref.size {
+			// The index was checked against the file: only a corrupted
+			// build gets here.
+			panic(fmt.Sprintf("licenses: fingerprint of %s: %v", ref.id, err))
+		}
+		d.set, d.opt = set, opt
+	})
+	return d
 }
 
 func checkVersion(hdr [][]byte, want string) error {
@@ -146,6 +159,15 @@ func (db *fpDB) parse(b []byte, spdx bool) ([]byte, error) {
 	first := len(db.refs)
 	identity := map[string][]string{}
 	for _, l := range hdr {
+		if len(l) > 1 && l[0] == 'L' && l[1] == '\t' {
+			// The commonest line, read without splitting it.
+			id, _, _ := bytes.Cut(l[2:], []byte("\t"))
+			db.refs = append(db.refs, fpRef{id: string(id), spdx: spdx})
+			continue
+		}
+		if len(l) > 0 && l[0] == '#' {
+			continue
+		}
 		line := string(l)
 		f := strings.Split(line, "\t")
 		switch f[0] {
@@ -153,11 +175,6 @@ func (db *fpDB) parse(b []byte, spdx bool) ([]byte, error) {
 			if len(f) < 3 || f[2] != shingle.Version {
 				return nil, fmt.Errorf("made by tokenizer %q, want %q", line, shingle.Version)
 			}
-		case "L":
-			if len(f) < 2 {
-				return nil, fmt.Errorf("bad line %q", line)
-			}
-			db.refs = append(db.refs, fpRef{id: f[1], spdx: spdx})
 		case "S":
 			if len(f) < 3 {
 				return nil, fmt.Errorf("bad line %q", line)
@@ -203,6 +220,6 @@ func (db *fpDB) posting(p int) int { return db.index.Posting(p) }
 
 // has reports whether reference r holds shingle h.
 func (db *fpDB) has(r int, h uint32) bool {
-	_, ok := slices.BinarySearch(db.refs[r].sets().set, h)
+	_, ok := slices.BinarySearch(db.sets(r).set, h)
 	return ok
 }

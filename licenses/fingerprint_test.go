@@ -71,7 +71,7 @@ func TestFingerprintIndexFresh(t *testing.T) {
 	}
 	n := 0
 	for r := range db.refs {
-		set := db.refs[r].sets().set
+		set := db.sets(r).set
 		n += len(set)
 		if len(set) != db.refs[r].size {
 			t.Fatalf("%s: %d shingles decoded, index says %d", db.refs[r].id, len(set), db.refs[r].size)
@@ -122,4 +122,16 @@ func must[T any](v T, err error) T {
 		panic(err)
 	}
 	return v
+}
+
+// BenchmarkLoadFingerprints is the start-up cost of the fingerprints: the
+// header lines of both files and the index, read in place.
+func BenchmarkLoadFingerprints(b *testing.B) {
+	files := [][]byte{fingerprintData, spdxFingerprintData}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := readFingerprints(files, fingerprintIndex); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

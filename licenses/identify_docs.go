@@ -77,7 +77,7 @@ func settled(db *fpDB, docs []*doc, toks []shingle.Token, lines []string, in []u
 	}
 	for _, d := range docs {
 		if d.ref < 0 || d.coverage < wholeCoverage || hasOrLater(d.id) ||
-			missingShingles(&db.refs[d.ref], in) > exactMissingMax {
+			missingShingles(db, d.ref, in) > exactMissingMax {
 			return false
 		}
 	}
@@ -299,7 +299,7 @@ func (d *doc) verdict(db *fpDB, in []uint32, toks []shingle.Token, lines []strin
 	sim := harmonic(d.coverage, float64(n)/float64(max(all, 1)))
 	exact := len(changed) == 0
 	if exact && len(d.lc) == 0 && d.ref >= 0 {
-		exact = missingShingles(&db.refs[d.ref], in) <= exactMissingMax
+		exact = missingShingles(db, d.ref, in) <= exactMissingMax
 	}
 	r := terms.Lines{Start: toks[first].Line, End: toks[last].Line}
 	refID := d.id
@@ -504,7 +504,7 @@ func (d *doc) rematch(db *fpDB, r int, toks []shingle.Token, in []uint32) *doc {
 		return nil
 	}
 	n := 0
-	for _, h := range db.refs[r].sets().set {
+	for _, h := range db.sets(r).set {
 		if _, ok := slices.BinarySearch(in, h); ok {
 			n++
 		}
@@ -649,9 +649,9 @@ func closestRef(db *fpDB, toks []shingle.Token) *Closest {
 
 // missingShingles counts the shingles of a reference, other than its
 // optional ones, that the text (shingle set in) lacks.
-func missingShingles(ref *fpRef, in []uint32) int {
+func missingShingles(db *fpDB, r int, in []uint32) int {
 	n := 0
-	sets := ref.sets()
+	sets := db.sets(r)
 	for _, h := range sets.set {
 		if _, ok := slices.BinarySearch(in, h); ok {
 			continue

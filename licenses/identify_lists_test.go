@@ -101,7 +101,7 @@ func TestIdentifySPDXList(t *testing.T) {
 				continue
 			}
 			n := 0
-			for _, h := range db.refs[r].sets().set {
+			for _, h := range db.sets(r).set {
 				if inSet(set, h) {
 					n++
 				}
