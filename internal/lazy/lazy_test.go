@@ -6,7 +6,21 @@ import (
 	"testing"
 
 	"github.com/carveout/carveout/internal/lazy"
+
+	// Every package that declares lazy regexps, so that Check sees them.
+	_ "github.com/carveout/carveout/licenses/terms"
 )
+
+// TestEveryRegexpCompiles compiles every lazy regexp of the packages above:
+// an invalid one would otherwise panic only when a run first reaches it.
+func TestEveryRegexpCompiles(t *testing.T) {
+	if n := lazy.Exprs(); n < 9 {
+		t.Fatalf("only %d lazy regexps registered", n)
+	}
+	if err := lazy.Check(); err != nil {
+		t.Fatal(err)
+	}
+}
 
 func TestRegexpCompilesOnceOnFirstCall(t *testing.T) {
 	re := lazy.Regexp(`^a+$`)
