@@ -9,6 +9,7 @@ import (
 
 	// Every package that declares lazy regexps, so that Check sees them.
 	_ "github.com/carveout/carveout/licenses/terms"
+	_ "github.com/carveout/carveout/scanner"
 	_ "github.com/carveout/carveout/scanner/card"
 	_ "github.com/carveout/carveout/scanner/source"
 )
