@@ -8,6 +8,7 @@ import (
 	"github.com/carveout/carveout/internal/lazy"
 
 	// Every package that declares lazy regexps, so that Check sees them.
+	_ "github.com/carveout/carveout/licenses/profile"
 	_ "github.com/carveout/carveout/licenses/terms"
 	_ "github.com/carveout/carveout/scanner"
 	_ "github.com/carveout/carveout/scanner/card"
