@@ -9,9 +9,8 @@ import (
 	"path"
 	"strings"
 
+	cdx "github.com/CycloneDX/cyclonedx-go"
 	"github.com/package-url/packageurl-go"
-
-	"github.com/carveout/carveout/scanner/format/internal/cdx"
 )
 
 // CycloneDX writes one CycloneDX 1.6 JSON BOM for all targets: each model a
@@ -31,7 +30,7 @@ func (CycloneDX) Encode(w io.Writer, rs []*Report, o Options) error {
 		ExternalReferences: &[]cdx.ExternalReference{{Type: cdx.ERTypeWebsite, URL: "https://github.com/carveout/carveout"}}}
 	bom.Metadata = &cdx.Metadata{
 		Timestamp:  o.timestamp(),
-		Tools:      &cdx.Tools{Components: &[]cdx.Component{tool}},
+		Tools:      &cdx.ToolsChoice{Components: &[]cdx.Component{tool}},
 		Properties: &[]cdx.Property{{Name: "carveout:schema", Value: r0Schema(rs)}, {Name: "carveout:catalog", Value: o.catalog()}},
 	}
 	comps := []cdx.Component{}
@@ -39,7 +38,10 @@ func (CycloneDX) Encode(w io.Writer, rs []*Report, o Options) error {
 		comps = append(comps, cdxModel(r, i))
 	}
 	bom.Components = &comps
-	return cdx.Encode(w, bom)
+	enc := cdx.NewBOMEncoder(w, cdx.BOMFileFormatJSON)
+	enc.SetPretty(true)
+	enc.SetEscapeHTML(false)
+	return enc.EncodeVersion(bom, cdx.SpecVersion1_6)
 }
 
 // serialNumber is a UUID URN derived from the reports, so the same scan
