@@ -2,8 +2,9 @@ package scanner
 
 import (
 	"path"
-	"regexp"
 	"strings"
+
+	"github.com/carveout/carveout/internal/lazy"
 )
 
 // File kinds in the report.
@@ -54,7 +55,7 @@ var licenseDirs = map[string]bool{"LEGAL": true, "TERMS": true, "EULA": true, "P
 
 // splitGGUF matches the parts of a GGUF file cut with split(1):
 // model.gguf.part1of2, model.gguf.part2of2.
-var splitGGUF = regexp.MustCompile(`(?i)\.gguf\.part(\d+)of\d+$`)
+var splitGGUF = lazy.Regexp(`(?i)\.gguf\.part(\d+)of\d+$`)
 
 // classify returns the kind of a repository file, or "" for files carveout
 // does not read.
@@ -71,7 +72,7 @@ func classify(p string) (kind, format string) {
 	if f, ok := weightExts[ext]; ok {
 		return KindWeights, f
 	}
-	if m := splitGGUF.FindStringSubmatch(base); m != nil {
+	if m := splitGGUF().FindStringSubmatch(base); m != nil {
 		if strings.TrimLeft(m[1], "0") == "1" {
 			return KindWeights, "gguf" // the first part holds the header
 		}

@@ -3,13 +3,14 @@ package scanner
 import (
 	"encoding/binary"
 	"net/url"
-	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf16"
+
+	"github.com/carveout/carveout/internal/lazy"
 )
 
-var urlRE = regexp.MustCompile(`https?://[^\s)\]>"']+`)
+var urlRE = lazy.Regexp(`https?://[^\s)\]>"']+`)
 
 // linkTargets returns text with each line replaced by the words of the URLs
 // on it (decoded, with path separators as spaces), so references inside
@@ -18,7 +19,7 @@ func linkTargets(text string) string {
 	lines := strings.Split(text, "\n")
 	for i, l := range lines {
 		var words []string
-		for _, u := range urlRE.FindAllString(l, -1) {
+		for _, u := range urlRE().FindAllString(l, -1) {
 			if d, err := url.PathUnescape(u); err == nil {
 				u = d
 			}

@@ -140,7 +140,51 @@ func sanitize(s string) string {
 
 func escapeControls(s string) string { return safetext.Escape(s, '\t') }
 
+// subcommands are carveout's commands, each with the function that builds
+// it (its flags and their completions).
+var subcommands = []struct {
+	name  string
+	build func(*App) *cobra.Command
+}{
+	{"scan", newScanCmd},
+	{"check", newCheckCmd},
+	{"licenses", newLicensesCmd},
+	{"rules", newRulesCmd},
+	{"explain", newExplainCmd},
+	{"profile", newProfileCmd},
+	{"policy", newPolicyCmd},
+	{"init", newInitCmd},
+	{"version", newVersionCmd},
+}
+
+// newRootCmd builds carveout with every command.
 func newRootCmd(app *App) *cobra.Command {
+	return newRootCmdWith(app, "")
+}
+
+// newRootCmdFor builds carveout for a run with args: when args name a
+// command and ask for no help, with that command alone (building every
+// command's flags costs a short run, `carveout version`, more than the
+// run itself); else, for help, completion, usage errors and suggestions,
+// with every command.
+func newRootCmdFor(app *App, args []string) *cobra.Command {
+	if len(args) == 0 {
+		return newRootCmd(app)
+	}
+	for _, a := range args[1:] {
+		if a == "--" {
+			break
+		}
+		if a == "-h" || a == "--help" || strings.HasPrefix(a, "--help=") {
+			return newRootCmd(app)
+		}
+	}
+	return newRootCmdWith(app, args[0])
+}
+
+// newRootCmdWith builds carveout with the command named only, or with every
+// command when only is "" or names none.
+func newRootCmdWith(app *App, only string) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "carveout",
 		Short: "License compliance scanner for AI model weights",
@@ -158,18 +202,17 @@ citations, and says which terms bite a given organization.
 	root.SetOut(app.Stdout)
 	root.SetErr(app.Stderr)
 	root.SetVersionTemplate("carveout {{.Version}}\n")
-	root.AddCommand(
-		newScanCmd(app),
-		newCheckCmd(app),
-		newLicensesCmd(app),
-		newRulesCmd(app),
-		newExplainCmd(app),
-		newProfileCmd(app),
-		newPolicyCmd(app),
-		newInitCmd(app),
-		newVersionCmd(app),
-	)
-	root.AddCommand(helpTopics()...)
+	for _, c := range subcommands {
+		if c.name == only {
+			root.AddCommand(c.build(app))
+		}
+	}
+	if !root.HasSubCommands() {
+		for _, c := range subcommands {
+			root.AddCommand(c.build(app))
+		}
+		root.AddCommand(helpTopics()...)
+	}
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return usageErr(err)
 	})
@@ -179,7 +222,7 @@ citations, and says which terms bite a given organization.
 
 // execute runs the root command with args and returns the exit code.
 func execute(ctx context.Context, app *App, args []string) int {
-	root := newRootCmd(app)
+	root := newRootCmdFor(app, args)
 	root.SetArgs(args)
 	cmd, err := root.ExecuteContextC(ctx)
 	if err != nil && ctx.Err() != nil && !errors.Is(err, errUsage) {

@@ -4,12 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/carveout/carveout/internal/lazy"
 )
 
 // Error is one problem in a profile, policy or rates file, with the line it
@@ -43,7 +44,7 @@ func (e *errs) add(n *yaml.Node, format string, args ...any) {
 
 func (e *errs) err() error { return errors.Join(e.items...) }
 
-var yamlLineRE = regexp.MustCompile(`^yaml: (?:line (\d+): )?`)
+var yamlLineRE = lazy.Regexp(`^yaml: (?:line (\d+): )?`)
 
 // parseDoc parses data as one YAML document and returns its top node (nil
 // for an empty document).
@@ -52,7 +53,7 @@ func parseDoc(file string, data []byte) (*yaml.Node, error) {
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		msg := err.Error()
 		line := 0
-		if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
+		if m := yamlLineRE().FindStringSubmatch(msg); m != nil {
 			if m[1] != "" {
 				line, _ = strconv.Atoi(m[1])
 			}

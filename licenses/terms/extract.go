@@ -1,9 +1,10 @@
 package terms
 
 import (
-	"regexp"
 	"sort"
 	"strings"
+
+	"github.com/carveout/carveout/internal/lazy"
 )
 
 // maxText is about how long Term.Text may be.
@@ -258,7 +259,7 @@ var (
 	annualRe  = mustGuard(`\bannual|\bper (?:year|annum)\b|\byearly\b|\bfiscal year|\bfinancial year|\bcalendar year|\b(?:12|twelve)[- ]months?\b|\beach year\b|\ba year\b`)
 	monthlyRe = mustGuard(`\bper month\b|\bmonthly\b|\ba month\b`)
 	peopleRe  = mustGuard(`located|domiciled|resid|based|established|place of business|citizen|headquarter|incorporated in|organized in`)
-	defRe     = regexp.MustCompile(`^"?[^"]{0,80}"?\s+(?:means|shall mean|refers to)\b`)
+	defRe     = lazy.Regexp(`^"?[^"]{0,80}"?\s+(?:means|shall mean|refers to)\b`)
 	hostEffRe = mustGuard(`separate licen|apply to|request|permission|obtain|written consent`)
 )
 
@@ -373,7 +374,7 @@ var (
 	exemptRe    = mustGuard(`(?i)\b(?:does|shall|will) not apply to ([^.;]{3,160})`)
 )
 
-var adjectiveRe = regexp.MustCompile(`(?i)^\.?\s*(?:or local |and local |and foreign )?(?:export|laws?|legal|trade|government|governmental|department|copyright|federal|dollars?|patents?|courts?|regulations?|regulatory|sanctions|jurisdiction|persons? (?:who|that)|entity list|office)\b`)
+var adjectiveRe = lazy.Regexp(`(?i)^\.?\s*(?:or local |and local |and foreign )?(?:export|laws?|legal|trade|government|governmental|department|copyright|federal|dollars?|patents?|courts?|regulations?|regulatory|sanctions|jurisdiction|persons? (?:who|that)|entity list|office)\b`)
 
 // lower must be strings.ToLower(text) and g its bigrams.
 func regionsIn(text, lower string, g *grams) []string {
@@ -383,7 +384,7 @@ func regionsIn(text, lower string, g *grams) []string {
 		found := false
 		for _, m := range r.re.findGrams(text, lower, g) {
 			// "U.S. export laws", "EU law": the region is an adjective.
-			if !adjectiveRe.MatchString(text[m[1]:]) {
+			if !adjectiveRe().MatchString(text[m[1]:]) {
 				found = true
 				break
 			}
@@ -638,7 +639,7 @@ func extractPolicy(c *collector, ss []sentence, i int) {
 		return
 	}
 	// Definitions alone do not incorporate anything.
-	if defRe.MatchString(l) {
+	if defRe().MatchString(l) {
 		return
 	}
 	name := strings.TrimSpace(nm[1])

@@ -2,9 +2,10 @@ package terms
 
 import (
 	"math"
-	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/carveout/carveout/internal/lazy"
 )
 
 // numPat matches a number as written in license text: "700", "100,000,000",
@@ -12,7 +13,7 @@ import (
 // The scale group is optional; numberValue interprets it.
 const numPat = `(\d{1,3}(?:,\d{3})+|\d{1,3}(?:\.\d{3}){2,}|\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|twenty|fifty|hundred)(?:\s*(billion|million|thousand|bn|mn|mm|m|b|k)\b)?`
 
-var numRe = regexp.MustCompile(`(?i)\b` + numPat)
+var numRe = lazy.Regexp(`(?i)\b` + numPat)
 
 var wordNumbers = map[string]float64{
 	"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
@@ -58,7 +59,7 @@ func numberValue(digits, scale string) (int64, bool) {
 // ParseCount reads a count such as "700 million", "100,000,000", "50M" or
 // "1.5 billion". It reports false when s does not start with a number.
 func ParseCount(s string) (int64, bool) {
-	m := numRe.FindStringSubmatch(strings.TrimSpace(s))
+	m := numRe().FindStringSubmatch(strings.TrimSpace(s))
 	if m == nil {
 		return 0, false
 	}

@@ -9,34 +9,30 @@ import (
 )
 
 // filtered is a regexp with a cheap necessary condition: every match starts
-// (after zero-width assertions) with one of lits. When lits is nil the
-// regexp is always run. A guard adds finer conditions (see requiredCNF).
+// (after zero-width assertions) with one of the guard's leading literals.
+// When there are none the regexp is always run. The guard adds finer
+// conditions (see requiredCNF); like them, the leading literals are derived
+// on first use.
 type filtered struct {
-	lits []string
-	fold bool // lits are lower-case and must be looked up in lower-cased text
-	g    *guard
+	g *guard
 }
 
 func newFiltered(expr string) filtered {
-	f := filtered{g: mustGuard(expr)}
-	if p, err := syntax.Parse(expr, syntax.Perl); err == nil {
-		if lits, fold, ok := leadingLiterals(p); ok {
-			f.lits, f.fold = lits, fold
-		}
-	}
-	return f
+	return filtered{g: mustGuard(expr)}
 }
 
-// leading reports whether the text holds one of lits.
+// leading reports whether the text holds one of the leading literals.
 func (f *filtered) leading(text, lower string) bool {
-	if f.lits == nil {
+	g := f.g
+	g.load()
+	if g.lead == nil {
 		return true
 	}
 	hay := text
-	if f.fold {
+	if g.leadFold {
 		hay = lower
 	}
-	for _, l := range f.lits {
+	for _, l := range g.lead {
 		if strings.Contains(hay, l) {
 			return true
 		}
@@ -169,10 +165,15 @@ func anyLit(ls []lit, text, lower string, g *grams) bool {
 type guard struct {
 	expr string
 
-	cond sync.Once // need, fold, alts
+	cond sync.Once // need, fold, alts, lead, leadFold
 	need [][]lit
 	fold bool     // some literals are case-folded
 	alts []*guard // alternatives for MatchString, or nil
+	// lead lists literals one of which every match starts with (after
+	// zero-width assertions), or nil; leadFold means they are lower-case
+	// and looked up in lower-cased text. Only filtered uses them.
+	lead     []string
+	leadFold bool
 
 	compile sync.Once
 	re      *regexp.Regexp
@@ -197,6 +198,9 @@ func (g *guard) load() {
 		if err != nil {
 			regexp.MustCompile(g.expr) // panics with the error
 			return
+		}
+		if lits, fold, ok := leadingLiterals(p); ok {
+			g.lead, g.leadFold = lits, fold
 		}
 		g.setNeed(p)
 		if parts, ok := splitAlternatives(g.expr); ok && len(parts) > 1 {

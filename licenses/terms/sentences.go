@@ -1,10 +1,11 @@
 package terms
 
 import (
-	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/carveout/carveout/internal/lazy"
 )
 
 // maxSentence caps the length (in bytes) of one sentence so that hostile
@@ -58,10 +59,10 @@ var mdReplacer = strings.NewReplacer(
 
 // leadRe matches a heading marker, block quote, bullet or enumerator at the
 // start of a line (after trimming). Such a line starts a new sentence.
-var leadRe = regexp.MustCompile(`^(?:#{1,6}\s*|>\s*|[-*+\x{2022}\x{25cf}\x{25aa}\x{00b7}\x{2023}\x{25e6}]\s+|\(?\d{1,3}(?:\.\d{1,3}){0,3}[.)]\s+|\(?[a-zA-Z][.)]\s+|\(?[ivxlcIVXLC]{1,6}[.)]\s+|\[[ xX]?\]\s+)`)
+var leadRe = lazy.Regexp(`^(?:#{1,6}\s*|>\s*|[-*+\x{2022}\x{25cf}\x{25aa}\x{00b7}\x{2023}\x{25e6}]\s+|\(?\d{1,3}(?:\.\d{1,3}){0,3}[.)]\s+|\(?[a-zA-Z][.)]\s+|\(?[ivxlcIVXLC]{1,6}[.)]\s+|\[[ xX]?\]\s+)`)
 
 // ruleRe matches a line that carries no words (table rules, "***").
-var ruleRe = regexp.MustCompile(`^[-=*_|:~+ ]{3,}$`)
+var ruleRe = lazy.Regexp(`^[-=*_|:~+ ]{3,}$`)
 
 // abbreviations that do not end a sentence when followed by a period.
 var abbreviations = map[string]bool{
@@ -100,7 +101,7 @@ func splitSentences(text string) []sentence {
 			l = charReplacer.Replace(raw)
 		}
 		l = strings.TrimSpace(l)
-		if l == "" || ruleRe.MatchString(l) {
+		if l == "" || ruleRe().MatchString(l) {
 			emit("\n", ln)
 			continue
 		}
@@ -112,7 +113,7 @@ func splitSentences(text string) []sentence {
 			if !mayLead(l) {
 				break
 			}
-			loc := leadRe.FindStringIndex(l)
+			loc := leadRe().FindStringIndex(l)
 			if loc == nil || loc[1] == 0 {
 				break
 			}
@@ -297,7 +298,7 @@ func collapseSpaces(s string) string {
 	return string(b)
 }
 
-var ncFold = regexp.MustCompile(`\bnon[- ]?commercial`)
+var ncFold = lazy.Regexp(`\bnon[- ]?commercial`)
 
 // lowerFold2 returns strings.ToLower(s) and s lower-cased with spellings
 // that patterns care about unified.
@@ -305,7 +306,7 @@ func lowerFold2(s string) (plain, l string) {
 	plain = strings.ToLower(s)
 	l = plain
 	if strings.Contains(l, "commercial") {
-		l = ncFold.ReplaceAllString(l, "noncommercial")
+		l = ncFold().ReplaceAllString(l, "noncommercial")
 	}
 	if strings.Contains(l, "not limited") {
 		// "including but not limited to" carries no negation.
@@ -328,7 +329,7 @@ const (
 // has no assertions, so its matches do not depend on text outside.
 func replaceNotLimited(l string) string {
 	if strings.ContainsAny(l, "\t\n\v\f\r") || strings.Contains(l, "  ") {
-		return notLimitedRe.ReplaceAllString(l, "including")
+		return notLimitedRe().ReplaceAllString(l, "including")
 	}
 	var b strings.Builder
 	pos := 0
@@ -342,10 +343,10 @@ func replaceNotLimited(l string) string {
 		if ws < pos {
 			ws = pos
 		}
-		loc := notLimitedRe.FindStringIndex(l[ws:])
+		loc := notLimitedRe().FindStringIndex(l[ws:])
 		if loc == nil || loc[1] == loc[0] {
 			// Cannot happen (the core alone matches); be safe.
-			return notLimitedRe.ReplaceAllString(l, "including")
+			return notLimitedRe().ReplaceAllString(l, "including")
 		}
 		if b.Cap() == 0 {
 			b.Grow(len(l))
@@ -361,7 +362,7 @@ func replaceNotLimited(l string) string {
 	return b.String()
 }
 
-var notLimitedRe = regexp.MustCompile(`(?:including|include|includes)?,?\s*(?:-\s*)?(?:but\s+)?(?:is\s+|are\s+)?not\s+limited\s+to(?:\s*-)?`)
+var notLimitedRe = lazy.Regexp(`(?:including|include|includes)?,?\s*(?:-\s*)?(?:but\s+)?(?:is\s+|are\s+)?not\s+limited\s+to(?:\s*-)?`)
 
 // cut shortens s to about n bytes at a word boundary.
 func cut(s string, n int) string {

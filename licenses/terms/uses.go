@@ -1,9 +1,10 @@
 package terms
 
 import (
-	"regexp"
 	"sort"
 	"strings"
+
+	"github.com/carveout/carveout/internal/lazy"
 )
 
 // ---------------------------------------------------------------------------
@@ -61,7 +62,7 @@ func categoriesIn(s *sentence) []string {
 const fieldWindow = 60
 
 // windowEndRe marks a sentence that closes a list of banned uses.
-var windowEndRe = regexp.MustCompile(`^(?:\d+(?:\.\d+)*\.? )?(?:disclaimer|limitation of liability|governing law|term and termination|termination|miscellaneous|definitions|general|warranty|indemnif|grant of|intellectual property|section [ivx\d]+\b|other provisions|updates and runtime)`)
+var windowEndRe = lazy.Regexp(`^(?:\d+(?:\.\d+)*\.? )?(?:disclaimer|limitation of liability|governing law|term and termination|termination|miscellaneous|definitions|general|warranty|indemnif|grant of|intellectual property|section [ivx\d]+\b|other provisions|updates and runtime)`)
 
 // complyRe is a sentence that commits the licensee to complying with law.
 var complyRe = mustGuard(`\b(?:commits?|committed|agrees?|undertakes?|need|needs|must|shall|will)\s+(?:to\s+)?(?:\w+\s+){0,2}?(?:comply|complying|compliance)\b`)
@@ -111,7 +112,7 @@ func extractFieldOfUse(c *collector, ss []sentence) {
 		for j := i + 1; j < end; j++ {
 			lj := ss[j].lower
 			size += len(lj)
-			if size > 20000 || windowEndRe.MatchString(lj) {
+			if size > 20000 || windowEndRe().MatchString(lj) {
 				break
 			}
 			if j > i+1 && ss[j].start > ss[j-1].end+3 {
@@ -163,7 +164,7 @@ var ncGrantRe = mustGuard(`\bfor (?:your |their |its )?(?:own )?[a-z,/&\- ]{0,60
 
 // ncDefinitionRe is a definition sentence; a definition of "Non-Commercial"
 // alone does not limit a grant.
-var ncDefinitionRe = regexp.MustCompile(`^"?[^".]{0,80}"?\s+(?:means|shall mean|refers to|is defined as)\b`)
+var ncDefinitionRe = lazy.Regexp(`^"?[^".]{0,80}"?\s+(?:means|shall mean|refers to|is defined as)\b`)
 
 // commercialGrantRe is a grant of commercial rights; its presence means a
 // non-commercial clause elsewhere is one option among others.
@@ -183,7 +184,7 @@ func extractNonCommercial(c *collector, ss []sentence) {
 		if !ss[i].has("commercial") && !ss[i].has("research") && !ss[i].has("evaluation") && !ss[i].has("personal") && !ss[i].has("academic") && !ss[i].has("production") {
 			continue
 		}
-		if ncDefinitionRe.MatchString(l) {
+		if ncDefinitionRe().MatchString(l) {
 			continue
 		}
 		if ncGrantRe.matchL(&ss[i]) {

@@ -6,9 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/carveout/carveout/internal/lazy"
 )
 
 // Problem rules of config files (config.json, adapter_config.json).
@@ -80,7 +81,7 @@ func (c *Config) BaseModel() string {
 	return NormalizeModelID(c.BaseModelNameOrPath)
 }
 
-var windowsPathRE = regexp.MustCompile(`^[A-Za-z]:[\\/]`)
+var windowsPathRE = lazy.Regexp(`^[A-Za-z]:[\\/]`)
 
 // IsLocalPath reports whether a *_name_or_path value is a file system path
 // rather than a Hub id: absolute, relative with ./ or ../ or ~, Windows
@@ -95,7 +96,7 @@ func IsLocalPath(s string) bool {
 		return false
 	}
 	return strings.HasPrefix(s, "/") || strings.HasPrefix(s, ".") || strings.HasPrefix(s, "~") ||
-		strings.Contains(s, "\\") || windowsPathRE.MatchString(s) || strings.Count(s, "/") > 1
+		strings.Contains(s, "\\") || windowsPathRE().MatchString(s) || strings.Count(s, "/") > 1
 }
 
 // configStrings are the top-level keys read as single strings.

@@ -2,11 +2,12 @@ package card
 
 import (
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/carveout/carveout/internal/lazy"
 )
 
 // Parse reads a model card. path is only recorded (and used in nothing but
@@ -208,13 +209,13 @@ func parseYAML(s string) (n *yaml.Node, err error) {
 	return resolve(doc.Content[0]), nil
 }
 
-var yamlLineRE = regexp.MustCompile(`^yaml: (?:unmarshal errors:\s*)?line (\d+): (.*)$`)
+var yamlLineRE = lazy.Regexp(`^yaml: (?:unmarshal errors:\s*)?line (\d+): (.*)$`)
 
 // yamlErrorLine splits a yaml error into its (YAML-relative) line and the
 // message without the "yaml:" prefix. line is 0 when the error has none.
 func yamlErrorLine(err error) (int, string) {
 	s := err.Error()
-	if m := yamlLineRE.FindStringSubmatch(s); m != nil {
+	if m := yamlLineRE().FindStringSubmatch(s); m != nil {
 		n, _ := strconv.Atoi(m[1])
 		return n, "line " + m[1] + " of the YAML: " + m[2]
 	}

@@ -2,14 +2,15 @@ package card
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/carveout/carveout/internal/lazy"
 )
 
 // keyLineRE matches a top-level "key:" line.
-var keyLineRE = regexp.MustCompile(`^([A-Za-z0-9_][A-Za-z0-9_.\-]*|"[^"\n]*"|'[^'\n]*')[ \t]*:([ \t]|$)`)
+var keyLineRE = lazy.Regexp(`^([A-Za-z0-9_][A-Za-z0-9_.\-]*|"[^"\n]*"|'[^'\n]*')[ \t]*:([ \t]|$)`)
 
 // recover reads what it can of front matter YAML that does not parse. The
 // lines are cut into top-level chunks (a "key:" line at column 0 and the
@@ -31,7 +32,7 @@ func (p *parser) recover(lines []string, first int, markdown bool) {
 	}
 	var starts []int
 	for i := 0; i < end; i++ {
-		if keyLineRE.MatchString(lines[i]) {
+		if keyLineRE().MatchString(lines[i]) {
 			starts = append(starts, i)
 		}
 	}
@@ -68,14 +69,14 @@ var simpleKeys = map[string]bool{
 	"base_model": true, "base_model_relation": true,
 }
 
-var listItemRE = regexp.MustCompile(`^[ \t]*-[ \t]+(.*)$`)
+var listItemRE = lazy.Regexp(`^[ \t]*-[ \t]+(.*)$`)
 
 // simple reads one "key: value" chunk without a YAML parser: a plain or
 // quoted value, a flow list [a, b], a block list of "- item" lines, or a
 // block scalar (| or >) of indented lines. It builds the node a YAML
 // parser would have built and hands it to field.
 func (p *parser) simple(chunk []string, off int) {
-	m := keyLineRE.FindStringSubmatch(chunk[0])
+	m := keyLineRE().FindStringSubmatch(chunk[0])
 	if m == nil {
 		return
 	}
@@ -101,7 +102,7 @@ func (p *parser) simple(chunk []string, off int) {
 	case val == "":
 		var items []*yaml.Node
 		for i, l := range chunk[1:] {
-			if im := listItemRE.FindStringSubmatch(l); im != nil {
+			if im := listItemRE().FindStringSubmatch(l); im != nil {
 				if it := unquote(stripComment(strings.TrimSpace(im[1]))); it != "" {
 					items = append(items, &yaml.Node{Kind: yaml.ScalarNode, Value: it, Line: i + 2})
 				}
@@ -180,7 +181,7 @@ func (p *parser) recoveredSummary() string {
 }
 
 // blockKeyRE matches a line that starts a well-known card key.
-var blockKeyRE = regexp.MustCompile(`^(license|license_name|license_link|base_model|base_model_relation|tags|language|datasets|library_name|pipeline_tag|model-index|extra_gated_prompt|inference|widget)[ \t]*:`)
+var blockKeyRE = lazy.Regexp(`^(license|license_name|license_link|base_model|base_model_relation|tags|language|datasets|library_name|pipeline_tag|model-index|extra_gated_prompt|inference|widget)[ \t]*:`)
 
 // maxBlockLines bounds how far a "---" line is paired with a closing one.
 const maxBlockLines = 1000
@@ -212,7 +213,7 @@ func (p *parser) scanBlocks(from int, hasFirst bool) int {
 			if strings.HasPrefix(strings.TrimSpace(tk), "```") {
 				break
 			}
-			if !known && blockKeyRE.MatchString(tk) {
+			if !known && blockKeyRE().MatchString(tk) {
 				known = true
 			}
 		}

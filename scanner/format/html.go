@@ -10,6 +10,7 @@ import (
 	"html/template"
 	"io"
 	"strings"
+	"sync"
 
 	"github.com/carveout/carveout/licenses/terms"
 )
@@ -26,13 +27,16 @@ type HTML struct{}
 //go:embed html.tmpl
 var htmlTemplate string
 
-var htmlTmpl = template.Must(template.New("report").Funcs(template.FuncMap{
-	"place":    Place,
-	"thousand": Thousands,
-	"join":     strings.Join,
-	"vclass":   verdictClass,
-	"percent":  func(f float64) float64 { return f * 100 },
-}).Parse(htmlTemplate))
+// htmlTmpl is the parsed template, parsed on first use.
+var htmlTmpl = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("report").Funcs(template.FuncMap{
+		"place":    Place,
+		"thousand": Thousands,
+		"join":     strings.Join,
+		"vclass":   verdictClass,
+		"percent":  func(f float64) float64 { return f * 100 },
+	}).Parse(htmlTemplate))
+})
 
 type htmlPage struct {
 	Title     string
@@ -87,7 +91,7 @@ func (HTML) Encode(w io.Writer, rs []*Report, o Options) error {
 		page.Reports = append(page.Reports, hr)
 	}
 	page.Title = "carveout report — " + strings.Join(names, ", ")
-	return htmlTmpl.Execute(w, page)
+	return htmlTmpl().Execute(w, page)
 }
 
 func htmlPrepare(r *Report, i int, o Options) htmlReport {

@@ -6,8 +6,10 @@
 package rules
 
 import (
+	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/carveout/carveout/licenses/profile"
 	"github.com/carveout/carveout/licenses/terms"
@@ -274,29 +276,37 @@ func policyRules() []Rule {
 	return out
 }
 
-var index = func() map[string]int {
-	registry = append(registry, policyRules()...)
-	m := make(map[string]int, len(registry))
-	for i, r := range registry {
-		m[r.ID] = i
+// known is every rule, the registry's and the policy rules, with the
+// position of each id in it; made on first use.
+var known = sync.OnceValue(func() ruleTable {
+	t := ruleTable{rules: slices.Concat(registry, policyRules())}
+	t.index = make(map[string]int, len(t.rules))
+	for i, r := range t.rules {
+		t.index[r.ID] = i
 	}
-	return m
-}()
+	return t
+})
+
+type ruleTable struct {
+	rules []Rule
+	index map[string]int
+}
 
 // All returns every rule, sorted by id.
 func All() []Rule {
-	out := append([]Rule(nil), registry...)
+	out := slices.Clone(known().rules)
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out
 }
 
 // Lookup returns the rule with the id.
 func Lookup(id string) (Rule, bool) {
-	i, ok := index[id]
+	t := known()
+	i, ok := t.index[id]
 	if !ok {
 		return Rule{}, false
 	}
-	return registry[i], true
+	return t.rules[i], true
 }
 
 // Get returns the rule with the id and panics when there is none: a

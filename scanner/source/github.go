@@ -8,13 +8,14 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"regexp"
 	"sort"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/google/go-github/v62/github"
+
+	"github.com/carveout/carveout/internal/lazy"
 )
 
 // DefaultGitHubAPI is the GitHub REST API base URL.
@@ -227,12 +228,12 @@ type GitHub struct {
 }
 
 var (
-	ghNamePattern = regexp.MustCompile(`^[A-Za-z0-9_.-]+$`)
-	ghSHAPattern  = regexp.MustCompile(`^([0-9a-f]{40}|[0-9a-f]{64})$`)
+	ghNamePattern = lazy.Regexp(`^[A-Za-z0-9_.-]+$`)
+	ghSHAPattern  = lazy.Regexp(`^([0-9a-f]{40}|[0-9a-f]{64})$`)
 )
 
 func checkGHName(kind, s string) error {
-	if !ghNamePattern.MatchString(s) || s == "." || s == ".." {
+	if !ghNamePattern().MatchString(s) || s == "." || s == ".." {
 		return fmt.Errorf("invalid GitHub %s %q", kind, s)
 	}
 	return nil
@@ -291,7 +292,7 @@ func NewGitHub(ctx context.Context, owner, repo, ref string, cfg GitHubConfig) (
 	if err != nil {
 		return nil, err
 	}
-	if !ghSHAPattern.MatchString(g.sha) {
+	if !ghSHAPattern().MatchString(g.sha) {
 		return nil, fmt.Errorf("%s: GitHub did not return a commit sha for ref %q", what, ref)
 	}
 	return g, nil

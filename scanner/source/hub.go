@@ -10,11 +10,12 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/carveout/carveout/internal/lazy"
 )
 
 // HubConfig configures the Hugging Face Hub source. Only Client is
@@ -126,14 +127,14 @@ type Hub struct {
 }
 
 var (
-	hubIDPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)?$`)
-	shaPattern   = regexp.MustCompile(`^[0-9a-f]{40}$`)
+	hubIDPattern = lazy.Regexp(`^[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)?$`)
+	shaPattern   = lazy.Regexp(`^[0-9a-f]{40}$`)
 )
 
 // CheckHubID reports whether id is a plausible Hub model id (name or
 // org/name).
 func CheckHubID(id string) error {
-	if !hubIDPattern.MatchString(id) || strings.Contains(id, "..") || strings.HasSuffix(id, ".git") {
+	if !hubIDPattern().MatchString(id) || strings.Contains(id, "..") || strings.HasSuffix(id, ".git") {
 		return fmt.Errorf("invalid Hugging Face model id %q", id)
 	}
 	return nil
@@ -172,7 +173,7 @@ func (c *HubClient) Open(ctx context.Context, id, revision string) (*Hub, error)
 	if err != nil {
 		return nil, err
 	}
-	if !shaPattern.MatchString(info.SHA) {
+	if !shaPattern().MatchString(info.SHA) {
 		return nil, fmt.Errorf("hf:%s: the Hub did not return a commit sha for revision %q", id, revision)
 	}
 	target := "hf:" + id

@@ -5,9 +5,10 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"regexp"
 	"sort"
 	"strings"
+
+	"github.com/carveout/carveout/internal/lazy"
 )
 
 // Bounds of HubAuthorModels: pages followed, and models listed over all of
@@ -18,7 +19,7 @@ const (
 	authorPageSize         = 100
 )
 
-var hubAuthorPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
+var hubAuthorPattern = lazy.Regexp(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
 
 // HubAuthorModels returns the ids (org/name) of every model of the Hub
 // user or organization author, sorted, from the paginated
@@ -36,7 +37,7 @@ func HubAuthorModels(ctx context.Context, author string, cfg HubConfig) ([]strin
 
 // AuthorModels is HubAuthorModels with the client's configuration.
 func (c *HubClient) AuthorModels(ctx context.Context, author string) ([]string, error) {
-	if !hubAuthorPattern.MatchString(author) || strings.Contains(author, "..") {
+	if !hubAuthorPattern().MatchString(author) || strings.Contains(author, "..") {
 		return nil, fmt.Errorf("invalid Hugging Face author %q", author)
 	}
 	if c.offline {

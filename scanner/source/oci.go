@@ -15,11 +15,12 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/carveout/carveout/internal/lazy"
 )
 
 // Media types of OCI and Docker manifests, and of the layers of a Docker
@@ -79,9 +80,9 @@ type OCIRef struct {
 }
 
 var (
-	ociRepoPattern = regexp.MustCompile(`^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$`)
-	ociTagPattern  = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$`)
-	ociHostPattern = regexp.MustCompile(`^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9][A-Za-z0-9.-]*)(:[0-9]+)?$`)
+	ociRepoPattern = lazy.Regexp(`^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$`)
+	ociTagPattern  = lazy.Regexp(`^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$`)
+	ociHostPattern = lazy.Regexp(`^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9][A-Za-z0-9.-]*)(:[0-9]+)?$`)
 )
 
 // ParseOCIRef parses REGISTRY/REPOSITORY[:TAG|@DIGEST] (without oci://);
@@ -89,23 +90,23 @@ var (
 func ParseOCIRef(s string) (OCIRef, error) {
 	bad := fmt.Errorf("invalid OCI reference %q: want oci://REGISTRY/REPOSITORY[:TAG|@sha256:DIGEST]", "oci://"+s)
 	host, rest, ok := strings.Cut(s, "/")
-	if !ok || !ociHostPattern.MatchString(host) {
+	if !ok || !ociHostPattern().MatchString(host) {
 		return OCIRef{}, bad
 	}
 	r := OCIRef{Registry: host}
 	if repo, dig, ok := strings.Cut(rest, "@"); ok {
-		if !sha256Digest.MatchString(dig) {
+		if !sha256Digest().MatchString(dig) {
 			return OCIRef{}, bad
 		}
 		r.Digest, rest = dig, repo
 	}
 	if i := strings.LastIndex(rest, ":"); i > strings.LastIndex(rest, "/") {
 		r.Tag, rest = rest[i+1:], rest[:i]
-		if !ociTagPattern.MatchString(r.Tag) {
+		if !ociTagPattern().MatchString(r.Tag) {
 			return OCIRef{}, bad
 		}
 	}
-	if !ociRepoPattern.MatchString(rest) {
+	if !ociRepoPattern().MatchString(rest) {
 		return OCIRef{}, bad
 	}
 	r.Repository = rest
@@ -582,7 +583,7 @@ func (o *OCI) manifest(ctx context.Context, reference string, depth int) (*ociMa
 			return nil, "", fmt.Errorf("GET %s: an index inside an index", u)
 		}
 		for _, d := range m.Manifests {
-			if (d.MediaType == ociManifestType || d.MediaType == dockerManifestType) && sha256Digest.MatchString(d.Digest) {
+			if (d.MediaType == ociManifestType || d.MediaType == dockerManifestType) && sha256Digest().MatchString(d.Digest) {
 				return o.manifest(ctx, d.Digest, depth+1)
 			}
 		}
@@ -645,7 +646,7 @@ func (o *OCI) check(ctx context.Context) error {
 
 func (o *OCI) checkLayer(ctx context.Context, f *ociFile) (string, error) {
 	l := f.layer
-	if !sha256Digest.MatchString(l.Digest) {
+	if !sha256Digest().MatchString(l.Digest) {
 		return fmt.Sprintf("the manifest of %s names a %s layer with digest %q, not sha256:<64 hex digits>", o.target, l.MediaType, l.Digest), nil
 	}
 	if l.Size < 0 {

@@ -12,10 +12,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strings"
 	"sync"
+
+	"github.com/carveout/carveout/internal/lazy"
 )
 
 // The defaults Ollama fills into a short model name.
@@ -58,8 +59,8 @@ type OllamaName struct {
 	Registry, Namespace, Model, Tag string
 }
 
-var ollamaPart = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
-var ollamaHost = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9.-]*(:[0-9]+)?$`)
+var ollamaPart = lazy.Regexp(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
+var ollamaHost = lazy.Regexp(`^[A-Za-z0-9][A-Za-z0-9.-]*(:[0-9]+)?$`)
 
 // ParseOllamaName parses NAME[:TAG] as Ollama does: [REGISTRY/][NAMESPACE/]MODEL[:TAG],
 // with registry.ollama.ai, library and latest filled in.
@@ -81,7 +82,7 @@ func ParseOllamaName(s string) (OllamaName, error) {
 	default:
 		return n, fmt.Errorf("invalid Ollama model name %q: want [REGISTRY/][NAMESPACE/]MODEL[:TAG]", s)
 	}
-	if !ollamaHost.MatchString(n.Registry) || !ollamaPart.MatchString(n.Namespace) || !ollamaPart.MatchString(n.Model) || !ollamaPart.MatchString(n.Tag) || strings.Contains(s, "..") {
+	if !ollamaHost().MatchString(n.Registry) || !ollamaPart().MatchString(n.Namespace) || !ollamaPart().MatchString(n.Model) || !ollamaPart().MatchString(n.Tag) || strings.Contains(s, "..") {
 		return n, fmt.Errorf("invalid Ollama model name %q: want [REGISTRY/][NAMESPACE/]MODEL[:TAG]", s)
 	}
 	return n, nil
@@ -118,7 +119,7 @@ type ollamaLayer struct {
 	Size      int64  `json:"size"`
 }
 
-var sha256Digest = regexp.MustCompile(`^sha256:[0-9a-f]{64}$`)
+var sha256Digest = lazy.Regexp(`^sha256:[0-9a-f]{64}$`)
 
 // Ollama is one model of a local Ollama store, presented as a repository:
 // its license layers are LICENSE (LICENSE-1, LICENSE-2... when there are
@@ -338,7 +339,7 @@ func (o *Ollama) check() {
 // nothing) and the sentinel it matches (ErrNotFound for a missing blob).
 func (o *Ollama) checkLayer(f *ollamaFile) (string, error) {
 	l := f.layer
-	if !sha256Digest.MatchString(l.Digest) {
+	if !sha256Digest().MatchString(l.Digest) {
 		return fmt.Sprintf("manifest %s names a %s layer with digest %q, not sha256:<64 hex digits>", o.manifest, l.MediaType, l.Digest), nil
 	}
 	f.blob = filepath.Join(o.blobs, "sha256-"+strings.TrimPrefix(l.Digest, "sha256:"))
