@@ -75,7 +75,10 @@ const UnknownID = "unknown"
 // in the order found (a license, then the policy appended to it). A text
 // that matches nothing is one Identification with ID "unknown", its
 // terms still extracted. An empty text gives nothing.
-func Identify(text []byte) []Identification { return identify(text, true) }
+//
+// Each distinct text is identified once per process (see textMemo): the
+// result is shared, and callers must not modify it.
+func Identify(text []byte) []Identification { return identifyMemo.get(text) }
 
 // identify is Identify; withTerms false skips term extraction (to measure
 // the matchers alone).

@@ -149,9 +149,10 @@ func isDistinctiveName(name string) bool {
 // License 2.0"): catalog reference phrases and names, and common SPDX
 // license names, insensitive to wrapping and markdown. Where phrases
 // overlap the longest (most specific) wins. Each license is reported once,
-// at its first reference, in text order, Kind reference.
+// at its first reference, in text order, Kind reference. Like Identify's,
+// the result is shared by every caller with the same text: read only.
 func FindReferences(text []byte) []Identification {
-	return findReferenceTokens(shingle.Tokenize(text))
+	return referencesMemo.get(text)
 }
 
 // findReferenceTokens is FindReferences over tokens.

@@ -2,7 +2,6 @@ package scanner
 
 import (
 	"context"
-	"crypto/sha256"
 	"fmt"
 	"path"
 	"slices"
@@ -27,39 +26,22 @@ type licenseSet struct {
 	// unresolved the places of declared values not identified.
 	declared   []licenses.Identification
 	unresolved []Evidence
-	// identified caches licenses.Identify by text: each distinct text is
-	// identified once (a repository of 500 links to one 4 MiB text costs
-	// one identification, not 500). The results are only read.
-	identified byText
-	references byText
-}
-
-// byText memoizes a function of a text's bytes by their sha256.
-type byText map[[sha256.Size]byte][]licenses.Identification
-
-func (m byText) get(data []byte, f func([]byte) []licenses.Identification) []licenses.Identification {
-	k := sha256.Sum256(data)
-	if v, ok := m[k]; ok {
-		return v
-	}
-	v := f(data)
-	m[k] = v
-	return v
 }
 
 func newLicenseSet() *licenseSet {
-	return &licenseSet{byKey: map[string]*License{}, termIdx: map[*License]map[string]int{},
-		identified: byText{}, references: byText{}}
+	return &licenseSet{byKey: map[string]*License{}, termIdx: map[*License]map[string]int{}}
 }
 
-// referencesIn is licenses.FindReferences, once per distinct text.
+// referencesIn is licenses.FindReferences (once per distinct text in the
+// process; the result is only read).
 func (ls *licenseSet) referencesIn(data []byte) []licenses.Identification {
-	return ls.references.get(data, licenses.FindReferences)
+	return licenses.FindReferences(data)
 }
 
-// identifyText is licenses.Identify, once per distinct text.
+// identifyText is licenses.Identify (once per distinct text in the
+// process; the result is only read).
 func (ls *licenseSet) identifyText(data []byte) []licenses.Identification {
-	return ls.identified.get(data, licenses.Identify)
+	return licenses.Identify(data)
 }
 
 // placeKey is the key of an identification seen at ev: its id, or for an
