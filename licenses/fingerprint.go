@@ -58,6 +58,9 @@ type fpDB struct {
 	// builtin is the licensecheck pre-filter: per builtin license id, the
 	// hashes of words every match must contain.
 	builtin []lcAnchor
+	// anchorWords holds word hash<<32 | anchor index for every word of
+	// every builtin anchor, sorted: the anchors holding a word.
+	anchorWords []uint64
 	// sameText maps a reference id to the SPDX ids whose texts are word
 	// for word its own (GPL-2.0-only: GPL-2.0-or-later).
 	sameText map[string][]string
@@ -118,6 +121,17 @@ func readFingerprints(files [][]byte, indexFile []byte) (*fpDB, error) {
 		db.refs[r].size, db.refs[r].enc = size, datas[file][off:]
 	}
 	db.decoded = make([]refSets, len(db.refs))
+	n := 0
+	for _, an := range db.builtin {
+		n += len(an.words)
+	}
+	db.anchorWords = make([]uint64, 0, n)
+	for a, an := range db.builtin {
+		for _, w := range an.words {
+			db.anchorWords = append(db.anchorWords, uint64(w)<<32|uint64(a))
+		}
+	}
+	slices.Sort(db.anchorWords)
 	return db, nil
 }
 

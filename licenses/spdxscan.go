@@ -104,21 +104,25 @@ var lcBuiltinIDs = sync.OnceValue(func() map[string][]string {
 // wordCandidates returns the builtin ids whose distinctive words nearly
 // all occur in the text.
 func (db *fpDB) wordCandidates(toks []shingle.Token) []string {
-	words := make(map[uint32]struct{}, len(toks)/2)
+	seen := make(map[uint32]struct{}, len(toks)/2)
+	have := make([]int, len(db.builtin))
 	for _, t := range toks {
-		words[shingle.WordHash(t.Word)] = struct{}{}
+		w := shingle.WordHash(t.Word)
+		if _, ok := seen[w]; ok {
+			continue
+		}
+		seen[w] = struct{}{}
+		i, _ := slices.BinarySearch(db.anchorWords, uint64(w)<<32)
+		for ; i < len(db.anchorWords) && uint32(db.anchorWords[i]>>32) == w; i++ {
+			have[uint32(db.anchorWords[i])]++
+		}
 	}
 	var ids []string
-	for _, a := range db.builtin {
+	for i, a := range db.builtin {
 		if len(a.words) == 0 {
 			continue
 		}
-		n := 0
-		for _, w := range a.words {
-			if _, ok := words[w]; ok {
-				n++
-			}
-		}
+		n := have[i]
 		need := (len(a.words)*3 + 3) / 4
 		if a.half {
 			need = (len(a.words) + 1) / 2
