@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"syscall"
 )
 
@@ -39,6 +40,12 @@ type Dir struct {
 	allow  string // real absolute path that every symlink must stay inside
 	only   string // NewFile: the one file name; "" for a directory
 	md     Metadata
+
+	// listed maps each path the last listing returned to the real path
+	// it resolved and checked, so that reading a listed file does not
+	// resolve its every component again (os.Root still guards the open).
+	mu     sync.Mutex
+	listed map[string]string
 }
 
 // NewDir returns the repository in the local folder root. The folder must
@@ -138,6 +145,9 @@ func (d *Dir) ListWithProblems(ctx context.Context) ([]File, []Problem, error) {
 	if err := w.walk(d.root, "", []string{d.root}); err != nil {
 		return nil, nil, err
 	}
+	d.mu.Lock()
+	d.listed = w.real
+	d.mu.Unlock()
 	sort.Slice(w.files, func(i, j int) bool { return w.files[i].Path < w.files[j].Path })
 	sort.SliceStable(w.problems, func(i, j int) bool { return w.problems[i].Path < w.problems[j].Path })
 	return w.files, w.problems, nil
@@ -147,6 +157,7 @@ type walker struct {
 	ctx      context.Context
 	d        *Dir
 	files    []File
+	real     map[string]string // path → real path of each file listed
 	problems []Problem
 	entries  int
 	// realDirs caches the real paths of symlink targets' parent
@@ -209,6 +220,14 @@ func evalAndStat(full string) (string, fs.FileInfo, error) {
 	return real, fi, nil
 }
 
+func (w *walker) add(f File, real string) {
+	w.files = append(w.files, f)
+	if w.real == nil {
+		w.real = map[string]string{}
+	}
+	w.real[f.Path] = real
+}
+
 func (w *walker) problem(rel, msg string, err error) {
 	w.problems = append(w.problems, Problem{Path: rel, Message: msg, Err: err})
 }
@@ -269,7 +288,7 @@ func (w *walker) walk(dir, rel string, ancestors []string) error {
 				w.problem(relp, "cannot stat: "+errText(err), nil)
 				continue
 			}
-			w.files = append(w.files, File{Path: relp, Size: info.Size()})
+			w.add(File{Path: relp, Size: info.Size()}, full)
 		default:
 			w.problem(relp, fmt.Sprintf("not a regular file (%s)", t.Type()), nil)
 		}
@@ -300,7 +319,7 @@ func (w *walker) symlink(dir, full, rel string, ancestors []string) error {
 	}
 	switch {
 	case fi.Mode().IsRegular():
-		w.files = append(w.files, File{Path: rel, Size: fi.Size()})
+		w.add(File{Path: rel, Size: fi.Size()}, real)
 	case fi.IsDir():
 		if skipDir(rel) {
 			return nil
@@ -316,6 +335,19 @@ func (w *walker) symlink(dir, full, rel string, ancestors []string) error {
 		w.problem(rel, fmt.Sprintf("symlink to something that is not a regular file (%s)", fi.Mode().Type()), nil)
 	}
 	return nil
+}
+
+// realFile returns the real path of the regular file p names: the one the
+// listing resolved and checked when it listed p, else resolve's.
+func (d *Dir) realFile(p string) (string, error) {
+	d.mu.Lock()
+	real, ok := d.listed[p]
+	d.mu.Unlock()
+	if ok {
+		return real, nil
+	}
+	real, _, err := d.resolve(p)
+	return real, err
 }
 
 // resolve checks p and returns the real path of the regular file it names.
@@ -379,7 +411,7 @@ func (d *Dir) Open(ctx context.Context, p string, limit int64) (io.ReadCloser, e
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	real, _, err := d.resolve(p)
+	real, err := d.realFile(p)
 	if err != nil {
 		return nil, err
 	}
@@ -402,7 +434,7 @@ func (d *Dir) ReadRange(ctx context.Context, p string, off, n int64) ([]byte, er
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	real, _, err := d.resolve(p)
+	real, err := d.realFile(p)
 	if err != nil {
 		return nil, err
 	}
