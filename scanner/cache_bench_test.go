@@ -4,8 +4,6 @@ package scanner
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"syscall"
 	"testing"
 	"time"
@@ -21,20 +19,6 @@ func cpuTime(tb testing.TB) time.Duration {
 		tb.Fatal(err)
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
-// cacheKinds are the models of the generated caches: five licenses, their
-// texts from the reference corpus, as real caches share a handful.
-func cacheKinds(tb testing.TB) []benchfix.Model {
-	var kinds []benchfix.Model
-	for _, k := range [][2]string{{"mit", "mit.txt"}, {"apache-2.0", "apache-2.0.txt"}, {"llama3.1", "llama3.1.txt"}, {"gemma", "gemma.txt"}, {"cc-by-nc-4.0", "cc-by-nc-4.0.txt"}} {
-		b, err := os.ReadFile(filepath.Join("..", "..", "shared", "corpus", "licenses", k[1]))
-		if err != nil {
-			tb.Skipf("reference corpus: %v", err)
-		}
-		kinds = append(kinds, benchfix.Model{License: k[0], Text: b})
-	}
-	return kinds
 }
 
 // BenchmarkHFCache1000 scans a generated Hugging Face cache of 1,000
