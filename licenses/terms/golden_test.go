@@ -64,8 +64,8 @@ func testLiterals(tb testing.TB) []string {
 	var out []string
 	fset := token.NewFileSet()
 	for _, name := range files {
-		if name == "golden_test.go" {
-			continue
+		if name == "golden_test.go" || name == "guards_table_test.go" {
+			continue // the golden's and the generator's own strings
 		}
 		f, err := parser.ParseFile(fset, name, nil, 0)
 		if err != nil {

@@ -177,7 +177,6 @@ type guard struct {
 
 	compile sync.Once
 	re      *regexp.Regexp
-	sub     *syntax.Regexp // the parsed alternative, for expr, when expr is ""
 }
 
 // allGuards lists every guard made by mustGuard (for tests).
@@ -191,39 +190,103 @@ func mustGuard(expr string) *guard {
 	return g
 }
 
-// load derives the condition once.
+//go:generate go test -run ^TestGuardTable$ -update .
+
+// guardCond is a guard's condition as load applies it: its clauses of
+// literals, leading literals and alternatives. Deriving it parses the
+// expression (most of the cost of a first extraction), so guards_gen.go
+// holds it for every guard of the package, derived at generate time by
+// deriveCond (TestGuardTable); a guard missing there is derived on use.
+type guardCond struct {
+	Expr     string
+	Need     [][]litSpec
+	Lead     []string // nil: no leading literals known
+	LeadFold bool
+	Alts     []altCond
+}
+
+// litSpec is a literal of a condition (see lit).
+type litSpec struct {
+	S    string
+	Fold bool
+}
+
+// altCond is one alternative of a top-level alternation: its expression
+// and its own clauses.
+type altCond struct {
+	Expr string
+	Need [][]litSpec
+}
+
+// load applies the condition once: the generated one, else derived.
 func (g *guard) load() {
 	g.cond.Do(func() {
-		p, err := syntax.Parse(g.expr, syntax.Perl)
-		if err != nil {
-			regexp.MustCompile(g.expr) // panics with the error
-			return
+		c, ok := generatedCond(g.expr)
+		if !ok {
+			c = deriveCond(g.expr)
 		}
-		if lits, fold, ok := leadingLiterals(p); ok {
-			g.lead, g.leadFold = lits, fold
-		}
-		g.setNeed(p)
-		if parts, ok := splitAlternatives(g.expr); ok && len(parts) > 1 {
-			for _, part := range parts {
-				sub, err := syntax.Parse(part, syntax.Perl)
-				if err != nil {
-					g.alts = nil
-					break
-				}
-				a := &guard{expr: part}
-				a.setNeed(sub)
-				a.cond.Do(func() {})
-				g.alts = append(g.alts, a)
-			}
-		} else if p.Op == syntax.OpAlternate {
-			for _, sub := range p.Sub {
-				a := &guard{sub: sub}
-				a.setNeed(sub)
-				a.cond.Do(func() {})
-				g.alts = append(g.alts, a)
-			}
+		g.lead, g.leadFold = c.Lead, c.LeadFold
+		g.setNeed(c.Need)
+		for _, alt := range c.Alts {
+			a := &guard{expr: alt.Expr}
+			a.setNeed(alt.Need)
+			a.cond.Do(func() {})
+			g.alts = append(g.alts, a)
 		}
 	})
+}
+
+// generatedCond looks expr up in guards_gen.go's table (sorted by Expr).
+func generatedCond(expr string) (guardCond, bool) {
+	i := sort.Search(len(guardTable), func(i int) bool { return guardTable[i].Expr >= expr })
+	if i < len(guardTable) && guardTable[i].Expr == expr {
+		return guardTable[i], true
+	}
+	return guardCond{}, false
+}
+
+// deriveCond derives the condition of expr from its syntax. An invalid
+// expr panics, as regexp.MustCompile does.
+func deriveCond(expr string) guardCond {
+	c := guardCond{Expr: expr}
+	p, err := syntax.Parse(expr, syntax.Perl)
+	if err != nil {
+		regexp.MustCompile(expr) // panics with the error
+		return c
+	}
+	if lits, fold, ok := leadingLiterals(p); ok {
+		c.Lead, c.LeadFold = lits, fold
+	}
+	c.Need = specs(requiredCNF(p))
+	if parts, ok := splitAlternatives(expr); ok && len(parts) > 1 {
+		for _, part := range parts {
+			sub, err := syntax.Parse(part, syntax.Perl)
+			if err != nil {
+				c.Alts = nil
+				break
+			}
+			c.Alts = append(c.Alts, altCond{Expr: part, Need: specs(requiredCNF(sub))})
+		}
+	} else if p.Op == syntax.OpAlternate {
+		for _, sub := range p.Sub {
+			// An alternative's syntax tree prints the same language.
+			c.Alts = append(c.Alts, altCond{Expr: sub.String(), Need: specs(requiredCNF(sub))})
+		}
+	}
+	return c
+}
+
+func specs(cnf [][]lit) [][]litSpec {
+	if cnf == nil {
+		return nil
+	}
+	out := make([][]litSpec, len(cnf))
+	for i, c := range cnf {
+		for _, l := range c {
+			out[i] = append(out[i], litSpec{S: l.s, Fold: l.fold})
+		}
+	}
+	return out
 }
 
 // splitAlternatives splits expr at its top-level "|" into expressions whose
@@ -291,24 +354,22 @@ func splitAlternatives(expr string) (parts []string, ok bool) {
 	return append(parts, prefix+rest[start:]), true
 }
 
-func (g *guard) setNeed(p *syntax.Regexp) {
-	g.need = requiredCNF(p)
-	for _, c := range g.need {
+func (g *guard) setNeed(need [][]litSpec) {
+	if need == nil {
+		return
+	}
+	g.need = make([][]lit, len(need))
+	for i, c := range need {
 		for _, l := range c {
-			g.fold = g.fold || l.fold
+			g.need[i] = append(g.need[i], mkLit(l.S, l.Fold))
+			g.fold = g.fold || l.Fold
 		}
 	}
 }
 
 // regexp returns the compiled regexp, compiling it on first use.
 func (g *guard) regexp() *regexp.Regexp {
-	g.compile.Do(func() {
-		if g.sub != nil {
-			// An alternative: its syntax tree prints the same language.
-			g.expr, g.sub = g.sub.String(), nil
-		}
-		g.re = regexp.MustCompile(g.expr)
-	})
+	g.compile.Do(func() { g.re = regexp.MustCompile(g.expr) })
 	return g.re
 }
 
