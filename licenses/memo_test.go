@@ -34,7 +34,9 @@ func TestTextMemo(t *testing.T) {
 
 	// Texts a quarter of the budget each: at most four are kept, the
 	// oldest go first.
-	big := func(i int) []byte { return append([]byte(fmt.Sprintf("text %02d ", i)), bytes.Repeat([]byte("x"), memoBudget/4-memoOverhead-16)...) }
+	big := func(i int) []byte {
+		return append([]byte(fmt.Sprintf("text %02d ", i)), bytes.Repeat([]byte("x"), memoBudget/4-memoOverhead-16)...)
+	}
 	calls.Store(0)
 	for i := 0; i < 8; i++ {
 		m.get(big(i))
