@@ -76,12 +76,11 @@ type catalog struct {
 	err   error
 }
 
-// catalogTable is the catalog decoded at generate time (catalog_gen.go,
-// written from data/*.yaml by TestCatalogTable with -update), so that a
-// process does not decode YAML to start. Without it the data files are
-// decoded at run time; TestCatalogTable fails when the two differ.
-var catalogTable []*License
-
+// catalogTable (catalog_gen.go, written from data/*.yaml by
+// TestCatalogTable with -update) is the catalog decoded at generate time,
+// so that a process does not decode YAML to start. Were it empty (a
+// hand-reset file), the data files would be decoded at run time;
+// TestCatalogTable fails when the two differ.
 var loadCatalog = sync.OnceValue(func() *catalog {
 	if catalogTable != nil {
 		return indexCatalog(catalogTable)
