@@ -13,12 +13,13 @@ import (
 // five license texts costs five identifications, not 1,000). Callers only
 // read the results, which are shared.
 //
-// It is bounded by weight: an entry weighs its text's length (results may
-// hold strings cut from the text) plus memoOverhead, and the oldest
-// entries go when the total would pass memoBudget. A text heavier than the
-// budget is computed and not kept.
+// It is bounded by weight: an entry weighs what weigh says (for
+// identifications, the text's length, since results hold strings cut from
+// it, plus memoOverhead), and the oldest entries go when the total would
+// pass memoBudget. A text heavier than the budget is computed and not kept.
 type textMemo struct {
-	f func([]byte) []Identification
+	f     func([]byte) []Identification
+	weigh func(text []byte) int
 
 	mu     sync.Mutex
 	m      map[[sha256.Size]byte]*memoEntry
@@ -44,14 +45,14 @@ const (
 	memoOverhead = 8 << 10
 )
 
-func newTextMemo(f func([]byte) []Identification) *textMemo {
-	return &textMemo{f: f, m: map[[sha256.Size]byte]*memoEntry{}}
+func newTextMemo(f func([]byte) []Identification, weigh func([]byte) int) *textMemo {
+	return &textMemo{f: f, weigh: weigh, m: map[[sha256.Size]byte]*memoEntry{}}
 }
 
 // get returns f(text), computed once per distinct text while it is kept.
 // Concurrent callers with the same text wait for one computation.
 func (c *textMemo) get(text []byte) []Identification {
-	w := len(text) + memoOverhead
+	w := c.weigh(text)
 	if w > memoBudget {
 		return c.f(text)
 	}
@@ -76,6 +77,13 @@ func (c *textMemo) get(text []byte) []Identification {
 }
 
 var (
-	identifyMemo   = newTextMemo(func(b []byte) []Identification { return identify(b, true) })
-	referencesMemo = newTextMemo(func(b []byte) []Identification { return findReferenceTokens(shingle.Tokenize(b)) })
+	identifyMemo = newTextMemo(func(b []byte) []Identification { return identify(b, true) },
+		func(b []byte) int { return len(b) + memoOverhead })
+	// References hold catalog ids and line numbers, nothing of the text.
+	referencesMemo = newTextMemo(func(b []byte) []Identification { return findReferenceTokens(shingle.Tokenize(b)) },
+		func([]byte) int { return referenceWeight })
 )
+
+// referenceWeight is what a memoized FindReferences result weighs: a few
+// identifications without terms.
+const referenceWeight = 1 << 10

@@ -1,0 +1,77 @@
+//go:build unix
+
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/carveout/carveout/internal/benchfix"
+	"github.com/carveout/carveout/internal/corpus"
+)
+
+// benchCache writes a hub cache of n models sharing five corpus license
+// texts (see benchfix.HFCache).
+func benchCache(b *testing.B, n int) string {
+	var kinds []benchfix.Model
+	for _, k := range [][2]string{{"mit", "mit.txt"}, {"apache-2.0", "apache-2.0.txt"}, {"llama3.1", "llama3.1.txt"}, {"gemma", "gemma.txt"}, {"cc-by-nc-4.0", "cc-by-nc-4.0.txt"}} {
+		t, err := os.ReadFile(filepath.Join(corpus.Dir(b), "licenses", k[1]))
+		if err != nil {
+			b.Fatal(err)
+		}
+		kinds = append(kinds, benchfix.Model{License: k[0], Text: t})
+	}
+	dir := b.TempDir()
+	if err := benchfix.HFCache(dir, n, kinds); err != nil {
+		b.Fatal(err)
+	}
+	return dir
+}
+
+// benchProcessCache runs one carveout process scanning a generated cache
+// of n models (`scan --hf-cache DIR --format jsonl`), and reports its CPU,
+// its peak resident memory, and, from the same run, the floor's CPU on the
+// same files (benchfix.Floor, in this process) and the ratio. Goals (issue
+// 14): 1,000 models at most 3× the floor; 5,000 models within 64 MiB.
+func benchProcessCache(b *testing.B, n int) {
+	bin := benchBinary(b)
+	dir := benchCache(b, n)
+	benchfix.Floor(dir) // the page cache warm for both
+	var cpu, floor time.Duration
+	var peak int64
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		var before syscall.Rusage
+		syscall.Getrusage(syscall.RUSAGE_SELF, &before)
+		if files, _, err := benchfix.Floor(dir); err != nil || files != 4*n {
+			b.Fatalf("floor: %d files, %v", files, err)
+		}
+		var after syscall.Rusage
+		syscall.Getrusage(syscall.RUSAGE_SELF, &after)
+		floor += time.Duration(after.Utime.Nano() + after.Stime.Nano() - before.Utime.Nano() - before.Stime.Nano())
+
+		cmd := exec.Command(bin, "scan", "--offline", "--format", "jsonl", "--hf-cache", dir)
+		out, err := cmd.Output()
+		if ee, ok := err.(*exec.ExitError); ok && ee.ExitCode() == 1 {
+			err = nil // findings
+		}
+		if err != nil {
+			b.Fatalf("%v\n%s", err, out)
+		}
+		cpu += cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+			peak = max(peak, ru.Maxrss) // KiB on Linux
+		}
+	}
+	b.ReportMetric(float64(cpu.Microseconds())/1000/float64(b.N), "cpu-ms/op")
+	b.ReportMetric(float64(floor.Microseconds())/1000/float64(b.N), "floor-cpu-ms/op")
+	b.ReportMetric(float64(cpu)/float64(floor), "x-floor")
+	b.ReportMetric(float64(peak)/1024, "peak-MiB")
+}
+
+func BenchmarkProcessHFCache1000(b *testing.B) { benchProcessCache(b, 1000) }
+func BenchmarkProcessHFCache5000(b *testing.B) { benchProcessCache(b, 5000) }
