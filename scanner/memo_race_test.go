@@ -3,8 +3,6 @@ package scanner
 import (
 	"context"
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/carveout/carveout/internal/benchfix"
@@ -47,13 +45,9 @@ func TestSharedIdentificationsConcurrent(t *testing.T) {
 // cacheKinds are the models of the generated caches: five licenses, their
 // texts from the reference corpus, as real caches share a handful.
 func cacheKinds(tb testing.TB) []benchfix.Model {
-	var kinds []benchfix.Model
-	for _, k := range [][2]string{{"mit", "mit.txt"}, {"apache-2.0", "apache-2.0.txt"}, {"llama3.1", "llama3.1.txt"}, {"gemma", "gemma.txt"}, {"cc-by-nc-4.0", "cc-by-nc-4.0.txt"}} {
-		b, err := os.ReadFile(filepath.Join(corpus.Dir(tb), "licenses", k[1]))
-		if err != nil {
-			tb.Fatal(err)
-		}
-		kinds = append(kinds, benchfix.Model{License: k[0], Text: b})
+	kinds, err := benchfix.CorpusModels(corpus.Dir(tb))
+	if err != nil {
+		tb.Fatal(err)
 	}
 	return kinds
 }

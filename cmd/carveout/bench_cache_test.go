@@ -3,9 +3,7 @@
 package main
 
 import (
-	"os"
 	"os/exec"
-	"path/filepath"
 	"syscall"
 	"testing"
 	"time"
@@ -17,13 +15,9 @@ import (
 // benchCache writes a hub cache of n models sharing five corpus license
 // texts (see benchfix.HFCache).
 func benchCache(b *testing.B, n int) string {
-	var kinds []benchfix.Model
-	for _, k := range [][2]string{{"mit", "mit.txt"}, {"apache-2.0", "apache-2.0.txt"}, {"llama3.1", "llama3.1.txt"}, {"gemma", "gemma.txt"}, {"cc-by-nc-4.0", "cc-by-nc-4.0.txt"}} {
-		t, err := os.ReadFile(filepath.Join(corpus.Dir(b), "licenses", k[1]))
-		if err != nil {
-			b.Fatal(err)
-		}
-		kinds = append(kinds, benchfix.Model{License: k[0], Text: t})
+	kinds, err := benchfix.CorpusModels(corpus.Dir(b))
+	if err != nil {
+		b.Fatal(err)
 	}
 	dir := b.TempDir()
 	if err := benchfix.HFCache(dir, n, kinds); err != nil {

@@ -22,6 +22,21 @@ type Model struct {
 	Text    []byte // its LICENSE file
 }
 
+// CorpusModels are five models whose license texts come from the
+// reference corpus at corpusDir (its licenses/ folder): MIT, Apache-2.0,
+// Llama 3.1, Gemma and CC-BY-NC-4.0.
+func CorpusModels(corpusDir string) ([]Model, error) {
+	var kinds []Model
+	for _, k := range [][2]string{{"mit", "mit.txt"}, {"apache-2.0", "apache-2.0.txt"}, {"llama3.1", "llama3.1.txt"}, {"gemma", "gemma.txt"}, {"cc-by-nc-4.0", "cc-by-nc-4.0.txt"}} {
+		b, err := os.ReadFile(filepath.Join(corpusDir, "licenses", k[1]))
+		if err != nil {
+			return nil, err
+		}
+		kinds = append(kinds, Model{License: k[0], Text: b})
+	}
+	return kinds, nil
+}
+
 // HFCache writes a Hugging Face hub cache of n models under dir, as
 // huggingface_hub lays it out: models--ORG--NAME/snapshots/SHA/ holding
 // relative symlinks into ../../blobs/. Each model has a card naming its
