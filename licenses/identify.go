@@ -80,9 +80,32 @@ const UnknownID = "unknown"
 // result is shared, and callers must not modify it.
 func Identify(text []byte) []Identification { return identifyMemo.get(text) }
 
-// identify is Identify; withTerms false skips term extraction (to measure
-// the matchers alone).
-func identify(text []byte, withTerms bool) []Identification {
+// IdentifyProse is Identify for prose that may hold a license text (a
+// model card's body, its gated prompt): it returns only the licenses found
+// in it with a confidence of at least minProseConfidence, with their
+// terms. The rest of the prose is no license: its closest reference and
+// terms, which Identify would work out, are not.
+func IdentifyProse(text []byte) []Identification { return proseMemo.get(text) }
+
+// minProseConfidence is the least confidence of a license text found in
+// prose: below it, prose that shares some phrases with a license is not
+// that license.
+const minProseConfidence = 0.5
+
+// identifyMode says what identify works out beside the licenses.
+type identifyMode struct {
+	terms    bool // extract terms (false: to measure the matchers alone)
+	unknowns bool // report the text no license explains (IdentifyProse: no)
+}
+
+var (
+	fullMode  = identifyMode{terms: true, unknowns: true}
+	proseMode = identifyMode{terms: true}
+)
+
+// identify is Identify in the given mode.
+func identify(text []byte, mode identifyMode) []Identification {
+	withTerms := mode.terms
 	toks := shingle.Tokenize(text)
 	if len(toks) == 0 {
 		return nil
@@ -164,6 +187,9 @@ func identify(text []byte, withTerms bool) []Identification {
 		out = append(out, id)
 	}
 	for _, r := range unknowns {
+		if !mode.unknowns {
+			break
+		}
 		u := Identification{ID: UnknownID, Name: "Unknown license", Category: Unknown, Kind: MatchText, Lines: r}
 		u.Closest = closestRef(db, tokensIn(toks, r))
 		if first, last, ok := tokenRange(toks, r); ok {

@@ -23,11 +23,11 @@ func corpusTexts(tb testing.TB) [][]byte {
 // past Identify's memo (which would answer every op after the first).
 func BenchmarkIdentifyCorpus(b *testing.B) {
 	texts := corpusTexts(b)
-	identify(texts[0], true) // load fingerprints once
+	identify(texts[0], fullMode) // load fingerprints once
 	b.ResetTimer()
 	for b.Loop() {
 		for _, t := range texts {
-			identify(t, true)
+			identify(t, fullMode)
 		}
 	}
 }
@@ -36,11 +36,11 @@ func BenchmarkIdentifyCorpus(b *testing.B) {
 // extraction: the fingerprint matcher and licensecheck alone.
 func BenchmarkIdentifyCorpusNoTerms(b *testing.B) {
 	texts := corpusTexts(b)
-	identify(texts[0], false)
+	identify(texts[0], identifyMode{unknowns: true})
 	b.ResetTimer()
 	for b.Loop() {
 		for _, t := range texts {
-			identify(t, false)
+			identify(t, identifyMode{unknowns: true})
 		}
 	}
 }

@@ -77,7 +77,17 @@ func (c *textMemo) get(text []byte) []Identification {
 }
 
 var (
-	identifyMemo = newTextMemo(func(b []byte) []Identification { return identify(b, true) },
+	identifyMemo = newTextMemo(func(b []byte) []Identification { return identify(b, fullMode) },
+		func(b []byte) int { return len(b) + memoOverhead })
+	proseMemo = newTextMemo(func(b []byte) []Identification {
+		var out []Identification
+		for _, id := range identify(b, proseMode) {
+			if id.ID != UnknownID && id.Confidence >= minProseConfidence {
+				out = append(out, id)
+			}
+		}
+		return out
+	},
 		func(b []byte) int { return len(b) + memoOverhead })
 	// References hold catalog ids and line numbers, nothing of the text.
 	referencesMemo = newTextMemo(func(b []byte) []Identification { return findReferenceTokens(shingle.Tokenize(b)) },

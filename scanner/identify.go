@@ -393,10 +393,7 @@ func (ls *licenseSet) identifyProse(text string, ev Evidence) {
 		ev.StartLine = 1
 	}
 	found := map[string]bool{}
-	for _, id := range ls.identifyText([]byte(text)) {
-		if id.ID == string(licenses.Unknown) || id.Confidence < 0.5 {
-			continue
-		}
+	for _, id := range licenses.IdentifyProse([]byte(text)) {
 		found[id.ID] = true
 		ls.add(id, ev)
 	}
