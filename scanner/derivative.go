@@ -37,9 +37,11 @@ func checkDerivative(f *facts, fs *findings) {
 		t := f.e.allTexts[p]
 		base := strings.ToUpper(path.Base(p))
 		if strings.HasPrefix(base, "NOTICE") {
-			notices.WriteString(t + "\n")
+			notices.Write(t)
+			notices.WriteByte('\n')
 		}
-		policyText.WriteString(t + "\n")
+		policyText.Write(t)
+		policyText.WriteByte('\n')
 	}
 	cardEv := Evidence{Path: f.e.cardPath, Source: SourceModelCard}
 	for _, inh := range inherited(f.lineage) {

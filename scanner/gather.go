@@ -43,7 +43,7 @@ type evidence struct {
 	// identify, in listing order; allTexts holds every text read (card
 	// included) by path.
 	licenseTexts []text
-	allTexts     map[string]string
+	allTexts     map[string][]byte
 	// unreadableLicense: a license-bearing file could not be read.
 	unreadableLicense bool
 	// bases are base models the target names (card, configs, weights,
@@ -96,8 +96,9 @@ func (e *evidence) finding(rule, msg string, ev ...Evidence) {
 // gather reads everything the later stages need. It fails only when the
 // target cannot be read at all.
 func gather(ctx context.Context, src source.Source, opts Options) (*evidence, error) {
+	defer source.Release(src) // gather is the only reader of src
 	src = source.WithBudget(src, opts.maxTargetBytes())
-	e := &evidence{ctx: ctx, target: src.Target(), kind: opts.kind(), allTexts: map[string]string{}}
+	e := &evidence{ctx: ctx, target: src.Target(), kind: opts.kind(), allTexts: map[string][]byte{}}
 	md, err := src.Metadata(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("%w %s: %w", ErrTarget, src.Target(), err)
@@ -184,7 +185,7 @@ func (r *reader) readText(p string, size int64) (data []byte, ok bool, fatal err
 		return nil, false, fatal
 	}
 	defer rc.Close()
-	b, err := io.ReadAll(io.LimitReader(rc, limit+1))
+	b, err := readAll(io.LimitReader(rc, limit+1), min(size, limit)+1)
 	if err != nil {
 		r.e.finding(rules.UnreadableFile, fmt.Sprintf("%s: %v; its license content was not read", p, err), Evidence{Path: p, Source: SourceLicenseFile})
 		return nil, false, nil
@@ -200,6 +201,26 @@ func (r *reader) readText(p string, size int64) (data []byte, ok bool, fatal err
 	}
 	r.e.record(p, size, KindLicense, int64(len(b)), sum)
 	return b, true, nil
+}
+
+// readAll is io.ReadAll into a buffer of the expected size (the listed
+// size, plus one byte to see the end), so a text is not copied as the
+// buffer grows.
+func readAll(r io.Reader, size int64) ([]byte, error) {
+	b := make([]byte, 0, max(min(size, 64<<20), 512))
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)] // a file larger than listed
+		}
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+	}
 }
 
 // record notes the bytes read of a file (and its kind).
@@ -253,7 +274,7 @@ func (r *reader) readCard() (linked []string, fatal error) {
 		return nil, fatal
 	}
 	e.cardPath = p
-	e.allTexts[p] = string(data)
+	e.allTexts[p] = data
 	c, probs := card.Parse(p, data)
 	for _, pr := range probs {
 		rule := pr.Rule
@@ -340,7 +361,7 @@ func (r *reader) readLicenseFile(p string, size int64) {
 		e.unreadableLicense = true
 		return
 	}
-	e.allTexts[p] = string(data)
+	e.allTexts[p] = data
 	if card.IsLFSPointer(data) {
 		e.licenseTexts = append(e.licenseTexts, text{path: p})
 		e.finding(rules.LFSPointer, fmt.Sprintf("%s: the file is a Git LFS pointer, not the license text; its terms were not read", p), Evidence{Path: p, StartLine: 1, EndLine: 3, Source: SourceLicenseFile})

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/carveout/carveout/internal/lazy"
 )
@@ -32,10 +33,12 @@ func linkTargets(text string) string {
 
 // hasWords reports whether data holds at least one letter or digit.
 func hasWords(data []byte) bool {
-	for _, r := range string(data) {
+	for len(data) > 0 {
+		r, n := utf8.DecodeRune(data)
 		if unicode.IsLetter(r) || unicode.IsDigit(r) {
 			return true
 		}
+		data = data[n:]
 	}
 	return false
 }

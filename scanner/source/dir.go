@@ -46,6 +46,32 @@ type Dir struct {
 	// resolve its every component again (os.Root still guards the open).
 	mu     sync.Mutex
 	listed map[string]string
+	// roots holds the directories files were opened in, while a scan reads
+	// (see Release): each read opens its file in its directory's os.Root,
+	// not a Root of the whole repository opened and closed per file.
+	roots map[string]*os.Root
+}
+
+// maxRoots bounds the directories Dir keeps open between reads.
+const maxRoots = 16
+
+// Release closes the directories kept open for reading; the Dir stays
+// usable. The scanner releases a source once it has read it.
+func (d *Dir) Release() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for _, r := range d.roots {
+		r.Close()
+	}
+	d.roots = nil
+}
+
+// Release calls src's Release, if it has one: a source that keeps handles
+// open between reads lets them go.
+func Release(src Source) {
+	if r, ok := src.(interface{ Release() }); ok {
+		r.Release()
+	}
 }
 
 // NewDir returns the repository in the local folder root. The folder must
@@ -386,19 +412,39 @@ func (d *Dir) resolve(p string) (string, fs.FileInfo, error) {
 	return real, fi, nil
 }
 
-// open opens the real path real through an os.Root at the allowed
-// directory, so a symlink swapped in after resolve cannot escape.
+// open opens the real path real through an os.Root at its directory, which
+// must lie inside the allowed one, so a symlink swapped in after resolve
+// cannot escape. The Root is kept for the next file of that directory
+// until Release (at most maxRoots of them).
 func (d *Dir) open(p, real string) (*os.File, error) {
-	rel, err := filepath.Rel(d.allow, real)
-	if err != nil {
+	dir := filepath.Dir(real)
+	if !within(d.allow, dir) {
 		return nil, fmt.Errorf("%s: %w", p, ErrUnsafePath)
 	}
-	r, err := os.OpenRoot(d.allow)
-	if err != nil {
-		return nil, fsError(p, err)
+	d.mu.Lock()
+	r, kept := d.roots[dir]
+	d.mu.Unlock()
+	if !kept {
+		var err error
+		if r, err = os.OpenRoot(dir); err != nil {
+			return nil, fsError(p, err)
+		}
+		d.mu.Lock()
+		if other, ok := d.roots[dir]; ok {
+			r.Close() // opened meanwhile by another read
+			r, kept = other, true
+		} else if len(d.roots) < maxRoots {
+			if d.roots == nil {
+				d.roots = map[string]*os.Root{}
+			}
+			d.roots[dir], kept = r, true
+		}
+		d.mu.Unlock()
+		if !kept {
+			defer r.Close()
+		}
 	}
-	defer r.Close()
-	f, err := r.Open(rel)
+	f, err := r.Open(filepath.Base(real))
 	if err != nil {
 		return nil, fsError(p, err)
 	}
