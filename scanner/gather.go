@@ -507,9 +507,7 @@ func worstHeaderBytes(format string, size int64) int64 {
 
 // readWeight reads one header (it touches nothing shared but the source).
 func (r *reader) readWeight(w *weightRead) {
-	rr := weights.RangeFunc(func(ctx context.Context, off, n int64) ([]byte, error) {
-		return r.src.ReadRange(ctx, w.path, off, n)
-	})
+	rr := weightRange{src: r.src, path: w.path}
 	if w.size < maxLFSPointer {
 		// A checkout without LFS (actions/checkout's default) holds
 		// pointers where the weights are: not a malformed header.
@@ -524,6 +522,19 @@ func (r *reader) readWeight(w *weightRead) {
 		w.h, w.err = weights.ReadSafetensors(r.ctx, rr, w.size)
 	}
 }
+
+// weightRange reads one weight file of a source (a weights.LocalReader:
+// local sources are read in small first steps).
+type weightRange struct {
+	src  source.Source
+	path string
+}
+
+func (w weightRange) ReadRange(ctx context.Context, off, n int64) ([]byte, error) {
+	return w.src.ReadRange(ctx, w.path, off, n)
+}
+
+func (w weightRange) Local() bool { return source.IsLocal(w.src) }
 
 // recordWeight turns one header read into findings and evidence.
 func (r *reader) recordWeight(w *weightRead) {

@@ -288,14 +288,17 @@ func Rank(k Kind) int {
 // parameter.
 func Key(t Term) string {
 	d, _ := Descriptor(t.Kind)
-	parts := []string{string(t.Kind)}
+	var b strings.Builder
+	b.Grow(64)
+	b.WriteString(string(t.Kind))
 	for _, p := range params {
 		if slices.Contains(d.Qualifiers, p.name) {
 			continue
 		}
-		parts = append(parts, p.get(&t))
+		b.WriteByte(0)
+		b.WriteString(p.get(&t))
 	}
-	return strings.Join(parts, "\x00")
+	return b.String()
 }
 
 // Describe renders a term's parameters in a few words.

@@ -33,6 +33,9 @@ type budget struct {
 	left int64
 }
 
+// Local reports whether the budgeted source is local (see IsLocal).
+func (b *budget) Local() bool { return IsLocal(b.Source) }
+
 type budgetLister struct {
 	*budget
 	pl ProblemLister

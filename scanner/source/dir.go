@@ -66,6 +66,17 @@ func (d *Dir) Release() {
 	d.roots = nil
 }
 
+// Local reports that a Dir reads local files: a read costs a system call,
+// not a round trip.
+func (d *Dir) Local() bool { return true }
+
+// IsLocal reports whether src reads local storage, where many small reads
+// cost less than one large one (a remote source says nothing: false).
+func IsLocal(src Source) bool {
+	l, ok := src.(interface{ Local() bool })
+	return ok && l.Local()
+}
+
 // Release calls src's Release, if it has one: a source that keeps handles
 // open between reads lets them go.
 func Release(src Source) {

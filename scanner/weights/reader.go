@@ -17,6 +17,15 @@ type RangeReader interface {
 	ReadRange(ctx context.Context, off, n int64) ([]byte, error)
 }
 
+// LocalReader is a RangeReader that says whether it reads local storage,
+// where a read costs a system call rather than a round trip: the readers
+// then start with a read of localFirstChunk, not firstChunk (the 8-byte
+// length and a small header, without copying 64 KiB of tensors).
+type LocalReader interface {
+	RangeReader
+	Local() bool
+}
+
 // RangeFunc adapts a function to RangeReader, for instance
 //
 //	weights.RangeFunc(func(ctx context.Context, off, n int64) ([]byte, error) {
@@ -108,7 +117,11 @@ func newCursor(ctx context.Context, r RangeReader, size, budget int64) *cursor {
 	if size < 0 {
 		size = -1
 	}
-	return &cursor{ctx: ctx, r: r, size: size, budget: budget, chunk: firstChunk}
+	chunk := int64(firstChunk)
+	if l, ok := r.(LocalReader); ok && l.Local() {
+		chunk = localFirstChunk
+	}
+	return &cursor{ctx: ctx, r: r, size: size, budget: budget, chunk: chunk}
 }
 
 // buffered returns the number of buffered bytes at pos.

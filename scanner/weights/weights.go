@@ -62,8 +62,12 @@ const (
 	// MaxKeyBytes caps a GGUF key; a longer key is an error (the GGUF spec
 	// limits keys to 65535 bytes).
 	MaxKeyBytes = 65535
-	// firstChunk is the size of the first read of any file.
+	// firstChunk is the size of the first read of a remote file: one
+	// round trip holds most headers.
 	firstChunk = 64 << 10
+	// localFirstChunk is the size of the first read of a local file
+	// (LocalReader): reads are cheap, copying what is not needed is not.
+	localFirstChunk = 4 << 10
 	// maxChunk is the largest single read the GGUF reader issues.
 	maxChunk = 4 << 20
 	// maxReads caps the number of ReadRange calls for one header.
