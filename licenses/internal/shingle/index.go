@@ -101,7 +101,9 @@ type IndexRef struct {
 // reference its file, data offset and set size (3 × uint32); the U
 // distinct shingles, sorted (uint32); U+1 starts into the postings
 // (uint32); the P postings, each a reference number (uint16), sorted by
-// shingle and then reference.
+// shingle and then reference; then 2^IndexBucketBits+1 bucket starts
+// (uint32): bucket b holds the shingles whose top bits are b, so a look-up
+// searches a few keys, not all of them.
 func AppendIndex(dst []byte, refs []IndexRef) ([]byte, error) {
 	if len(refs) > 1<<16 {
 		return nil, fmt.Errorf("%d references: the index numbers them in 16 bits", len(refs))
@@ -140,13 +142,23 @@ func AppendIndex(dst []byte, refs []IndexRef) ([]byte, error) {
 	for _, p := range post {
 		dst = le.AppendUint16(dst, uint16(p))
 	}
+	k := 0
+	for b := 0; b <= 1<<IndexBucketBits; b++ {
+		for k < len(keys) && int(keys[k]>>(32-IndexBucketBits)) < b {
+			k++
+		}
+		dst = le.AppendUint32(dst, uint32(k))
+	}
 	return dst, nil
 }
 
+// IndexBucketBits is how many top bits of a shingle pick its bucket.
+const IndexBucketBits = 16
+
 // Index is an inverted index written by AppendIndex, read in place.
 type Index struct {
-	refs, keys, starts, post []byte
-	nkeys                    int
+	refs, keys, starts, post, buckets []byte
+	nkeys                             int
 }
 
 // ReadIndex checks the layout of an index and returns it.
@@ -157,13 +169,18 @@ func ReadIndex(b []byte) (*Index, error) {
 	}
 	nr, nk, np := int(le.Uint32(b)), int(le.Uint32(b[4:])), int(le.Uint32(b[8:]))
 	b = b[12:]
-	if want := nr*12 + nk*4 + (nk+1)*4 + np*2; len(b) != want {
+	nb := 1<<IndexBucketBits + 1
+	if want := nr*12 + nk*4 + (nk+1)*4 + np*2 + nb*4; len(b) != want {
 		return nil, fmt.Errorf("index: %d bytes, want %d", len(b), want)
 	}
 	ix := &Index{nkeys: nk}
 	ix.refs, b = b[:nr*12], b[nr*12:]
 	ix.keys, b = b[:nk*4], b[nk*4:]
-	ix.starts, ix.post = b[:(nk+1)*4], b[(nk+1)*4:]
+	ix.starts, b = b[:(nk+1)*4], b[(nk+1)*4:]
+	ix.post, ix.buckets = b[:np*2], b[np*2:]
+	if int(le.Uint32(ix.buckets[(nb-1)*4:])) != nk {
+		return nil, errors.New("index: bucket table does not end at the last key")
+	}
 	return ix, nil
 }
 
@@ -180,7 +197,9 @@ func (ix *Index) Ref(r int) (file, offset, size int) {
 // Postings returns the range of the postings of shingle h.
 func (ix *Index) Postings(h uint32) (lo, hi int) {
 	le := binary.LittleEndian
-	i, j := 0, ix.nkeys
+	b := int(h >> (32 - IndexBucketBits))
+	i, j := int(le.Uint32(ix.buckets[b*4:])), int(le.Uint32(ix.buckets[b*4+4:]))
+	hi0 := j
 	for i < j {
 		m := int(uint(i+j) >> 1)
 		if le.Uint32(ix.keys[m*4:]) < h {
@@ -189,7 +208,7 @@ func (ix *Index) Postings(h uint32) (lo, hi int) {
 			j = m
 		}
 	}
-	if i == ix.nkeys || le.Uint32(ix.keys[i*4:]) != h {
+	if i == hi0 || le.Uint32(ix.keys[i*4:]) != h {
 		return 0, 0
 	}
 	return int(le.Uint32(ix.starts[i*4:])), int(le.Uint32(ix.starts[i*4+4:]))
