@@ -61,25 +61,26 @@ type doc struct {
 	titled      bool          // chosen by its title over a closer reference
 }
 
-// settled reports whether the fingerprints alone explain the whole text
+// settle reports whether the fingerprints alone explain the whole text
 // word for word: every token but those of copyright notice lines belongs
 // to a document that holds all of its reference (no shingle missing) and
 // covers it whole. licensecheck, which costs more than the rest of an
 // identification (it compiles its patterns per candidate set), could then
-// only confirm that document (a match of the same license) or lose to it
+// only confirm such a document (a match of the same license) or lose to it
 // (another license's match explains no more of the text, and loses to a
 // reference covered whole): its answer would not change the result.
 // The one thing its patterns add is a notice choosing "or any later
-// version": a license that has an -or-later form is never settled here.
-func settled(db *fpDB, docs []*doc, toks []shingle.Token, lines []string, in []uint32) bool {
+// version": when a document's license has an -or-later form, variant is
+// true instead, and only the documents' own patterns need to run.
+func settle(db *fpDB, docs []*doc, toks []shingle.Token, lines []string, in []uint32) (settled, variant bool) {
 	if len(docs) == 0 {
-		return false
+		return false, false
 	}
 	for _, d := range docs {
-		if d.ref < 0 || d.coverage < wholeCoverage || hasOrLater(d.id) ||
-			missingShingles(db, d.ref, in) > exactMissingMax {
-			return false
+		if d.ref < 0 || d.coverage < wholeCoverage || missingShingles(db, d.ref, in) > exactMissingMax {
+			return false, false
 		}
+		variant = variant || hasOrLater(d.id)
 	}
 	var notices []terms.Lines
 	for j, t := range toks {
@@ -90,10 +91,10 @@ func settled(db *fpDB, docs []*doc, toks []shingle.Token, lines []string, in []u
 			notices = noticeLines(toks, lines)
 		}
 		if !inRange(t.Line, notices) {
-			return false
+			return false, false
 		}
 	}
-	return true
+	return !variant, variant
 }
 
 // hasOrLater reports whether the license of a reference id comes in an
@@ -133,7 +134,20 @@ func resolveDocs(db *fpDB, text []byte, toks []shingle.Token, lines []string, in
 		docs = append(docs, &doc{id: db.refs[m.ref].id, ref: m.ref, first: m.first, last: m.last, coverage: m.coverage, expl: m.matched})
 	}
 	var lc []spdxMatch
-	if !settled(db, docs, toks, lines, in) {
+	switch settled, variant := settle(db, docs, toks, lines, in); {
+	case variant:
+		// Only the documents' own patterns can tell -only from
+		// -or-later; another license's match would lose anyway.
+		var ids []string
+		for _, d := range docs {
+			for _, id := range lcIDsFor(d.id) {
+				if !slices.Contains(ids, id) {
+					ids = append(ids, id)
+				}
+			}
+		}
+		lc = defaultSPDXScanner.scan(text, ids)
+	case !settled:
 		lc = defaultSPDXScanner.scan(text, db.spdxCandidates(toks, shared))
 	}
 	for _, m := range lc {
