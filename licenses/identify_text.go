@@ -56,6 +56,7 @@ func matchCatalog(db *fpDB, toks []shingle.Token) ([]textMatch, []int) {
 	}
 	idx := make(map[uint32]int, len(sh))
 	var us []uniq
+	held := false
 	for _, h := range sh {
 		if _, ok := idx[h]; ok {
 			continue
@@ -63,6 +64,10 @@ func matchCatalog(db *fpDB, toks []shingle.Token) ([]textMatch, []int) {
 		lo, hi := db.postings(h)
 		idx[h] = len(us)
 		us = append(us, uniq{lo: lo, hi: hi})
+		held = held || hi > lo
+	}
+	if !held {
+		return nil, nil // no reference holds any of its shingles (prose)
 	}
 	full := make([]int, len(db.refs))
 	for _, u := range us {

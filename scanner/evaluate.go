@@ -51,7 +51,7 @@ func Evaluate(r *Report, e Evaluation) {
 	var lists [][]profile.Obligation
 	byKind := map[string][]Evidence{}
 	for _, l := range r.Licenses {
-		var ts []terms.Term
+		ts := make([]terms.Term, 0, len(l.Terms))
 		for _, t := range l.Terms {
 			ts = append(ts, termOf(t))
 			k := l.ID + "\x00" + t.Kind

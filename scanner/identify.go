@@ -135,6 +135,7 @@ func (ls *licenseSet) add(id licenses.Identification, ev Evidence) {
 	}
 	l.Evidence = append(l.Evidence, ev)
 	if matchRank(string(id.Kind)) >= matchRank(l.Match.Kind) {
+		l.Terms = slices.Grow(l.Terms, len(id.Terms))
 		for _, t := range id.Terms {
 			rt := reportTerm(t, nil)
 			for _, e := range t.Evidence {
@@ -184,7 +185,7 @@ func (ls *licenseSet) mergeTerm(l *License, t Term) {
 	idx := ls.termIdx[l]
 	if idx == nil || len(l.Terms) == 0 {
 		// (Re)build: Terms may have been reset by a stronger match.
-		idx = map[string]int{}
+		idx = make(map[string]int, cap(l.Terms))
 		for i := range l.Terms {
 			idx[termKey(l.Terms[i])] = i
 		}
