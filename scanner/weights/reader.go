@@ -11,7 +11,8 @@ import (
 
 // RangeReader reads byte ranges of one file. ReadRange returns up to n
 // bytes at offset off; it returns fewer only at the end of the file (with a
-// nil error or io.EOF). scanner/source.Source.ReadRange fits it through
+// nil error or io.EOF). The readers keep the slice returned (they parse
+// from it): it must not be changed afterwards. scanner/source.Source.ReadRange fits it through
 // RangeFunc.
 type RangeReader interface {
 	ReadRange(ctx context.Context, off, n int64) ([]byte, error)
@@ -195,9 +196,12 @@ func (c *cursor) fill(n int64) error {
 	if int64(len(b)) < need {
 		return fmt.Errorf("%w: need %d bytes at offset %d, file ends at %d", ErrTruncated, n, c.pos, start+int64(len(b)))
 	}
-	nb := make([]byte, 0, int64(len(keep))+int64(len(b)))
-	nb = append(nb, keep...)
-	nb = append(nb, b...)
+	nb := b // nothing kept: the read is the buffer
+	if len(keep) > 0 {
+		nb = make([]byte, 0, int64(len(keep))+int64(len(b)))
+		nb = append(nb, keep...)
+		nb = append(nb, b...)
+	}
 	c.buf, c.bufAt = nb, c.pos
 	c.chunk = min(c.chunk*4, maxChunk)
 	return nil
