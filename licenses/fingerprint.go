@@ -152,11 +152,13 @@ func (db *fpDB) sets(r int) *refSets {
 	return d
 }
 
+// checkVersion checks a fingerprint file's version line: made by the
+// generator want ("": any) with this tokenizer.
 func checkVersion(hdr [][]byte, want string) error {
 	for _, l := range hdr {
 		if f := strings.Split(string(l), "\t"); f[0] == "V" {
-			if len(f) < 3 || f[1] != want || f[2] != shingle.Version {
-				return fmt.Errorf("made by %q, want %s and tokenizer %s", l, want, shingle.Version)
+			if len(f) < 3 || want != "" && f[1] != want || f[2] != shingle.Version {
+				return fmt.Errorf("made by %q, want generator %q and tokenizer %s", l, want, shingle.Version)
 			}
 			return nil
 		}
@@ -168,6 +170,9 @@ func checkVersion(hdr [][]byte, want string) error {
 func (db *fpDB) parse(b []byte, spdx bool) ([]byte, error) {
 	hdr, data, err := shingle.SplitFile(b)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkVersion(hdr, ""); err != nil {
 		return nil, err
 	}
 	first := len(db.refs)
@@ -185,10 +190,6 @@ func (db *fpDB) parse(b []byte, spdx bool) ([]byte, error) {
 		line := string(l)
 		f := strings.Split(line, "\t")
 		switch f[0] {
-		case "V":
-			if len(f) < 3 || f[2] != shingle.Version {
-				return nil, fmt.Errorf("made by tokenizer %q, want %q", line, shingle.Version)
-			}
 		case "S":
 			if len(f) < 3 {
 				return nil, fmt.Errorf("bad line %q", line)

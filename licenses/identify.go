@@ -87,6 +87,17 @@ func Identify(text []byte) []Identification { return identifyMemo.get(text) }
 // terms, which Identify would work out, are not.
 func IdentifyProse(text []byte) []Identification { return proseMemo.get(text) }
 
+// identifyProse is IdentifyProse, unmemoized.
+func identifyProse(text []byte) []Identification {
+	var out []Identification
+	for _, id := range identify(text, proseMode) {
+		if id.ID != UnknownID && id.Confidence >= minProseConfidence {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
 // minProseConfidence is the least confidence of a license text found in
 // prose: below it, prose that shares some phrases with a license is not
 // that license.
@@ -105,7 +116,6 @@ var (
 
 // identify is Identify in the given mode.
 func identify(text []byte, mode identifyMode) []Identification {
-	withTerms := mode.terms
 	toks := shingle.Tokenize(text)
 	if len(toks) == 0 {
 		return nil
@@ -155,7 +165,7 @@ func identify(text []byte, mode identifyMode) []Identification {
 			whole = terms.Lines{Start: 1, End: len(lines)}
 		}
 		id := d.verdict(db, in, toks, lines, first, last, explained, append(notices, unknowns...), unknowns, whole)
-		if withTerms {
+		if mode.terms {
 			id.Terms = regionTerms(lines, id.Lines)
 			switch {
 			case id.ID == UnknownID:
@@ -186,10 +196,10 @@ func identify(text []byte, mode identifyMode) []Identification {
 		}
 		out = append(out, id)
 	}
+	if !mode.unknowns {
+		return out
+	}
 	for _, r := range unknowns {
-		if !mode.unknowns {
-			break
-		}
 		u := Identification{ID: UnknownID, Name: "Unknown license", Category: Unknown, Kind: MatchText, Lines: r}
 		u.Closest = closestRef(db, tokensIn(toks, r))
 		if first, last, ok := tokenRange(toks, r); ok {
@@ -198,7 +208,7 @@ func identify(text []byte, mode identifyMode) []Identification {
 				u.Lines = r
 			}
 		}
-		if withTerms {
+		if mode.terms {
 			u.Terms = regionTerms(lines, r)
 			if u.License != nil {
 				u.Terms = addCatalogTerms(u.Terms, catalogTerms(u.License), toks, r)

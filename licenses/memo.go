@@ -77,22 +77,16 @@ func (c *textMemo) get(text []byte) []Identification {
 }
 
 var (
-	identifyMemo = newTextMemo(func(b []byte) []Identification { return identify(b, fullMode) },
-		func(b []byte) int { return len(b) + memoOverhead })
-	proseMemo = newTextMemo(func(b []byte) []Identification {
-		var out []Identification
-		for _, id := range identify(b, proseMode) {
-			if id.ID != UnknownID && id.Confidence >= minProseConfidence {
-				out = append(out, id)
-			}
-		}
-		return out
-	},
-		func(b []byte) int { return len(b) + memoOverhead })
+	identifyMemo = newTextMemo(func(b []byte) []Identification { return identify(b, fullMode) }, textWeight)
+	proseMemo    = newTextMemo(identifyProse, textWeight)
 	// References hold catalog ids and line numbers, nothing of the text.
 	referencesMemo = newTextMemo(func(b []byte) []Identification { return findReferenceTokens(shingle.Tokenize(b)) },
 		func([]byte) int { return referenceWeight })
 )
+
+// textWeight is what a memoized identification weighs: its text (its
+// results hold strings cut from it) and the results themselves.
+func textWeight(b []byte) int { return len(b) + memoOverhead }
 
 // referenceWeight is what a memoized FindReferences result weighs: a few
 // identifications without terms.

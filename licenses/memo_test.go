@@ -15,7 +15,7 @@ func TestTextMemo(t *testing.T) {
 	m := newTextMemo(func(b []byte) []Identification {
 		calls.Add(1)
 		return []Identification{{ID: string(b[:min(len(b), 8)])}}
-	}, func(b []byte) int { return len(b) + memoOverhead })
+	}, textWeight)
 	text := []byte("same text")
 	var wg sync.WaitGroup
 	for i := 0; i < 16; i++ {

@@ -32,18 +32,6 @@ func newLicenseSet() *licenseSet {
 	return &licenseSet{byKey: map[string]*License{}, termIdx: map[*License]map[string]int{}}
 }
 
-// referencesIn is licenses.FindReferences (once per distinct text in the
-// process; the result is only read).
-func (ls *licenseSet) referencesIn(data []byte) []licenses.Identification {
-	return licenses.FindReferences(data)
-}
-
-// identifyText is licenses.Identify (once per distinct text in the
-// process; the result is only read).
-func (ls *licenseSet) identifyText(data []byte) []licenses.Identification {
-	return licenses.Identify(data)
-}
-
 // placeKey is the key of an identification seen at ev: its id, or for an
 // unknown or modified text its id and place.
 func placeKey(id licenses.Identification, ev Evidence) string {
@@ -414,7 +402,7 @@ func (ls *licenseSet) identifyProse(text string, ev Evidence) {
 
 // identifyFile identifies the licenses of one license-bearing file.
 func (ls *licenseSet) identifyFile(p string, data []byte, fs *findings) {
-	ids := ls.identifyText(data)
+	ids := licenses.Identify(data)
 	if len(ids) == 0 {
 		fs.add("", rules.UnknownLicenseText, fmt.Sprintf("%s: no license text could be read from the file; treated as unknown (never as allowed)", p), Evidence{Path: p, Source: SourceLicenseFile})
 		ls.add(licenses.Identification{ID: string(licenses.Unknown), Name: "Unknown license", Category: licenses.Unknown, Kind: licenses.MatchText, Lines: terms.Lines{Start: 1, End: 1}}, Evidence{Path: p, StartLine: 1, Source: SourceLicenseFile})
@@ -424,7 +412,7 @@ func (ls *licenseSet) identifyFile(p string, data []byte, fs *findings) {
 		// A short file that only names its license ("distributed under
 		// the Llama 3.1 Community License") is a reference, not an
 		// unknown text. A longer text stays unknown beside its references.
-		refs := ls.referencesIn(data)
+		refs := licenses.FindReferences(data)
 		// A NOTICE file carries attribution notices, not license terms:
 		// unidentified text there is not an unknown license unless it
 		// restricts something.
@@ -544,7 +532,7 @@ func (ls *licenseSet) identifyHeader(e *evidence, h headerLicense, fs *findings)
 		found = append(found, ident)
 	} else if len(h.id) > maxQuoted && strings.ContainsAny(h.id, " \n") {
 		// A license text in the header: identified like a file.
-		for _, id := range ls.identifyText([]byte(h.id)) {
+		for _, id := range licenses.Identify([]byte(h.id)) {
 			if id.ID != string(licenses.Unknown) {
 				found = append(found, id)
 			}

@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -43,14 +42,15 @@ func benchProcessCache(b *testing.B, n int) {
 	var peak int64
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		var before syscall.Rusage
-		syscall.Getrusage(syscall.RUSAGE_SELF, &before)
+		before, err := benchfix.CPU()
+		if err != nil {
+			b.Fatal(err)
+		}
 		if files, _, err := benchfix.Floor(dir); err != nil || files != 4*n {
 			b.Fatalf("floor: %d files, %v", files, err)
 		}
-		var after syscall.Rusage
-		syscall.Getrusage(syscall.RUSAGE_SELF, &after)
-		floor += time.Duration(after.Utime.Nano() + after.Stime.Nano() - before.Utime.Nano() - before.Stime.Nano())
+		after, _ := benchfix.CPU()
+		floor += after - before
 
 		args := []string{"scan", "--offline", "--format", "jsonl", "--hf-cache", dir}
 		cmd := exec.Command(bin, args...)
