@@ -1,7 +1,6 @@
 package licenses
 
 import (
-	"bytes"
 	_ "embed"
 	"encoding/binary"
 	"errors"
@@ -178,9 +177,7 @@ func (db *fpDB) parse(b []byte, spdx bool) ([]byte, error) {
 	first := len(db.refs)
 	identity := map[string][]string{}
 	for _, l := range hdr {
-		if len(l) > 1 && l[0] == 'L' && l[1] == '\t' {
-			// The commonest line, read without splitting it.
-			id, _, _ := bytes.Cut(l[2:], []byte("\t"))
+		if id, ok := shingle.RefLine(l); ok {
 			db.refs = append(db.refs, fpRef{id: string(id), spdx: spdx})
 			continue
 		}

@@ -28,6 +28,17 @@ func SplitFile(b []byte) (header [][]byte, data []byte, err error) {
 	}
 }
 
+// RefLine returns the id of a reference line ("L", id, then fields of
+// the generator's own): one per reference, in the order of the data.
+func RefLine(l []byte) (id []byte, ok bool) {
+	rest, ok := bytes.CutPrefix(l, []byte("L\t"))
+	if !ok {
+		return nil, false
+	}
+	id, _, _ = bytes.Cut(rest, []byte("\t"))
+	return id, true
+}
+
 // ReadSets decodes the n references of a fingerprint file's data: each
 // one's set, optional subset, and the offset of its encoding in data.
 func ReadSets(data []byte, n int) (sets, opts [][]uint32, offsets []int, err error) {
@@ -65,7 +76,7 @@ func IndexFile(files [][]byte) ([]byte, error) {
 		}
 		n := 0
 		for _, l := range header {
-			if bytes.HasPrefix(l, []byte("L\t")) {
+			if _, ok := RefLine(l); ok {
 				n++
 			}
 		}
