@@ -37,6 +37,8 @@ var envVars = []envVar{
 	{"OLLAMA_MODELS", "the Ollama store for ollama: targets and --ollama (default ~/.ollama/models)"},
 	{"CARVEOUT_REGISTRY_TOKEN", "bearer token for oci:// registries (else the registry's auths entry in the Docker config); never printed"},
 	{"DOCKER_CONFIG", "folder of the Docker config.json read for registry credentials (default ~/.docker)"},
+	{"GOGC", "Go's collector setting; when neither it nor GOMEMLIMIT is set, carveout lets the heap grow to 32 MiB between collections (never collecting later than GOGC=400 would, nor sooner than Go's default)"},
+	{"GOMEMLIMIT", "Go's soft memory limit; set, carveout leaves the collector as Go sets it"},
 	{"CI", "tests only: set, the reference corpus is required"},
 }
 

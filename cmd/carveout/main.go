@@ -9,9 +9,14 @@ import (
 	"context"
 	"os"
 	"os/signal"
+
+	"github.com/carveout/carveout/internal/gctune"
 )
 
-func main() { os.Exit(run()) }
+func main() {
+	gctune.Start()
+	os.Exit(run())
+}
 
 func run() int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
