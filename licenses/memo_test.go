@@ -3,6 +3,7 @@ package licenses
 import (
 	"bytes"
 	"fmt"
+	"hash/maphash"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -35,7 +36,11 @@ func TestTextMemo(t *testing.T) {
 	// Texts a quarter of the budget each: at most four are kept, the
 	// oldest go first.
 	big := func(i int) []byte {
-		return append([]byte(fmt.Sprintf("text %02d ", i)), bytes.Repeat([]byte("x"), memoBudget/4-memoOverhead-16)...)
+		b := append([]byte(fmt.Sprintf("text %02d ", i)), bytes.Repeat([]byte("x"), (memoBudget/4-memoOverhead)/2-16)...)
+		if w := textWeight(b); w > memoBudget/4 || w < memoBudget/5 {
+			t.Fatalf("test text weighs %d, want about a quarter of %d", w, memoBudget)
+		}
+		return b
 	}
 	calls.Store(0)
 	for i := 0; i < 8; i++ {
@@ -57,5 +62,28 @@ func TestTextMemo(t *testing.T) {
 	m.get(huge)
 	if n := calls.Load(); n != 11 || len(m.m) != before {
 		t.Fatalf("huge text: %d computations, %d entries (was %d)", n, len(m.m), before)
+	}
+}
+
+// A text whose hash is another's is computed, never answered with the
+// other's results, and does not displace it.
+func TestTextMemoCollision(t *testing.T) {
+	m := newTextMemo(func(b []byte) []Identification { return []Identification{{ID: string(b)}} }, textWeight)
+	a, b := []byte("text A"), []byte("text B")
+	m.get(b)
+	// Put b's entry where a hashes: what a crafted collision would do.
+	m.m[maphash.Bytes(memoSeed, a)] = m.m[maphash.Bytes(memoSeed, b)]
+	if got := m.get(a); got[0].ID != "text A" {
+		t.Fatalf("a text colliding with another got its results: %v", got)
+	}
+	if got := m.get(b); got[0].ID != "text B" {
+		t.Fatalf("the kept text lost its results: %v", got)
+	}
+	// A caller changing its buffer after the call changes nothing kept.
+	c := []byte("text C")
+	m.get(c)
+	c[5] = 'X'
+	if got := m.get([]byte("text C")); got[0].ID != "text C" {
+		t.Fatalf("kept results changed with the caller's buffer: %v", got)
 	}
 }

@@ -441,7 +441,9 @@ type weightRead struct {
 // (at most weightReaders at once) and recorded in listing order. A header
 // starts only while the worst case of every header being read fits in the
 // target's byte budget, so no read runs out of budget and the output is
-// that of reading them one after another.
+// that of reading them one after another. A local source's headers, or a
+// single header, are read one after another on the calling goroutine:
+// parallel reads only pay for a remote source's latency.
 func (r *reader) readWeights() {
 	var jobs []weightRead
 	for _, f := range r.e.files {
@@ -449,6 +451,13 @@ func (r *reader) readWeights() {
 		if kind == KindWeights && (format == "gguf" || format == "safetensors") {
 			jobs = append(jobs, weightRead{path: f.Path, format: format, size: f.Size})
 		}
+	}
+	if len(jobs) == 1 || source.IsLocal(r.src) {
+		for i := range jobs {
+			r.readWeight(&jobs[i])
+			r.recordWeight(&jobs[i])
+		}
+		return
 	}
 	left := func() int64 { return math.MaxInt64 }
 	if b, ok := r.src.(interface{ Left() int64 }); ok {
