@@ -125,8 +125,9 @@ func identify(text []byte, mode identifyMode) []Identification {
 		panic(db.err)
 	}
 	lines := shingle.Lines(text)
-	in := shingle.Set(shingle.Shingles(toks))
-	docs := resolveDocs(db, text, toks, lines, in)
+	sh := shingle.Shingles(toks)
+	in := shingle.Set(sh)
+	docs := resolveDocs(db, text, toks, lines, sh, in)
 
 	explained := make([]bool, len(toks))
 	var regions [][2]int

@@ -126,10 +126,10 @@ func (d *doc) explainedIn(first, last int) int {
 // some of it (JSON is not MIT), and a reference that explains all of a
 // licensecheck match and more beats it (FSL-1.1-MIT holds the MIT text).
 //
-// in is the text's shingle set and lines its lines.
-func resolveDocs(db *fpDB, text []byte, toks []shingle.Token, lines []string, in []uint32) []*doc {
+// sh are the text's shingles, in its shingle set and lines its lines.
+func resolveDocs(db *fpDB, text []byte, toks []shingle.Token, lines []string, sh, in []uint32) []*doc {
 	var docs []*doc
-	matches, shared := matchCatalog(db, toks)
+	matches, shared := matchCatalog(db, toks, sh, in)
 	for _, m := range matches {
 		docs = append(docs, &doc{id: db.refs[m.ref].id, ref: m.ref, first: m.first, last: m.last, coverage: m.coverage, expl: m.matched})
 	}
@@ -514,7 +514,7 @@ func (db *fpDB) refIndex(id string) int {
 func (d *doc) rematch(db *fpDB, r int, toks []shingle.Token, in []uint32) *doc {
 	sh := shingle.Shingles(toks)
 	m := textMatch{ref: r}
-	if !m.locate(db, toks, sh) {
+	if !m.locate(toks, func(i int) bool { return db.has(r, sh[i]) }) {
 		return nil
 	}
 	n := 0

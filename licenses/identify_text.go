@@ -38,33 +38,29 @@ type textMatch struct {
 	matched  []bool
 }
 
-// matchCatalog finds the catalog references present in the tokens, best
+// matchCatalog finds the catalog references present in the text, best
 // first; after each match the shingles it explains are set aside and the
-// rest is searched again (a license with its policy appended).
+// rest is searched again (a license with its policy appended). sh are the
+// text's shingles in order and in their distinct values, sorted
+// (shingle.Set).
 //
 // It also returns, per reference, how many distinct shingles of the text
 // it holds.
-func matchCatalog(db *fpDB, toks []shingle.Token) ([]textMatch, []int) {
-	sh := shingle.Shingles(toks)
+func matchCatalog(db *fpDB, toks []shingle.Token, sh, in []uint32) ([]textMatch, []int) {
 	if len(sh) == 0 || len(db.refs) == 0 {
 		return nil, nil
 	}
-	// Distinct input shingles and their posting ranges.
+	// Each distinct input shingle's posting range.
 	type uniq struct {
 		lo, hi  int
 		removed bool
+		inBest  bool // the match of this round holds it
 	}
-	idx := make(map[uint32]int, len(sh))
-	var us []uniq
+	us := make([]uniq, len(in))
 	held := false
-	for _, h := range sh {
-		if _, ok := idx[h]; ok {
-			continue
-		}
-		lo, hi := db.postings(h)
-		idx[h] = len(us)
-		us = append(us, uniq{lo: lo, hi: hi})
-		held = held || hi > lo
+	for u, h := range in {
+		us[u].lo, us[u].hi = db.postings(h)
+		held = held || us[u].hi > us[u].lo
 	}
 	if !held {
 		return nil, nil // no reference holds any of its shingles (prose)
@@ -75,6 +71,7 @@ func matchCatalog(db *fpDB, toks []shingle.Token) ([]textMatch, []int) {
 			full[db.posting(p)]++
 		}
 	}
+	var at []int32 // at[i]: the distinct shingle at position i, made on first match
 	// rem: shingles of each reference not yet explained; left: distinct
 	// input shingles not yet explained.
 	rem := slices.Clone(full)
@@ -124,25 +121,28 @@ func matchCatalog(db *fpDB, toks []shingle.Token) ([]textMatch, []int) {
 			break
 		}
 		used[best] = true
+		// Which distinct shingles best holds (its postings say so, sorted
+		// by reference), and those not yet explained are now.
 		for i := range us {
-			if us[i].removed {
-				continue
-			}
-			for p := us[i].lo; p < us[i].hi; p++ {
-				if db.posting(p) == best {
-					us[i].removed = true
-					break
-				}
-			}
-			if us[i].removed {
+			u := &us[i]
+			u.inBest = db.index.HasPosting(u.lo, u.hi, best)
+			if u.inBest && !u.removed {
+				u.removed = true
 				left--
-				for p := us[i].lo; p < us[i].hi; p++ {
+				for p := u.lo; p < u.hi; p++ {
 					rem[db.posting(p)]--
 				}
 			}
 		}
+		if at == nil {
+			at = make([]int32, len(sh))
+			for i, h := range sh {
+				u, _ := slices.BinarySearch(in, h)
+				at[i] = int32(u)
+			}
+		}
 		m := textMatch{ref: best, coverage: float64(full[best]) / float64(db.refs[best].size)}
-		if !m.locate(db, toks, sh) {
+		if !m.locate(toks, func(i int) bool { return us[at[i]].inBest }) {
 			continue
 		}
 		out = append(out, m)
@@ -200,11 +200,12 @@ func (m *textMatch) trim(first, last int) {
 }
 
 // locate finds the region of the match and which of its tokens the
-// reference explains.
-func (m *textMatch) locate(db *fpDB, toks []shingle.Token, sh []uint32) bool {
+// reference explains; holds reports whether the reference holds the
+// shingle at position i.
+func (m *textMatch) locate(toks []shingle.Token, holds func(i int) bool) bool {
 	var pos []int
-	for i, h := range sh {
-		if db.has(m.ref, h) {
+	for i := 0; i+shingle.K <= len(toks); i++ {
+		if holds(i) {
 			pos = append(pos, i)
 		}
 	}

@@ -230,5 +230,22 @@ func (ix *Index) Posting(p int) int {
 	return int(binary.LittleEndian.Uint16(ix.post[p*2:]))
 }
 
+// HasPosting reports whether the postings [lo, hi) of one shingle (sorted
+// by reference) include reference r.
+func (ix *Index) HasPosting(lo, hi, r int) bool {
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		switch p := ix.Posting(m); {
+		case p == r:
+			return true
+		case p < r:
+			lo = m + 1
+		default:
+			hi = m
+		}
+	}
+	return false
+}
+
 // Len is the number of postings.
 func (ix *Index) Len() int { return len(ix.post) / 2 }
