@@ -126,8 +126,8 @@ func identify(text []byte, mode identifyMode) []Identification {
 	}
 	lines := shingle.Lines(text)
 	sh := shingle.Shingles(toks)
-	in := shingle.Set(sh)
-	docs := resolveDocs(db, text, toks, lines, sh, in)
+	in, at := shingle.SetAt(sh)
+	docs := resolveDocs(db, text, toks, lines, sh, in, at)
 
 	explained := make([]bool, len(toks))
 	var regions [][2]int

@@ -126,10 +126,11 @@ func (d *doc) explainedIn(first, last int) int {
 // some of it (JSON is not MIT), and a reference that explains all of a
 // licensecheck match and more beats it (FSL-1.1-MIT holds the MIT text).
 //
-// sh are the text's shingles, in its shingle set and lines its lines.
-func resolveDocs(db *fpDB, text []byte, toks []shingle.Token, lines []string, sh, in []uint32) []*doc {
+// sh are the text's shingles, in its shingle set, at where each shingle
+// of sh is in in (shingle.SetAt) and lines its lines.
+func resolveDocs(db *fpDB, text []byte, toks []shingle.Token, lines []string, sh, in []uint32, at []int32) []*doc {
 	var docs []*doc
-	matches, shared := matchCatalog(db, toks, sh, in)
+	matches, shared := matchCatalog(db, toks, sh, in, at)
 	for _, m := range matches {
 		docs = append(docs, &doc{id: db.refs[m.ref].id, ref: m.ref, first: m.first, last: m.last, coverage: m.coverage, expl: m.matched})
 	}
@@ -512,9 +513,14 @@ func (db *fpDB) refIndex(id string) int {
 // rematch is d matched against reference r instead (in: the text's
 // shingle set).
 func (d *doc) rematch(db *fpDB, r int, toks []shingle.Token, in []uint32) *doc {
-	sh := shingle.Shingles(toks)
+	var pos []int
+	for i, h := range shingle.Shingles(toks) {
+		if db.has(r, h) {
+			pos = append(pos, i)
+		}
+	}
 	m := textMatch{ref: r}
-	if !m.locate(toks, func(i int) bool { return db.has(r, sh[i]) }) {
+	if !m.locate(toks, pos) {
 		return nil
 	}
 	n := 0

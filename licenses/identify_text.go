@@ -41,12 +41,12 @@ type textMatch struct {
 // matchCatalog finds the catalog references present in the text, best
 // first; after each match the shingles it explains are set aside and the
 // rest is searched again (a license with its policy appended). sh are the
-// text's shingles in order and in their distinct values, sorted
-// (shingle.Set).
+// text's shingles in order, in their distinct values, sorted, and at the
+// index in in of each shingle of sh (shingle.SetAt).
 //
 // It also returns, per reference, how many distinct shingles of the text
 // it holds.
-func matchCatalog(db *fpDB, toks []shingle.Token, sh, in []uint32) ([]textMatch, []int) {
+func matchCatalog(db *fpDB, toks []shingle.Token, sh, in []uint32, at []int32) ([]textMatch, []int) {
 	if len(sh) == 0 || len(db.refs) == 0 {
 		return nil, nil
 	}
@@ -71,12 +71,12 @@ func matchCatalog(db *fpDB, toks []shingle.Token, sh, in []uint32) ([]textMatch,
 			full[db.posting(p)]++
 		}
 	}
-	var at []int32 // at[i]: the distinct shingle at position i, made on first match
 	// rem: shingles of each reference not yet explained; left: distinct
 	// input shingles not yet explained.
 	rem := slices.Clone(full)
 	left := len(us)
 	var out []textMatch
+	var pos []int // positions of the shingles a match holds
 	used := make([]bool, len(db.refs))
 	for len(out) < maxMatches {
 		best, bestScore := -1, 0.0
@@ -134,15 +134,14 @@ func matchCatalog(db *fpDB, toks []shingle.Token, sh, in []uint32) ([]textMatch,
 				}
 			}
 		}
-		if at == nil {
-			at = make([]int32, len(sh))
-			for i, h := range sh {
-				u, _ := slices.BinarySearch(in, h)
-				at[i] = int32(u)
+		pos = pos[:0]
+		for i, u := range at {
+			if us[u].inBest {
+				pos = append(pos, i)
 			}
 		}
 		m := textMatch{ref: best, coverage: float64(full[best]) / float64(db.refs[best].size)}
-		if !m.locate(toks, func(i int) bool { return us[at[i]].inBest }) {
+		if !m.locate(toks, pos) {
 			continue
 		}
 		out = append(out, m)
@@ -200,15 +199,9 @@ func (m *textMatch) trim(first, last int) {
 }
 
 // locate finds the region of the match and which of its tokens the
-// reference explains; holds reports whether the reference holds the
-// shingle at position i.
-func (m *textMatch) locate(toks []shingle.Token, holds func(i int) bool) bool {
-	var pos []int
-	for i := 0; i+shingle.K <= len(toks); i++ {
-		if holds(i) {
-			pos = append(pos, i)
-		}
-	}
+// reference explains; pos are the positions of the text's shingles the
+// reference holds, in order.
+func (m *textMatch) locate(toks []shingle.Token, pos []int) bool {
 	if len(pos) == 0 {
 		return false
 	}

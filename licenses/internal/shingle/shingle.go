@@ -315,6 +315,25 @@ func Set(hs []uint32) []uint32 {
 	return slices.Compact(s)
 }
 
+// SetAt is Set(hs) with, for each position i of hs, the index in the set
+// of hs[i]: one sort of (value, position) pairs gives both.
+func SetAt(hs []uint32) (set []uint32, at []int32) {
+	pairs := make([]uint64, len(hs))
+	for i, h := range hs {
+		pairs[i] = uint64(h)<<32 | uint64(i)
+	}
+	slices.Sort(pairs)
+	at = make([]int32, len(hs))
+	for _, p := range pairs {
+		h := uint32(p >> 32)
+		if len(set) == 0 || set[len(set)-1] != h {
+			set = append(set, h)
+		}
+		at[uint32(p)] = int32(len(set) - 1)
+	}
+	return set, at
+}
+
 // AppendSet appends the encoding of a sorted set (count, then deltas, as
 // uvarints) to dst.
 func AppendSet(dst []byte, set []uint32) []byte {
