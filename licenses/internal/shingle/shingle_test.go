@@ -2,8 +2,12 @@ package shingle
 
 import (
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"slices"
 	"testing"
+
+	"github.com/carveout/carveout/internal/corpus"
 )
 
 // SetAt gives Set's set and, for every position, where its value is in it.
@@ -32,6 +36,85 @@ func TestSetAt(t *testing.T) {
 			if set[at[i]] != h {
 				t.Fatalf("SetAt(%v): position %d → set[%d] = %d, want %d", hs, i, at[i], set[at[i]], h)
 			}
+		}
+	}
+}
+
+// tokenizeBothWays tokenizes text with and without plainWord's fast path.
+func tokenizeBothWays(text []byte) (fast, slow []Token) {
+	fast = Tokenize(text)
+	plainWords = false
+	defer func() { plainWords = true }()
+	return fast, Tokenize(text)
+}
+
+// The fast path for plain words gives the tokens the rune-by-rune reading
+// gives.
+func TestPlainWordsSameTokens(t *testing.T) {
+	for _, text := range []string{
+		"", "a", "mit license", "Copyright (c) 2024 Meta Platforms, Inc.",
+		"licensor's rights, 1,000,000 users and version 3.1; RAIL++ and c++ or x+y",
+		"1. first 2) second (iv) third a. b) e.g. 1.x 10.5.2 end.",
+		"naïve café Ŀicense ſtate 中文字 한국어 user’s 2,5 x'y 7'8 '9 don't",
+		"[link](http://example.com/a_b) &amp; &quot;x&quot; tab\there\r\nnext\rline\ufeff",
+		"ab12cd 12ab 0.5. ,5 5, 5,a a,5 --x-- __y__ **z**",
+	} {
+		fast, slow := tokenizeBothWays([]byte(text))
+		if !slices.Equal(fast, slow) {
+			t.Errorf("Tokenize(%q):\nfast %v\nslow %v", text, fast, slow)
+		}
+	}
+}
+
+func FuzzPlainWords(f *testing.F) {
+	f.Add([]byte("Permission is hereby granted, 1,000 users' 3.1 c++ Naïve"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		fast, slow := tokenizeBothWays(b)
+		if !slices.Equal(fast, slow) {
+			t.Fatalf("Tokenize(%q):\nfast %v\nslow %v", b, fast, slow)
+		}
+	})
+}
+
+// The same on every text of the reference corpus.
+func TestPlainWordsSameTokensCorpus(t *testing.T) {
+	dir := corpus.Dir(t)
+	var files []string
+	for _, pat := range []string{"licenses/*.txt", "modelcards/*"} {
+		m, _ := filepath.Glob(filepath.Join(dir, pat))
+		files = append(files, m...)
+	}
+	if len(files) < 100 {
+		t.Fatalf("%d corpus texts, want the licenses and model cards", len(files))
+	}
+	for _, p := range files {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fast, slow := tokenizeBothWays(b); !slices.Equal(fast, slow) {
+			t.Errorf("%s: the fast path gives other tokens", p)
+		}
+	}
+}
+
+// BenchmarkTokenize normalizes the corpus license texts (one op: all).
+func BenchmarkTokenize(b *testing.B) {
+	files, _ := filepath.Glob(filepath.Join(corpus.Dir(b), "licenses", "*.txt"))
+	var texts [][]byte
+	size := 0
+	for _, p := range files {
+		t, err := os.ReadFile(p)
+		if err != nil {
+			b.Fatal(err)
+		}
+		texts = append(texts, t)
+		size += len(t)
+	}
+	b.SetBytes(int64(size))
+	for b.Loop() {
+		for _, t := range texts {
+			Tokenize(t)
 		}
 	}
 }
