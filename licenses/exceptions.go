@@ -30,13 +30,21 @@ var exceptionPhrases = map[string][]string{
 type exceptionPhrase struct {
 	id    string
 	words []shingle.Token
+	// first is the hash of the phrase's first shingle, when it has one:
+	// a text without that shingle does not hold the phrase.
+	first    uint32
+	hasFirst bool
 }
 
 var loadExceptionPhrases = sync.OnceValue(func() []exceptionPhrase {
 	var out []exceptionPhrase
 	for id, ps := range exceptionPhrases {
 		for _, p := range ps {
-			out = append(out, exceptionPhrase{id: id, words: shingle.Tokenize([]byte(p))})
+			e := exceptionPhrase{id: id, words: shingle.Tokenize([]byte(p))}
+			if sh := shingle.Shingles(e.words); len(sh) > 0 {
+				e.first, e.hasFirst = sh[0], true
+			}
+			out = append(out, e)
 		}
 	}
 	slices.SortFunc(out, func(a, b exceptionPhrase) int { return len(b.words) - len(a.words) })
@@ -51,10 +59,13 @@ type exceptionHit struct {
 }
 
 // findExceptions finds the exceptions whose phrase sits in text no
-// license explains.
-func findExceptions(toks []shingle.Token, explained []bool) []exceptionHit {
+// license explains (in: the text's shingle set).
+func findExceptions(toks []shingle.Token, in []uint32, explained []bool) []exceptionHit {
 	var hits []exceptionHit
 	for _, p := range loadExceptionPhrases() {
+		if _, ok := slices.BinarySearch(in, p.first); p.hasFirst && !ok {
+			continue
+		}
 		at, ok := phraseAt(toks, p.words)
 		if !ok || explained[at] {
 			continue

@@ -141,7 +141,7 @@ func identify(text []byte, mode identifyMode) []Identification {
 	}
 	// An exception appended to a license (an additional permission) is
 	// part of that license: "Apache-2.0 WITH LLVM-exception".
-	exceptions := findExceptions(toks, explained)
+	exceptions := findExceptions(toks, in, explained)
 	for _, h := range exceptions {
 		for j := h.first; j <= h.last; j++ {
 			explained[j] = true

@@ -672,8 +672,12 @@ func closestRef(db *fpDB, toks []shingle.Token) *Closest {
 func missingShingles(db *fpDB, r int, in []uint32) int {
 	n := 0
 	sets := db.sets(r)
+	j := 0 // both sets are sorted: one merge walk
 	for _, h := range sets.set {
-		if _, ok := slices.BinarySearch(in, h); ok {
+		for j < len(in) && in[j] < h {
+			j++
+		}
+		if j < len(in) && in[j] == h {
 			continue
 		}
 		if _, ok := slices.BinarySearch(sets.opt, h); ok {
