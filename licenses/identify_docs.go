@@ -690,13 +690,13 @@ func missingShingles(db *fpDB, r int, in []uint32) int {
 
 // noticeLines returns the copyright notice lines of the text.
 func noticeLines(toks []shingle.Token, lines []string) []terms.Lines {
-	count := map[int]int{}
+	count := make([]int, len(lines)+1) // tokens per line
 	for _, t := range toks {
 		count[t.Line]++
 	}
 	var ls []int
 	for l, n := range count {
-		if shingle.IsNoticeLine(lines[l-1], n) {
+		if n > 0 && shingle.IsNoticeLine(lines[l-1], n) {
 			ls = append(ls, l)
 		}
 	}

@@ -382,7 +382,11 @@ func SetAt(hs []uint32) (set []uint32, at []int32) {
 	for i, h := range hs {
 		pairs[i] = uint64(h)<<32 | uint64(i)
 	}
-	slices.Sort(pairs)
+	if len(pairs) < radixMin {
+		slices.Sort(pairs)
+	} else {
+		radixSortHigh(pairs)
+	}
 	at = make([]int32, len(hs))
 	for _, p := range pairs {
 		h := uint32(p >> 32)
@@ -392,6 +396,35 @@ func SetAt(hs []uint32) (set []uint32, at []int32) {
 		at[uint32(p)] = int32(len(set) - 1)
 	}
 	return set, at
+}
+
+// radixMin is the smallest input radixSortHigh sorts faster than
+// slices.Sort (its 256-entry counts cost more than they save below it).
+const radixMin = 256
+
+// radixSortHigh sorts v by its high 32 bits, keeping the order of values
+// with the same high bits: for SetAt's pairs, whose low bits are their
+// positions in increasing order, the same order as sorting whole values.
+// Least significant byte first, four stable counting passes.
+func radixSortHigh(v []uint64) {
+	tmp := make([]uint64, len(v))
+	src, dst := v, tmp
+	for shift := uint(32); shift < 64; shift += 8 {
+		var count [257]int
+		for _, x := range src {
+			count[(x>>shift)&0xff+1]++
+		}
+		for b := 1; b < 257; b++ {
+			count[b] += count[b-1]
+		}
+		for _, x := range src {
+			b := (x >> shift) & 0xff
+			dst[count[b]] = x
+			count[b]++
+		}
+		src, dst = dst, src
+	}
+	// Four passes: the sorted values are back in v.
 }
 
 // AppendSet appends the encoding of a sorted set (count, then deltas, as
