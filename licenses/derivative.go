@@ -46,10 +46,10 @@ func BaseModels() []BaseModel { return append([]BaseModel(nil), baseModels()...)
 // LookupBaseModel returns the first row of the built-in table matching the
 // model id ("meta-llama/Llama-3.1-8B", a Hub URL or "hf:" reference).
 func LookupBaseModel(modelID string) (BaseModel, bool) {
-	id := normModelID(modelID)
-	for _, b := range baseModels() {
-		if globFold(b.Pattern, id) {
-			return b, true
+	id := strings.ToLower(normModelID(modelID))
+	for i, parts := range basePatterns() {
+		if globParts(parts, id) {
+			return baseModels()[i], true
 		}
 	}
 	return BaseModel{}, false
@@ -78,13 +78,22 @@ func normModelID(s string) string {
 	return strings.Trim(s, "/")
 }
 
-// globFold matches s against pattern case-insensitively; "*" matches any
-// run of characters (slashes included).
-func globFold(pattern, s string) bool {
-	p, t := strings.ToLower(pattern), strings.ToLower(s)
-	parts := strings.Split(p, "*")
+// basePatterns are the built-in table's patterns, in its order, lower-cased
+// and split at "*" once (a model id is matched case-insensitively).
+var basePatterns = sync.OnceValue(func() [][]string {
+	bs := baseModels()
+	out := make([][]string, len(bs))
+	for i, b := range bs {
+		out[i] = strings.Split(strings.ToLower(b.Pattern), "*")
+	}
+	return out
+})
+
+// globParts matches the lower-cased t against a lower-cased pattern split
+// at "*"; "*" matches any run of characters (slashes included).
+func globParts(parts []string, t string) bool {
 	if len(parts) == 1 {
-		return p == t
+		return parts[0] == t
 	}
 	if !strings.HasPrefix(t, parts[0]) {
 		return false
