@@ -647,9 +647,7 @@ func closestRef(db *fpDB, toks []shingle.Token) *Closest {
 	shared := make([]int, len(db.refs))
 	for _, h := range set {
 		lo, hi := db.postings(h)
-		for p := lo; p < hi; p++ {
-			shared[db.posting(p)]++
-		}
+		db.index.AddPostings(lo, hi, shared, 1)
 	}
 	best, bestSim := -1, 0.0
 	for r, n := range shared {

@@ -67,9 +67,7 @@ func matchCatalog(db *fpDB, toks []shingle.Token, sh, in []uint32, at []int32) (
 	}
 	full := make([]int, len(db.refs))
 	for _, u := range us {
-		for p := u.lo; p < u.hi; p++ {
-			full[db.posting(p)]++
-		}
+		db.index.AddPostings(u.lo, u.hi, full, 1)
 	}
 	// rem: shingles of each reference not yet explained; left: distinct
 	// input shingles not yet explained.
@@ -129,9 +127,7 @@ func matchCatalog(db *fpDB, toks []shingle.Token, sh, in []uint32, at []int32) (
 			if u.inBest && !u.removed {
 				u.removed = true
 				left--
-				for p := u.lo; p < u.hi; p++ {
-					rem[db.posting(p)]--
-				}
+				db.index.AddPostings(u.lo, u.hi, rem, -1)
 			}
 		}
 		pos = pos[:0]

@@ -230,6 +230,14 @@ func (ix *Index) Posting(p int) int {
 	return int(binary.LittleEndian.Uint16(ix.post[p*2:]))
 }
 
+// AddPostings adds delta to counts[r] for every reference r among the
+// postings [lo, hi) (counts has a slot per reference).
+func (ix *Index) AddPostings(lo, hi int, counts []int, delta int) {
+	for post := ix.post[lo*2 : hi*2]; len(post) >= 2; post = post[2:] {
+		counts[int(post[0])|int(post[1])<<8] += delta
+	}
+}
+
 // HasPosting reports whether the postings [lo, hi) of one shingle (sorted
 // by reference) include reference r.
 func (ix *Index) HasPosting(lo, hi, r int) bool {

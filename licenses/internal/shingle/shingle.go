@@ -254,37 +254,51 @@ func tokenizeLine(toks []Token, l string, line int) []Token {
 // between them (tests turn it off to compare).
 var plainWords = true
 
-// plainWord reads the word at l[i] when it is its own normalized form:
-// ASCII lower-case letters and digits, ended by an ASCII byte that can
-// neither continue nor join it (not a letter, digit or apostrophe, not
-// "++", and not '.' or ',' after a digit, which may join digits). ok is
-// false for any other word, which tokenizeLine then reads rune by rune.
+// plainWord reads the word at l[i] when it is plain ASCII: letters and
+// digits, ended by an ASCII byte that can neither continue nor join it (not
+// a letter, digit or apostrophe, not "++", and not '.' or ',' after a
+// digit, which may join digits). Its token is the word itself, a substring
+// of the line, or lower-cased when it has capitals. ok is false for any
+// other word, which tokenizeLine then reads rune by rune.
 func plainWord(l string, i int) (w string, end int, allDigits, ok bool) {
 	allDigits = true
+	upper := false
 	j := i
+scan:
 	for ; j < len(l); j++ {
-		c := l[j]
-		if 'a' <= c && c <= 'z' {
+		switch c := l[j]; {
+		case 'a' <= c && c <= 'z':
 			allDigits = false
-			continue
+		case 'A' <= c && c <= 'Z':
+			allDigits = false
+			upper = true
+		case '0' <= c && c <= '9':
+		default:
+			break scan
 		}
-		if '0' <= c && c <= '9' {
-			continue
-		}
-		break
 	}
 	if j == i {
 		return "", i, false, false
 	}
 	if j < len(l) {
 		switch c := l[j]; {
-		case c >= utf8.RuneSelf, 'A' <= c && c <= 'Z', c == '\'', c == '+':
+		case c >= utf8.RuneSelf, c == '\'', c == '+':
 			return "", i, false, false
 		case (c == '.' || c == ',') && '0' <= l[j-1] && l[j-1] <= '9':
 			return "", i, false, false
 		}
 	}
-	return l[i:j], j, allDigits, true
+	w = l[i:j]
+	if upper {
+		b := []byte(w)
+		for k, c := range b {
+			if 'A' <= c && c <= 'Z' {
+				b[k] = c + 'a' - 'A'
+			}
+		}
+		w = string(b)
+	}
+	return w, j, allDigits, true
 }
 
 func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
