@@ -66,9 +66,12 @@ func findExceptions(toks []shingle.Token, in []uint32, explained []bool) []excep
 		if _, ok := slices.BinarySearch(in, p.first); p.hasFirst && !ok {
 			continue
 		}
-		at, ok := phraseAt(toks, p.words)
-		if !ok || explained[at] {
+		at, ok := firstUnexplained(toks, p.words, explained)
+		if !ok {
 			continue
+		}
+		if _, earlier := phraseAt(toks[:at+len(p.words)-1], p.words); earlier {
+			continue // its first occurrence is explained text
 		}
 		first, last := at, at
 		for first > 0 && !explained[first-1] {
@@ -99,6 +102,24 @@ outer:
 			}
 		}
 		return i, true
+	}
+	return 0, false
+}
+
+// firstUnexplained returns the first occurrence of the phrase in toks that
+// starts on a token no license explains: most of a text is explained, so
+// this reads few tokens.
+func firstUnexplained(toks, phrase []shingle.Token, explained []bool) (int, bool) {
+	if len(phrase) == 0 {
+		return 0, false
+	}
+	for i := 0; i+len(phrase) <= len(toks); i++ {
+		if explained[i] {
+			continue
+		}
+		if at, ok := phraseAt(toks[i:i+len(phrase)], phrase); ok {
+			return i + at, true
+		}
 	}
 	return 0, false
 }
