@@ -277,8 +277,14 @@ func periodOf(lower string) string {
 
 func extractRevenue(c *collector, s *sentence) {
 	l := s.lower
+	// The literal checks come first: finding the revenue words is costly
+	// and most sentences that mention one ("warranty" holds "arr") name no
+	// money.
+	if !revenueWordRe.possibleL(s) || !moneyRe.possibleT(s) {
+		return
+	}
 	rw := revenueWordRe.findAllIndexL(s)
-	if len(rw) == 0 || liabilityRe.matchL(s) || !moneyRe.possibleT(s) || recitalRe.matchL(s) && !bindingRe.matchL(s) {
+	if len(rw) == 0 || liabilityRe.matchL(s) || recitalRe.matchL(s) && !bindingRe.matchL(s) {
 		return // (findMoney would find nothing; a recital is not the clause)
 	}
 	if len(l) != len(s.text) {

@@ -108,7 +108,12 @@ func mkLit(s string, fold bool) lit {
 
 // grams is a set of hashed byte bigrams of a text: a string whose bigrams
 // are not all in it cannot occur in the text.
-type grams [64]uint64
+type grams struct {
+	bits [64]uint64
+	// longS: the text holds U+017F, which (?i)s matches (see
+	// possibleGrams); noted here so that each guard need not look for it.
+	longS bool
+}
 
 func gramHash(a, b byte) uint16 { return (uint16(a)*131 + uint16(b)) & 4095 }
 
@@ -117,15 +122,21 @@ func gramsOf(s string) *grams {
 	g := new(grams)
 	for i := 0; i+1 < len(s); i++ {
 		h := gramHash(s[i], s[i+1])
-		g[h>>6] |= 1 << (h & 63)
+		g.bits[h>>6] |= 1 << (h & 63)
+		if s[i] == 0xc5 && s[i+1] == 0xbf {
+			g.longS = true
+		}
 	}
 	return g
 }
 
+// has reports whether the bigram h is in g.
+func (g *grams) has(h uint16) bool { return g.bits[h>>6]&(1<<(h&63)) != 0 }
+
 // mayHold reports whether the text of g may contain l.
 func (g *grams) mayHold(l *lit) bool {
 	for _, h := range l.grams {
-		if g[h>>6]&(1<<(h&63)) == 0 {
+		if !g.has(h) {
 			return false
 		}
 	}
@@ -386,8 +397,10 @@ func (g *guard) possibleGrams(s, lower string, gr *grams) bool {
 		return true
 	}
 	if g.fold {
-		// (?i)s also matches U+017F, which lower-casing keeps.
-		if strings.Contains(s, "\u017f") {
+		// (?i)s also matches U+017F, which lower-casing keeps. It is in s
+		// exactly when it is in lower (no other rune lower-cases to it),
+		// and gr knows whether it is in lower.
+		if gr != nil && gr.longS || gr == nil && strings.Contains(s, "\u017f") {
 			return true
 		}
 		if lower == "" {

@@ -61,8 +61,28 @@ var mdReplacer = strings.NewReplacer(
 // start of a line (after trimming). Such a line starts a new sentence.
 var leadRe = lazy.Regexp(`^(?:#{1,6}\s*|>\s*|[-*+\x{2022}\x{25cf}\x{25aa}\x{00b7}\x{2023}\x{25e6}]\s+|\(?\d{1,3}(?:\.\d{1,3}){0,3}[.)]\s+|\(?[a-zA-Z][.)]\s+|\(?[ivxlcIVXLC]{1,6}[.)]\s+|\[[ xX]?\]\s+)`)
 
-// ruleRe matches a line that carries no words (table rules, "***").
-var ruleRe = lazy.Regexp(`^[-=*_|:~+ ]{3,}$`)
+// ruleChars are the bytes of a line that carries no words (table rules,
+// "***"); see isRule.
+const ruleChars = "-=*_|:~+ "
+
+// ruleExpr is the regexp isRule implements (its tests compare the two).
+const ruleExpr = `^[-=*_|:~+ ]{3,}$`
+
+// isRule reports whether l is a line that carries no words: at least three
+// bytes, all of ruleChars, as ruleExpr matches them (all its runes are
+// ASCII, so runes and bytes count alike). It is checked without a regexp
+// because it runs on every line.
+func isRule(l string) bool {
+	if len(l) < 3 {
+		return false
+	}
+	for i := 0; i < len(l); i++ {
+		if strings.IndexByte(ruleChars, l[i]) < 0 {
+			return false
+		}
+	}
+	return true
+}
 
 // abbreviations that do not end a sentence when followed by a period.
 var abbreviations = map[string]bool{
@@ -101,7 +121,7 @@ func splitSentences(text string) []sentence {
 			l = charReplacer.Replace(raw)
 		}
 		l = strings.TrimSpace(l)
-		if l == "" || ruleRe().MatchString(l) {
+		if l == "" || isRule(l) {
 			emit("\n", ln)
 			continue
 		}
@@ -264,7 +284,12 @@ func endsSentence(norm string, start, i, quotes int) bool {
 	return !allDigits // "1." "2.3." enumerators
 }
 
+// collapseSpaces trims white space (unicode.IsSpace) from s and turns each
+// run of it inside into one ' '.
 func collapseSpaces(s string) string {
+	if t, ok := collapsedASCII(s); ok {
+		return t
+	}
 	b := make([]byte, 0, len(s))
 	space := false
 	for i := 0; i < len(s); {
@@ -298,7 +323,86 @@ func collapseSpaces(s string) string {
 	return string(b)
 }
 
-var ncFold = lazy.Regexp(`\bnon[- ]?commercial`)
+// collapsedASCII is collapseSpaces for the common case, without copying:
+// s is ASCII and, once its ends are trimmed, its only white space is single
+// ' ' between other bytes. ok is false otherwise (collapseSpaces then
+// builds the result).
+func collapsedASCII(s string) (t string, ok bool) {
+	i, j := 0, len(s)
+	for i < j && isASCIISpace(s[i]) {
+		i++
+	}
+	for j > i && isASCIISpace(s[j-1]) {
+		j--
+	}
+	t = s[i:j]
+	for k := 0; k < len(t); k++ {
+		c := t[k]
+		if c >= utf8.RuneSelf {
+			return "", false // may be white space (U+00A0, U+2028, ...)
+		}
+		// t is trimmed, so a space is never its last byte.
+		if isASCIISpace(c) && (c != ' ' || isASCIISpace(t[k+1])) {
+			return "", false
+		}
+	}
+	return t, true
+}
+
+// isASCIISpace reports whether c is ASCII white space for unicode.IsSpace.
+func isASCIISpace(c byte) bool {
+	return c == ' ' || c == '\n' || c == '\t' || c == '\v' || c == '\f' || c == '\r'
+}
+
+// nonCommercialExpr is the regexp foldNonCommercial implements (its tests
+// compare the two).
+const nonCommercialExpr = `\bnon[- ]?commercial`
+
+// foldNonCommercial is nonCommercialExpr replaced by "noncommercial" in l
+// (regexp ReplaceAllString), written out because it runs on
+// every sentence that mentions "commercial". A match starts at "non" not
+// preceded by an ASCII word byte (\b: a byte >= 0x80 belongs to a non-ASCII
+// rune, which is not a word character), and matches never overlap: each
+// ends with "commercial", which holds no "non".
+func foldNonCommercial(l string) string {
+	var b strings.Builder
+	done := 0 // l[:done] is written to b (when b is used)
+	for pos := 0; ; {
+		k := strings.Index(l[pos:], "non")
+		if k < 0 {
+			break
+		}
+		k += pos
+		pos = k + 1
+		if k > 0 && isWordByte(l[k-1]) {
+			continue
+		}
+		end := k + 3
+		if end < len(l) && (l[end] == '-' || l[end] == ' ') && strings.HasPrefix(l[end+1:], "commercial") {
+			end += 1 + len("commercial")
+		} else if strings.HasPrefix(l[end:], "commercial") {
+			end += len("commercial")
+		} else {
+			continue
+		}
+		if b.Cap() == 0 {
+			b.Grow(len(l))
+		}
+		b.WriteString(l[done:k])
+		b.WriteString("noncommercial")
+		done, pos = end, end
+	}
+	if b.Cap() == 0 {
+		return l
+	}
+	b.WriteString(l[done:])
+	return b.String()
+}
+
+// isWordByte reports whether c is an ASCII word character of \b.
+func isWordByte(c byte) bool {
+	return c == '_' || '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
+}
 
 // lowerFold2 returns strings.ToLower(s) and s lower-cased with spellings
 // that patterns care about unified.
@@ -306,7 +410,7 @@ func lowerFold2(s string) (plain, l string) {
 	plain = strings.ToLower(s)
 	l = plain
 	if strings.Contains(l, "commercial") {
-		l = ncFold().ReplaceAllString(l, "noncommercial")
+		l = foldNonCommercial(l)
 	}
 	if strings.Contains(l, "not limited") {
 		// "including but not limited to" carries no negation.
@@ -383,8 +487,7 @@ func cut(s string, n int) string {
 func (s *sentence) has(w string) bool {
 	if s.lgrams != nil {
 		for i := 0; i+1 < len(w); i++ {
-			h := gramHash(w[i], w[i+1])
-			if s.lgrams[h>>6]&(1<<(h&63)) == 0 {
+			if !s.lgrams.has(gramHash(w[i], w[i+1])) {
 				return false
 			}
 		}

@@ -1,0 +1,110 @@
+package terms
+
+import (
+	"math/rand"
+	"regexp"
+	"strings"
+	"testing"
+	"unicode"
+)
+
+// genTexts returns texts made of pieces that the hand-written matchers
+// care about (case variants, white space of every kind, U+017F, non-ASCII
+// letters and word bytes next to the pieces), so that their comparisons
+// with the regexps they replace cannot pass on easy inputs only.
+//
+// The string literals of these tests are shorter than 12 bytes: longer ones
+// would be inputs of the golden test (see testLiterals).
+func genTexts(n int, pieces []string) []string {
+	r := rand.New(rand.NewSource(1))
+	common := []string{" ", "  ", "\t", "\n", "\u00a0", "\u2028", "\u017f", "\u00e9", "é", "x", "_", "1", "-", ".", "A", "", "ſ"}
+	all := append(append([]string(nil), pieces...), common...)
+	out := []string{"", " ", "  ", "a", strings.Join(pieces, ""), strings.Join(pieces, " ")}
+	for len(out) < n {
+		var b strings.Builder
+		for k := r.Intn(12); k >= 0; k-- {
+			p := all[r.Intn(len(all))]
+			switch r.Intn(4) {
+			case 0:
+				p = strings.ToUpper(p)
+			case 1:
+				if p != "" {
+					p = strings.ToUpper(p[:1]) + p[1:]
+				}
+			}
+			b.WriteString(p)
+		}
+		out = append(out, b.String())
+	}
+	return out
+}
+
+// collapseSpacesSlow is collapseSpaces without its fast path.
+func collapseSpacesSlow(s string) string {
+	var b []byte
+	space := false
+	for _, r := range s {
+		if unicode.IsSpace(r) {
+			space = true
+			continue
+		}
+		if space && len(b) > 0 {
+			b = append(b, ' ')
+		}
+		space = false
+		b = append(b, string(r)...)
+	}
+	return string(b)
+}
+
+func TestCollapseSpacesFastPath(t *testing.T) {
+	fast := 0
+	for _, s := range genTexts(5000, []string{"word", "two words", " lead", "trail ", "a\u0085b", "\v", "\f", "\r"}) {
+		if _, ok := collapsedASCII(s); ok {
+			fast++
+		}
+		if got, want := collapseSpaces(s), collapseSpacesSlow(s); got != want {
+			t.Fatalf("%q: %q", s, got) // want: want
+		}
+	}
+	if fast < 100 {
+		t.Fatalf("fast: %d", fast) // too few texts took the fast path
+	}
+}
+
+func TestIsRule(t *testing.T) {
+	re := regexp.MustCompile(ruleExpr)
+	hits := 0
+	texts := genTexts(3000, []string{"---", "===", "*", "_", "|", ":", "~", "+", " ", "- -", "‐"})
+	for _, s := range texts {
+		want := re.MatchString(s)
+		if want {
+			hits++
+		}
+		if got := isRule(s); got != want {
+			t.Fatalf("%q: %v", s, got)
+		}
+	}
+	if hits < 50 {
+		t.Fatalf("rules: %d", hits) // too few rules generated
+	}
+}
+
+func TestFoldNonCommercial(t *testing.T) {
+	re := regexp.MustCompile(nonCommercialExpr)
+	changed := 0
+	texts := genTexts(5000, []string{"non", "commercial", "non-", "non ", "nonnon", "xnon", "non" + "commercial", "non-" + "commercial", "non " + "commercial", "non--" + "commercial", "é"})
+	for _, s := range texts {
+		s = strings.ToLower(s)
+		want := re.ReplaceAllString(s, "non"+"commercial")
+		if want != s {
+			changed++
+		}
+		if got := foldNonCommercial(s); got != want {
+			t.Fatalf("%q: %q", s, got) // want: want
+		}
+	}
+	if changed < 200 {
+		t.Fatalf("changed: %d", changed) // too few texts to fold
+	}
+}
