@@ -43,10 +43,17 @@ func TestGuardTable(t *testing.T) {
 		if c.Lead != nil {
 			fmt.Fprintf(&b, "Lead: %#v, LeadFold: %v,\n", c.Lead, c.LeadFold)
 		}
+		if c.Starts != nil {
+			fmt.Fprintf(&b, "Starts: %#v, StartsFold: %v,\n", c.Starts, c.StartsFold)
+		}
 		if c.Alts != nil {
 			b.WriteString("Alts: []altCond{\n")
 			for _, a := range c.Alts {
-				fmt.Fprintf(&b, "{Expr: %q, Need: %s},\n", a.Expr, needLiteral(a.Need))
+				fmt.Fprintf(&b, "{Expr: %q, Need: %s", a.Expr, needLiteral(a.Need))
+				if a.Starts != nil {
+					fmt.Fprintf(&b, ", Starts: %#v, StartsFold: %v", a.Starts, a.StartsFold)
+				}
+				b.WriteString("},\n")
 			}
 			b.WriteString("},\n")
 		}

@@ -49,7 +49,7 @@ func (f *filtered) matchGrams(text, lower string, g *grams) bool {
 // findGrams returns all match spans in text (nil when none); the arguments
 // are those of matchGrams.
 func (f *filtered) findGrams(text, lower string, g *grams) [][]int {
-	if !f.g.possibleGrams(text, lower, g) || !f.leading(text, lower) {
+	if !f.g.possibleGrams(text, lower, g) || !f.leading(text, lower) || g != nil && !f.g.mayFind(text, lower, g) {
 		return nil
 	}
 	return f.g.FindAllStringIndex(text, -1)
@@ -185,9 +185,16 @@ type guard struct {
 	// and looked up in lower-cased text. Only filtered uses them.
 	lead     []string
 	leadFold bool
+	// starts lists strings one of which every match starts with, or nil;
+	// startsFold: as leadFold. Anchored matching uses them (anchor.go).
+	starts     []string
+	startsFold bool
 
 	compile sync.Once
 	re      *regexp.Regexp
+
+	at0Once, afterOnce sync.Once
+	at0, after         *regexp.Regexp // anchored forms of re (anchor.go)
 }
 
 // allGuards lists every guard made by mustGuard (for tests).
@@ -213,7 +220,10 @@ type guardCond struct {
 	Need     [][]litSpec
 	Lead     []string // nil: no leading literals known
 	LeadFold bool
-	Alts     []altCond
+	Starts   []string // nil: no start literals known (see startLiterals)
+	// StartsFold: the starts are lower-case, looked up in lower-cased text.
+	StartsFold bool
+	Alts       []altCond
 }
 
 // litSpec is a literal of a condition (see lit).
@@ -225,8 +235,10 @@ type litSpec struct {
 // altCond is one alternative of a top-level alternation: its expression
 // and its own clauses.
 type altCond struct {
-	Expr string
-	Need [][]litSpec
+	Expr       string
+	Need       [][]litSpec
+	Starts     []string
+	StartsFold bool
 }
 
 // load applies the condition once: the generated one, else derived.
@@ -237,10 +249,12 @@ func (g *guard) load() {
 			c = deriveCond(g.expr)
 		}
 		g.lead, g.leadFold = c.Lead, c.LeadFold
+		g.starts, g.startsFold = c.Starts, c.StartsFold
 		g.setNeed(c.Need)
 		for _, alt := range c.Alts {
 			a := &guard{expr: alt.Expr}
 			a.setNeed(alt.Need)
+			a.starts, a.startsFold = alt.Starts, alt.StartsFold
 			a.cond.Do(func() {})
 			g.alts = append(g.alts, a)
 		}
@@ -269,6 +283,7 @@ func deriveCond(expr string) guardCond {
 		c.Lead, c.LeadFold = lits, fold
 	}
 	c.Need = specs(requiredCNF(p))
+	c.Starts, c.StartsFold = startsOf(p)
 	if parts, ok := splitAlternatives(expr); ok && len(parts) > 1 {
 		for _, part := range parts {
 			sub, err := syntax.Parse(part, syntax.Perl)
@@ -276,12 +291,16 @@ func deriveCond(expr string) guardCond {
 				c.Alts = nil
 				break
 			}
-			c.Alts = append(c.Alts, altCond{Expr: part, Need: specs(requiredCNF(sub))})
+			a := altCond{Expr: part, Need: specs(requiredCNF(sub))}
+			a.Starts, a.StartsFold = startsOf(sub)
+			c.Alts = append(c.Alts, a)
 		}
 	} else if p.Op == syntax.OpAlternate {
 		for _, sub := range p.Sub {
 			// An alternative's syntax tree prints the same language.
-			c.Alts = append(c.Alts, altCond{Expr: sub.String(), Need: specs(requiredCNF(sub))})
+			a := altCond{Expr: sub.String(), Need: specs(requiredCNF(sub))}
+			a.Starts, a.StartsFold = startsOf(sub)
+			c.Alts = append(c.Alts, a)
 		}
 	}
 	return c
@@ -422,13 +441,37 @@ func (g *guard) matchGrams(s, lower string, gr *grams) bool {
 	}
 	if g.alts != nil {
 		for _, a := range g.alts {
-			if a.possibleGrams(s, lower, gr) && a.regexp().MatchString(s) {
+			if a.possibleGrams(s, lower, gr) && a.run(s, lower, gr) {
 				return true
 			}
 		}
 		return false
 	}
+	return g.run(s, lower, gr)
+}
+
+// run is the regexp's MatchString(s) for an s that passed the condition
+// (arguments as for possibleGrams). A sentence's text (gr not nil) is
+// matched anchored at the starts (anchor.go), where most of them occur
+// once or twice; other texts by the regexp, compiled as it is (such callers
+// read few texts, and compile one regexp rather than two).
+func (g *guard) run(s, lower string, gr *grams) bool {
+	if gr != nil && g.starts != nil {
+		return g.matchAnchored(s, lower)
+	}
 	return g.regexp().MatchString(s)
+}
+
+// mayFind reports whether a find on s may return a match: s passes the
+// condition and, when the guard can tell without an unanchored search
+// (starts or alternatives), the regexp matches s. Most finds match
+// nothing, and the find itself is an unanchored search; arguments as for
+// possibleGrams.
+func (g *guard) mayFind(s, lower string, gr *grams) bool {
+	if g.starts == nil && g.alts == nil {
+		return g.possibleGrams(s, lower, gr)
+	}
+	return g.matchGrams(s, lower, gr)
 }
 
 func (g *guard) MatchString(s string) bool {
@@ -739,9 +782,19 @@ func (g *guard) possibleT(s *sentence) bool {
 	return g.possibleGrams(s.text, s.plain, s.pgrams)
 }
 
+// mayFindL is mayFind on s.lower.
+func (g *guard) mayFindL(s *sentence) bool {
+	return g.mayFind(s.lower, s.lower, s.lgrams)
+}
+
+// mayFindT is mayFind on s.text.
+func (g *guard) mayFindT(s *sentence) bool {
+	return g.mayFind(s.text, s.plain, s.pgrams)
+}
+
 // findAllSubmatchL is FindAllStringSubmatch(s.lower, -1).
 func (g *guard) findAllSubmatchL(s *sentence) [][]string {
-	if !g.possibleL(s) {
+	if !g.mayFindL(s) {
 		return nil
 	}
 	return g.regexp().FindAllStringSubmatch(s.lower, -1)
@@ -749,7 +802,7 @@ func (g *guard) findAllSubmatchL(s *sentence) [][]string {
 
 // findAllSubmatchT is FindAllStringSubmatch(s.text, -1).
 func (g *guard) findAllSubmatchT(s *sentence) [][]string {
-	if !g.possibleT(s) {
+	if !g.mayFindT(s) {
 		return nil
 	}
 	return g.regexp().FindAllStringSubmatch(s.text, -1)
@@ -757,7 +810,7 @@ func (g *guard) findAllSubmatchT(s *sentence) [][]string {
 
 // findSubmatchT is FindStringSubmatch(s.text).
 func (g *guard) findSubmatchT(s *sentence) []string {
-	if !g.possibleT(s) {
+	if !g.mayFindT(s) {
 		return nil
 	}
 	return g.regexp().FindStringSubmatch(s.text)
@@ -765,7 +818,7 @@ func (g *guard) findSubmatchT(s *sentence) []string {
 
 // findAllIndexL is FindAllStringIndex(s.lower, -1).
 func (g *guard) findAllIndexL(s *sentence) [][]int {
-	if !g.possibleL(s) {
+	if !g.mayFindL(s) {
 		return nil
 	}
 	return g.regexp().FindAllStringIndex(s.lower, -1)
@@ -773,7 +826,7 @@ func (g *guard) findAllIndexL(s *sentence) [][]int {
 
 // findIndexL is FindStringIndex(s.lower).
 func (g *guard) findIndexL(s *sentence) []int {
-	if !g.possibleL(s) {
+	if !g.mayFindL(s) {
 		return nil
 	}
 	return g.regexp().FindStringIndex(s.lower)

@@ -1,0 +1,192 @@
+package terms
+
+import (
+	"regexp"
+	"regexp/syntax"
+	"slices"
+	"strings"
+	"unicode/utf8"
+)
+
+// Anchored matching. An unanchored regexp search tries a match at every
+// position of the text; with bounded gaps such as [^.;]{0,140}? each try
+// that gets past the first words costs up to the gap's length, and the
+// whole search costs far more than the few places where a match can start.
+// When every match of a guard starts with one of a few strings (its
+// starts), MatchString is instead asked at each occurrence of them, of a
+// regexp anchored there:
+//
+//	^(?:expr)        at position 0,
+//	^(?s:.)(?:expr)  on the text from the rune before position p > 0,
+//
+// so that the anchored expr sees the same text after p and the same rune
+// before it (\b, \B, (?m)^ and \A depend on that rune, or on there being
+// none) as the unanchored search does. The regexp matches the text if and
+// only if one of these anchored searches matches.
+
+// maxStarts bounds the occurrences of a guard's starts tried one by one;
+// with more, the unanchored search is cheaper.
+const maxStarts = 8
+
+// startLiterals lists strings one of which every match of re starts with
+// (lower-cased when fold: some parts of them match case-insensitively).
+// They are longer than leadingLiterals' (pieces after the first are joined
+// on while they match few strings), so that they occur at few places. ok is
+// false when no such list is known or a match may be empty.
+func startLiterals(re *syntax.Regexp) (set []string, fold bool, ok bool) {
+	switch re.Op {
+	case syntax.OpCapture:
+		return startLiterals(re.Sub[0])
+	case syntax.OpAlternate:
+		for _, s := range re.Sub {
+			x, f, ok := startLiterals(s)
+			if !ok || len(set)+len(x) > maxExact {
+				return nil, false, false
+			}
+			set = append(set, x...)
+			fold = fold || f
+		}
+	case syntax.OpConcat:
+		set = []string{""}
+		for _, s := range re.Sub {
+			x, f, ok := exactSet(s)
+			if !ok {
+				if len(set) == 1 && set[0] == "" {
+					// Only zero-width pieces so far: the match starts
+					// where s does.
+					return startLiterals(s)
+				}
+				break
+			}
+			next, nf, ok := crossSets(set, fold, x, f)
+			if !ok {
+				break // too many strings: the shorter ones still start every match
+			}
+			set, fold = next, nf
+		}
+	default:
+		set, fold, ok = exactSet(re)
+		if !ok {
+			return nil, false, false
+		}
+	}
+	var out []string
+	for _, s := range set {
+		if s == "" {
+			return nil, false, false
+		}
+		if fold {
+			// An alternation may join case-sensitive strings to folded
+			// ones; all are looked up in lower-cased text.
+			s = strings.ToLower(s)
+		}
+		if !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out, fold, len(out) > 0
+}
+
+// startsOf returns the start literals of expr for the generated table (nil
+// when there are none).
+func startsOf(p *syntax.Regexp) ([]string, bool) {
+	set, fold, ok := startLiterals(p)
+	if !ok {
+		return nil, false
+	}
+	return set, fold
+}
+
+// atStart returns the regexp anchored at the start of the text (see the
+// top of this file), compiling it on first use.
+func (g *guard) atStart() *regexp.Regexp {
+	g.at0Once.Do(func() { g.at0 = regexp.MustCompile(`^(?:` + g.expr + `)`) })
+	return g.at0
+}
+
+// afterRune returns the regexp anchored after the first rune of the text
+// (see the top of this file), compiling it on first use.
+func (g *guard) afterRune() *regexp.Regexp {
+	g.afterOnce.Do(func() { g.after = regexp.MustCompile(`^(?s:.)(?:` + g.expr + `)`) })
+	return g.after
+}
+
+// startPositions returns the positions in s where a match may start: the
+// occurrences of the guard's starts. lower is strings.ToLower(s) (or "").
+// ok is false when they are not known exactly or are too many: s is not
+// ASCII (where case-folded matches such as U+017F for s make byte
+// positions of lower-cased strings unsafe), the starts are folded and
+// lower is missing, or they occur more than maxStarts times.
+func (g *guard) startPositions(s, lower string, buf *[maxStarts]int) ([]int, bool) {
+	if g.starts == nil || !isASCII(s) {
+		return nil, false
+	}
+	hay := s
+	if g.startsFold {
+		// s is ASCII, so lower-casing keeps byte positions.
+		if len(lower) != len(s) {
+			return nil, false
+		}
+		hay = lower
+	}
+	pos := buf[:0]
+	for _, st := range g.starts {
+		for from := 0; ; {
+			k := strings.Index(hay[from:], st)
+			if k < 0 {
+				break
+			}
+			k += from
+			if !containsInt(pos, k) {
+				if len(pos) == maxStarts {
+					return nil, false
+				}
+				pos = append(pos, k)
+			}
+			from = k + 1
+		}
+	}
+	return pos, true
+}
+
+// matchAnchored is the regexp's MatchString(s) (see the top of this file);
+// lower is strings.ToLower(s) or "".
+func (g *guard) matchAnchored(s, lower string) bool {
+	var buf [maxStarts]int
+	pos, ok := g.startPositions(s, lower, &buf)
+	if !ok {
+		return g.regexp().MatchString(s)
+	}
+	for _, p := range pos {
+		if p == 0 {
+			if g.atStart().MatchString(s) {
+				return true
+			}
+			continue
+		}
+		_, w := utf8.DecodeLastRuneInString(s[:p])
+		if g.afterRune().MatchString(s[p-w:]) {
+			return true
+		}
+	}
+	return false
+}
+
+// isASCII reports whether s is all ASCII.
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+func containsInt(xs []int, x int) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
