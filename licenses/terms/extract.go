@@ -411,6 +411,11 @@ func regionsIn(text, lower string, g *grams) []string {
 func extractTerritory(c *collector, ss []sentence, i int) {
 	s := &ss[i]
 	l := s.lower
+	// Without a withholding clause there is nothing to find; its literals
+	// are checked first, since looking for every region costs more.
+	if !withheldRe.possibleL(s) {
+		return
+	}
 	regs := regionsIn(s.text, s.plain, s.pgrams)
 	if len(regs) == 0 || lawClauseRe.matchL(s) {
 		return

@@ -562,9 +562,67 @@ func requiredCNF(re *syntax.Regexp) [][]lit {
 	if len(kept) > 0 {
 		out = kept
 	}
+	out = simplifyCNF(out)
 	sort.SliceStable(out, func(i, j int) bool { return litsQuality(out[i]) > litsQuality(out[j]) })
 	if len(out) == 0 {
 		return nil
+	}
+	return out
+}
+
+// simplifyCNF drops what a CNF of literals does not need, so that fewer
+// literals are looked for: within a clause, a literal that contains another
+// (looked up in the same text: same fold) or repeats one, since whenever it
+// occurs so does the other; and a clause implied by another one (each of
+// whose literals contains one of its literals), or repeating one. The
+// conjunction holds for exactly the same texts.
+func simplifyCNF(cnf [][]lit) [][]lit {
+	implies := func(a, b lit) bool { return a.fold == b.fold && strings.Contains(a.s, b.s) }
+	for i, c := range cnf {
+		var kept []lit
+		for j, a := range c {
+			redundant := false
+			for k, b := range c {
+				// a goes when it implies another literal, unless that one
+				// is a copy of a kept earlier (the first copy stays).
+				if k != j && implies(a, b) && (!implies(b, a) || k < j) {
+					redundant = true
+					break
+				}
+			}
+			if !redundant {
+				kept = append(kept, a)
+			}
+		}
+		cnf[i] = kept
+	}
+	clauseImplies := func(c, d []lit) bool {
+		for _, a := range c {
+			found := false
+			for _, b := range d {
+				if implies(a, b) {
+					found = true
+					break
+				}
+			}
+			if !found {
+				return false
+			}
+		}
+		return true
+	}
+	var out [][]lit
+	for i, d := range cnf {
+		redundant := false
+		for j, c := range cnf {
+			if j != i && clauseImplies(c, d) && (!clauseImplies(d, c) || j < i) {
+				redundant = true
+				break
+			}
+		}
+		if !redundant {
+			out = append(out, d)
+		}
 	}
 	return out
 }
