@@ -116,8 +116,10 @@ func (g *guard) afterRune() *regexp.Regexp {
 // ok is false when they are not known exactly or are too many: s is not
 // ASCII (where case-folded matches such as U+017F for s make byte
 // positions of lower-cased strings unsafe), the starts are folded and
-// lower is missing, or they occur more than maxStarts times.
-func (g *guard) startPositions(s, lower string, buf *[maxStarts]int) ([]int, bool) {
+// lower is missing, or they occur more than maxStarts times. gr, when not
+// nil, holds the bigrams of lower; a start whose lower-cased bigrams are
+// not all there is not in s.
+func (g *guard) startPositions(s, lower string, gr *grams, buf *[maxStarts]int) ([]int, bool) {
 	if g.starts == nil || !isASCII(s) {
 		return nil, false
 	}
@@ -130,7 +132,11 @@ func (g *guard) startPositions(s, lower string, buf *[maxStarts]int) ([]int, boo
 		hay = lower
 	}
 	pos := buf[:0]
-	for _, st := range g.starts {
+	for i := range g.starts {
+		if gr != nil && !gr.mayHold(&g.starts[i]) {
+			continue
+		}
+		st := g.starts[i].s
 		for from := 0; ; {
 			k := strings.Index(hay[from:], st)
 			if k < 0 {
@@ -150,10 +156,10 @@ func (g *guard) startPositions(s, lower string, buf *[maxStarts]int) ([]int, boo
 }
 
 // matchAnchored is the regexp's MatchString(s) (see the top of this file);
-// lower is strings.ToLower(s) or "".
-func (g *guard) matchAnchored(s, lower string) bool {
+// lower is strings.ToLower(s) or "", gr nil or the bigrams of lower.
+func (g *guard) matchAnchored(s, lower string, gr *grams) bool {
 	var buf [maxStarts]int
-	pos, ok := g.startPositions(s, lower, &buf)
+	pos, ok := g.startPositions(s, lower, gr, &buf)
 	if !ok {
 		return g.regexp().MatchString(s)
 	}
@@ -170,6 +176,33 @@ func (g *guard) matchAnchored(s, lower string) bool {
 		}
 	}
 	return false
+}
+
+// findAnchored is the regexp's FindStringIndex(s) found at the starts: the
+// match at the first of them where the anchored regexp matches (the
+// leftmost match; there the anchored search prefers what the unanchored
+// one does). ok is false when the starts' positions are not known (see
+// startPositions); the arguments are those of matchAnchored.
+func (g *guard) findAnchored(s, lower string, gr *grams) (loc []int, ok bool) {
+	var buf [maxStarts]int
+	pos, ok := g.startPositions(s, lower, gr, &buf)
+	if !ok {
+		return nil, false
+	}
+	slices.Sort(pos)
+	for _, p := range pos {
+		if p == 0 {
+			if m := g.atStart().FindStringIndex(s); m != nil {
+				return m, true
+			}
+			continue
+		}
+		_, w := utf8.DecodeLastRuneInString(s[:p])
+		if m := g.afterRune().FindStringIndex(s[p-w:]); m != nil {
+			return []int{p, p - w + m[1]}, true
+		}
+	}
+	return nil, true
 }
 
 // isASCII reports whether s is all ASCII.

@@ -1,6 +1,7 @@
 package terms
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -36,9 +37,10 @@ func TestStartLiterals(t *testing.T) {
 	}
 }
 
-// TestAnchoredSound checks on many sentences that matching a guard at its
-// starts agrees with its regexp, for every guard and alternative of the
-// package, on the lower-cased and on the original text of each sentence.
+// TestAnchoredSound checks on many sentences that matching and finding a
+// guard at its starts, and finding by its alternatives, agree with its
+// regexp, for every guard and alternative of the package, on the
+// lower-cased and on the original text of each sentence.
 // Sentences made of upper/lower case variants, U+017F and non-ASCII text
 // around the corpus words are among them.
 func TestAnchoredSound(t *testing.T) {
@@ -52,9 +54,9 @@ func TestAnchoredSound(t *testing.T) {
 			continue
 		}
 		for _, s := range splitSentences(in.text) {
-			if k%16 == 1 {
+			if k%24 == 1 {
 				ss = append(ss, s)
-				if k%48 == 1 {
+				if k%72 == 1 {
 					// Variants: upper case, one letter swapped for U+017F
 					// or a non-ASCII letter, a word glued in front.
 					for _, v := range []string{strings.ToUpper(s.text), strings.Replace(s.text, "s", "\u017f", 1), strings.Replace(s.text, " ", " é", 1), "x" + s.text} {
@@ -71,27 +73,38 @@ func TestAnchoredSound(t *testing.T) {
 		guards = append(guards, g)
 		guards = append(guards, g.alts...)
 	}
-	anchored, matched := 0, 0
+	anchored, matched, found := 0, 0, 0
 	for _, g := range guards {
-		if g.starts == nil {
-			continue
-		}
 		for i := range ss {
 			s := &ss[i]
 			for _, v := range []struct {
 				text, lower string
 				gr          *grams
 			}{{s.lower, s.lower, s.lgrams}, {s.text, s.plain, s.pgrams}} {
+				// Finding (by alternatives, anchored) agrees with the regexp.
+				wantLoc := g.regexp().FindStringIndex(v.text)
+				if loc := g.findIndexGrams(v.text, v.lower, v.gr); !slices.Equal(loc, wantLoc) {
+					t.Fatalf("%s %q %v", g.expr, v.text, loc)
+				}
+				if g.alts != nil && wantLoc != nil {
+					found++
+				}
+				if g.starts == nil {
+					continue
+				}
 				want := g.regexp().MatchString(v.text)
 				var buf [maxStarts]int
-				if _, ok := g.startPositions(v.text, v.lower, &buf); ok {
+				if _, ok := g.startPositions(v.text, v.lower, v.gr, &buf); ok {
 					anchored++
 					if want {
 						matched++
 					}
 				}
-				if got := g.matchAnchored(v.text, v.lower); got != want {
+				if got := g.matchAnchored(v.text, v.lower, v.gr); got != want {
 					t.Fatalf("%s: %q", g.expr, v.text)
+				}
+				if loc, ok := g.findAnchored(v.text, v.lower, v.gr); ok && !slices.Equal(loc, wantLoc) {
+					t.Fatalf("%s %q %v", g.expr, v.text, loc)
 				}
 				if got := g.run(v.text, v.lower, v.gr); got != want {
 					t.Fatalf("%s: %q", g.expr, v.text)
@@ -100,7 +113,8 @@ func TestAnchoredSound(t *testing.T) {
 		}
 	}
 	// Not vacuous: the anchored path ran, and found matches.
-	if anchored < 50000 || matched < 500 {
-		t.Fatalf("%d, %d", anchored, matched) // anchored runs, matches
+	if anchored < 50000 || matched < 500 || found < 200 {
+		// anchored runs, their matches, matches found by alternatives
+		t.Fatalf("%d, %d, %d", anchored, matched, found)
 	}
 }

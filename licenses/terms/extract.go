@@ -259,7 +259,7 @@ var (
 	annualRe  = mustGuard(`\bannual|\bper (?:year|annum)\b|\byearly\b|\bfiscal year|\bfinancial year|\bcalendar year|\b(?:12|twelve)[- ]months?\b|\beach year\b|\ba year\b`)
 	monthlyRe = mustGuard(`\bper month\b|\bmonthly\b|\ba month\b`)
 	peopleRe  = mustGuard(`located|domiciled|resid|based|established|place of business|citizen|headquarter|incorporated in|organized in`)
-	defRe     = lazy.Regexp(`^"?[^"]{0,80}"?\s+(?:means|shall mean|refers to)\b`)
+	defRe     = mustGuard(`^"?[^"]{0,80}"?\s+(?:means|shall mean|refers to)\b`)
 	hostEffRe = mustGuard(`separate licen|apply to|request|permission|obtain|written consent`)
 )
 
@@ -636,7 +636,6 @@ func policyURL(ss []sentence, name string) string {
 
 func extractPolicy(c *collector, ss []sentence, i int) {
 	s := &ss[i]
-	l := s.lower
 	if !s.has("polic") && !s.has("aup") {
 		return
 	}
@@ -650,7 +649,7 @@ func extractPolicy(c *collector, ss []sentence, i int) {
 		return
 	}
 	// Definitions alone do not incorporate anything.
-	if defRe().MatchString(l) {
+	if defRe.matchL(s) {
 		return
 	}
 	name := strings.TrimSpace(nm[1])

@@ -187,7 +187,7 @@ type guard struct {
 	leadFold bool
 	// starts lists strings one of which every match starts with, or nil;
 	// startsFold: as leadFold. Anchored matching uses them (anchor.go).
-	starts     []string
+	starts     []lit
 	startsFold bool
 
 	compile sync.Once
@@ -249,12 +249,12 @@ func (g *guard) load() {
 			c = deriveCond(g.expr)
 		}
 		g.lead, g.leadFold = c.Lead, c.LeadFold
-		g.starts, g.startsFold = c.Starts, c.StartsFold
+		g.setStarts(c.Starts, c.StartsFold)
 		g.setNeed(c.Need)
 		for _, alt := range c.Alts {
 			a := &guard{expr: alt.Expr}
 			a.setNeed(alt.Need)
-			a.starts, a.startsFold = alt.Starts, alt.StartsFold
+			a.setStarts(alt.Starts, alt.StartsFold)
 			a.cond.Do(func() {})
 			g.alts = append(g.alts, a)
 		}
@@ -397,6 +397,15 @@ func (g *guard) setNeed(need [][]litSpec) {
 	}
 }
 
+// setStarts sets the start literals (see guard.starts); their bigrams let
+// startPositions skip those a sentence cannot hold.
+func (g *guard) setStarts(starts []string, fold bool) {
+	g.starts, g.startsFold = nil, fold
+	for _, s := range starts {
+		g.starts = append(g.starts, mkLit(s, fold))
+	}
+}
+
 // regexp returns the compiled regexp, compiling it on first use.
 func (g *guard) regexp() *regexp.Regexp {
 	g.compile.Do(func() { g.re = regexp.MustCompile(g.expr) })
@@ -457,7 +466,7 @@ func (g *guard) matchGrams(s, lower string, gr *grams) bool {
 // read few texts, and compile one regexp rather than two).
 func (g *guard) run(s, lower string, gr *grams) bool {
 	if gr != nil && g.starts != nil {
-		return g.matchAnchored(s, lower)
+		return g.matchAnchored(s, lower, gr)
 	}
 	return g.regexp().MatchString(s)
 }
@@ -884,8 +893,30 @@ func (g *guard) findAllIndexL(s *sentence) [][]int {
 
 // findIndexL is FindStringIndex(s.lower).
 func (g *guard) findIndexL(s *sentence) []int {
-	if !g.mayFindL(s) {
+	return g.findIndexGrams(s.lower, s.lower, s.lgrams)
+}
+
+// findIndexGrams is FindStringIndex(s) with the arguments of possibleGrams.
+// With alternatives, the match is that of the first alternative (in
+// order) among those whose leftmost match starts leftmost: the one a
+// backtracking search of the whole regexp prefers there.
+func (g *guard) findIndexGrams(s, lower string, gr *grams) []int {
+	if !g.possibleGrams(s, lower, gr) {
 		return nil
 	}
-	return g.regexp().FindStringIndex(s.lower)
+	if g.alts != nil {
+		var best []int
+		for _, a := range g.alts {
+			if loc := a.findIndexGrams(s, lower, gr); loc != nil && (best == nil || loc[0] < best[0]) {
+				best = loc
+			}
+		}
+		return best
+	}
+	if gr != nil && g.starts != nil {
+		if loc, ok := g.findAnchored(s, lower, gr); ok {
+			return loc
+		}
+	}
+	return g.regexp().FindStringIndex(s)
 }

@@ -164,7 +164,7 @@ var ncGrantRe = mustGuard(`\bfor (?:your |their |its )?(?:own )?[a-z,/&\- ]{0,60
 
 // ncDefinitionRe is a definition sentence; a definition of "Non-Commercial"
 // alone does not limit a grant.
-var ncDefinitionRe = lazy.Regexp(`^"?[^".]{0,80}"?\s+(?:means|shall mean|refers to|is defined as)\b`)
+var ncDefinitionRe = mustGuard(`^"?[^".]{0,80}"?\s+(?:means|shall mean|refers to|is defined as)\b`)
 
 // commercialGrantRe is a grant of commercial rights; its presence means a
 // non-commercial clause elsewhere is one option among others.
@@ -177,14 +177,13 @@ var commercialGrantRe = mustGuard(`\bgrants?\b[^.;]{0,400}?\bfor (?:any |a |your
 func extractNonCommercial(c *collector, ss []sentence) {
 	var hits []int
 	for i := range ss {
-		l := ss[i].lower
 		if commercialGrantRe.matchL(&ss[i]) {
 			return
 		}
 		if !ss[i].has("commercial") && !ss[i].has("research") && !ss[i].has("evaluation") && !ss[i].has("personal") && !ss[i].has("academic") && !ss[i].has("production") {
 			continue
 		}
-		if ncDefinitionRe().MatchString(l) {
+		if ncDefinitionRe.matchL(&ss[i]) {
 			continue
 		}
 		if ncGrantRe.matchL(&ss[i]) {
@@ -198,7 +197,7 @@ func extractNonCommercial(c *collector, ss []sentence) {
 	var ev []Lines
 	for _, i := range hits {
 		l := ss[i].lower
-		loc := ncGrantRe.FindStringIndex(l)
+		loc := ncGrantRe.findIndexL(&ss[i])
 		end := loc[1] + 80
 		if end > len(l) {
 			end = len(l)
