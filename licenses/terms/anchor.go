@@ -205,6 +205,54 @@ func (g *guard) findAnchored(s, lower string, gr *grams) (loc []int, ok bool) {
 	return nil, true
 }
 
+// findAllAnchored is the regexp's FindAllStringSubmatchIndex(s, n) found at
+// the starts: going through them in order, a match at each where the
+// anchored regexp matches and no earlier match ends after it. These are the
+// successive leftmost matches the unanchored search finds (each search goes
+// on where the last match ended, seeing the text before it; no match is
+// empty, as every match holds a start). The anchored forms have the
+// expression's groups, so only the offsets change. known is false when the
+// starts' positions are not known (see startPositions); the other arguments
+// are those of matchAnchored.
+func (g *guard) findAllAnchored(s, lower string, gr *grams, n int) (ms [][]int, known bool) {
+	var buf [maxStarts]int
+	pos, ok := g.startPositions(s, lower, gr, &buf)
+	if !ok {
+		return nil, false
+	}
+	slices.Sort(pos)
+	end := 0
+	for _, p := range pos {
+		if p < end {
+			continue
+		}
+		var m []int
+		if p == 0 {
+			m = g.atStart().FindStringSubmatchIndex(s)
+		} else {
+			_, w := utf8.DecodeLastRuneInString(s[:p])
+			q := p - w
+			if m = g.afterRune().FindStringSubmatchIndex(s[q:]); m != nil {
+				for i := range m {
+					if m[i] >= 0 {
+						m[i] += q
+					}
+				}
+				m[0] = p // the rune before p is not part of the match
+			}
+		}
+		if m == nil {
+			continue
+		}
+		ms = append(ms, m)
+		end = m[1]
+		if n > 0 && len(ms) == n {
+			break
+		}
+	}
+	return ms, true
+}
+
 // isASCII reports whether s is all ASCII.
 func isASCII(s string) bool {
 	for i := 0; i < len(s); i++ {

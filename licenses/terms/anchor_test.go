@@ -37,8 +37,8 @@ func TestStartLiterals(t *testing.T) {
 	}
 }
 
-// TestAnchoredSound checks on many sentences that matching and finding a
-// guard at its starts, and finding by its alternatives, agree with its
+// TestAnchoredSound checks on many sentences that matching and finding (the
+// first match or all) a guard at its starts, and finding by its alternatives, agree with its
 // regexp, for every guard and alternative of the package, on the
 // lower-cased and on the original text of each sentence.
 // Sentences made of upper/lower case variants, U+017F and non-ASCII text
@@ -73,7 +73,7 @@ func TestAnchoredSound(t *testing.T) {
 		guards = append(guards, g)
 		guards = append(guards, g.alts...)
 	}
-	anchored, matched, found := 0, 0, 0
+	anchored, matched, found, several := 0, 0, 0, 0
 	for _, g := range guards {
 		for i := range ss {
 			s := &ss[i]
@@ -106,6 +106,15 @@ func TestAnchoredSound(t *testing.T) {
 				if loc, ok := g.findAnchored(v.text, v.lower, v.gr); ok && !slices.Equal(loc, wantLoc) {
 					t.Fatalf("%s %q %v", g.expr, v.text, loc)
 				}
+				for _, n := range []int{-1, 1} {
+					ms, known := g.findAllAnchored(v.text, v.lower, v.gr, n)
+					if want := g.regexp().FindAllStringSubmatchIndex(v.text, n); known && !slices.EqualFunc(ms, want, slices.Equal) {
+						t.Fatalf("%s %q %v", g.expr, v.text, ms)
+					}
+					if known && len(ms) > 1 {
+						several++
+					}
+				}
 				if got := g.run(v.text, v.lower, v.gr); got != want {
 					t.Fatalf("%s: %q", g.expr, v.text)
 				}
@@ -113,8 +122,9 @@ func TestAnchoredSound(t *testing.T) {
 		}
 	}
 	// Not vacuous: the anchored path ran, and found matches.
-	if anchored < 50000 || matched < 500 || found < 200 {
-		// anchored runs, their matches, matches found by alternatives
-		t.Fatalf("%d, %d, %d", anchored, matched, found)
+	if anchored < 50000 || matched < 500 || found < 200 || several < 50 {
+		// anchored runs, their matches, matches found by alternatives,
+		// anchored finds of more than one match
+		t.Fatalf("%d %d %d %d", anchored, matched, found, several)
 	}
 }

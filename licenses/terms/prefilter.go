@@ -49,8 +49,13 @@ func (f *filtered) matchGrams(text, lower string, g *grams) bool {
 // findGrams returns all match spans in text (nil when none); the arguments
 // are those of matchGrams.
 func (f *filtered) findGrams(text, lower string, g *grams) [][]int {
-	if !f.g.possibleGrams(text, lower, g) || !f.leading(text, lower) || g != nil && !f.g.mayFind(text, lower, g) {
+	if !f.g.possibleGrams(text, lower, g) || !f.leading(text, lower) {
 		return nil
+	}
+	if g != nil {
+		if ms, known := f.g.findKnown(text, lower, g, -1); known {
+			return matchSpans(ms)
+		}
 	}
 	return f.g.FindAllStringIndex(text, -1)
 }
@@ -861,34 +866,88 @@ func (g *guard) mayFindT(s *sentence) bool {
 
 // findAllSubmatchL is FindAllStringSubmatch(s.lower, -1).
 func (g *guard) findAllSubmatchL(s *sentence) [][]string {
-	if !g.mayFindL(s) {
-		return nil
+	if ms, known := g.findKnown(s.lower, s.lower, s.lgrams, -1); known {
+		return submatchStrings(s.lower, ms)
 	}
 	return g.regexp().FindAllStringSubmatch(s.lower, -1)
 }
 
 // findAllSubmatchT is FindAllStringSubmatch(s.text, -1).
 func (g *guard) findAllSubmatchT(s *sentence) [][]string {
-	if !g.mayFindT(s) {
-		return nil
+	if ms, known := g.findKnown(s.text, s.plain, s.pgrams, -1); known {
+		return submatchStrings(s.text, ms)
 	}
 	return g.regexp().FindAllStringSubmatch(s.text, -1)
 }
 
 // findSubmatchT is FindStringSubmatch(s.text).
 func (g *guard) findSubmatchT(s *sentence) []string {
-	if !g.mayFindT(s) {
-		return nil
+	if ms, known := g.findKnown(s.text, s.plain, s.pgrams, 1); known {
+		if ms == nil {
+			return nil
+		}
+		return submatchStrings(s.text, ms)[0]
 	}
 	return g.regexp().FindStringSubmatch(s.text)
 }
 
 // findAllIndexL is FindAllStringIndex(s.lower, -1).
 func (g *guard) findAllIndexL(s *sentence) [][]int {
-	if !g.mayFindL(s) {
-		return nil
+	if ms, known := g.findKnown(s.lower, s.lower, s.lgrams, -1); known {
+		return matchSpans(ms)
 	}
 	return g.regexp().FindAllStringIndex(s.lower, -1)
+}
+
+// findKnown answers what it can of FindAllStringSubmatchIndex(s, n)
+// without an unanchored search (arguments as for possibleGrams): known
+// with the matches (nil: none) when s fails the condition, when the
+// matches are found at the starts (findAllAnchored), or when a guard
+// without starts but with alternatives matches none of them; not known
+// otherwise (the caller then runs the regexp).
+func (g *guard) findKnown(s, lower string, gr *grams, n int) (ms [][]int, known bool) {
+	if !g.possibleGrams(s, lower, gr) {
+		return nil, true
+	}
+	if g.starts != nil {
+		return g.findAllAnchored(s, lower, gr, n)
+	}
+	if g.alts != nil && !g.matchGrams(s, lower, gr) {
+		return nil, true
+	}
+	return nil, false
+}
+
+// submatchStrings turns the submatch indices of matches in s into strings
+// as FindAllStringSubmatch returns them ("" for a group that did not
+// take part); nil for no matches.
+func submatchStrings(s string, ms [][]int) [][]string {
+	if ms == nil {
+		return nil
+	}
+	out := make([][]string, len(ms))
+	for i, m := range ms {
+		out[i] = make([]string, len(m)/2)
+		for j := range out[i] {
+			if m[2*j] >= 0 {
+				out[i][j] = s[m[2*j]:m[2*j+1]]
+			}
+		}
+	}
+	return out
+}
+
+// matchSpans keeps the whole-match spans of submatch indices, as
+// FindAllStringIndex returns them; nil for no matches.
+func matchSpans(ms [][]int) [][]int {
+	if ms == nil {
+		return nil
+	}
+	out := make([][]int, len(ms))
+	for i, m := range ms {
+		out[i] = m[:2:2]
+	}
+	return out
 }
 
 // findIndexL is FindStringIndex(s.lower).
