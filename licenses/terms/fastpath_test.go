@@ -108,3 +108,20 @@ func TestFoldNonCommercial(t *testing.T) {
 		t.Fatalf("changed: %d", changed) // too few texts to fold
 	}
 }
+
+func TestLowerGrams(t *testing.T) {
+	var scratch []byte
+	ascii := 0
+	for _, s := range genTexts(3000, []string{"Word", "UPPER", "lower", "Ünï", "\u212a", "ſ"}) {
+		low, g := lowerGrams(s, &scratch)
+		if isASCII(s) {
+			ascii++
+		}
+		if want := strings.ToLower(s); low != want || *g != *gramsOf(want) {
+			t.Fatalf("%q: %q", s, low)
+		}
+	}
+	if ascii < 300 {
+		t.Fatalf("ascii: %d", ascii) // too few texts took the one pass
+	}
+}

@@ -1,6 +1,7 @@
 package terms
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -24,16 +25,48 @@ type sentence struct {
 	pgrams *grams // bigrams of plain
 }
 
-// newSentence fills in the derived fields of a sentence.
-func newSentence(text string, start, end int) sentence {
+// newSentence fills in the derived fields of a sentence. scratch is a
+// buffer it may reuse from one sentence to the next.
+func newSentence(text string, start, end int, scratch *[]byte) sentence {
 	s := sentence{text: text, start: start, end: end}
-	s.plain, s.lower = lowerFold2(text)
-	s.lgrams = gramsOf(s.lower)
-	s.pgrams = s.lgrams
-	if s.plain != s.lower {
-		s.pgrams = gramsOf(s.plain)
+	s.plain, s.pgrams = lowerGrams(text, scratch)
+	s.lower = foldSpellings(s.plain)
+	s.lgrams = s.pgrams
+	if s.lower != s.plain {
+		s.lgrams = gramsOf(s.lower)
 	}
 	return s
+}
+
+// lowerGrams returns strings.ToLower(s) and its bigrams (gramsOf), for
+// ASCII text in one pass that lower-cases into scratch and hashes the
+// lower-cased bigrams as it goes (lower-casing a sentence and hashing its
+// bigrams are done for every sentence).
+func lowerGrams(s string, scratch *[]byte) (string, *grams) {
+	g := new(grams)
+	b := append((*scratch)[:0], s...)
+	*scratch = b
+	upper := false
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		if c >= utf8.RuneSelf {
+			lower := strings.ToLower(s)
+			return lower, gramsOf(lower)
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+			b[i] = c
+			upper = true
+		}
+		if i > 0 {
+			h := gramHash(b[i-1], c)
+			g.bits[h>>6] |= 1 << (h & 63)
+		}
+	}
+	if !upper {
+		return s, g
+	}
+	return string(b), g
 }
 
 // charReplacer folds typographic punctuation to ASCII so that patterns can
@@ -110,8 +143,10 @@ func splitSentences(text string) []sentence {
 	lineOf := make([]int32, 0, len(text)+16)
 	emit := func(s string, line int) {
 		buf.WriteString(s)
-		for i := 0; i < len(s); i++ {
-			lineOf = append(lineOf, int32(line))
+		n := len(lineOf)
+		lineOf = slices.Grow(lineOf, len(s))[:n+len(s)]
+		for i := n; i < len(lineOf); i++ {
+			lineOf[i] = int32(line)
 		}
 	}
 	for i, raw := range lines {
@@ -125,7 +160,7 @@ func splitSentences(text string) []sentence {
 			emit("\n", ln)
 			continue
 		}
-		if strings.ContainsAny(l, "*_`\\]") {
+		if hasMarkdown(l) {
 			l = mdReplacer.Replace(l)
 		}
 		broke := false
@@ -161,6 +196,7 @@ func splitSentences(text string) []sentence {
 	norm := buf.String()
 
 	var out []sentence
+	var scratch []byte
 	add := func(from, to int) {
 		if from >= to {
 			return
@@ -180,7 +216,7 @@ func splitSentences(text string) []sentence {
 		if from < to {
 			st, en = lineOf[from], lineOf[to-1]
 		}
-		out = append(out, newSentence(s, int(st), int(en)))
+		out = append(out, newSentence(s, int(st), int(en), &scratch))
 	}
 	start, quotes := 0, 0
 	for i := 0; i < len(norm); {
@@ -404,11 +440,10 @@ func isWordByte(c byte) bool {
 	return c == '_' || '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
 }
 
-// lowerFold2 returns strings.ToLower(s) and s lower-cased with spellings
-// that patterns care about unified.
-func lowerFold2(s string) (plain, l string) {
-	plain = strings.ToLower(s)
-	l = plain
+// foldSpellings returns plain (lower-cased text) with spellings that
+// patterns care about unified.
+func foldSpellings(plain string) string {
+	l := plain
 	if strings.Contains(l, "commercial") {
 		l = foldNonCommercial(l)
 	}
@@ -416,7 +451,7 @@ func lowerFold2(s string) (plain, l string) {
 		// "including but not limited to" carries no negation.
 		l = replaceNotLimited(l)
 	}
-	return plain, l
+	return l
 }
 
 // notLimitedCore is in every match of notLimitedRe in the collapsed,
@@ -493,6 +528,19 @@ func (s *sentence) has(w string) bool {
 		}
 	}
 	return strings.Contains(s.lower, w)
+}
+
+// hasMarkdown reports whether mdReplacer may change s: all its old strings
+// start with one of *_`\]. (A loop over the bytes: this runs on every
+// line.)
+func hasMarkdown(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '*', '_', '`', '\\', ']':
+			return true
+		}
+	}
+	return false
 }
 
 // needsCharReplace reports whether charReplacer may change s: all its old
