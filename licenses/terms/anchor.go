@@ -35,7 +35,13 @@ const maxStarts = 8
 // false when no such list is known or a match may be empty.
 func startLiterals(re *syntax.Regexp) (set []string, fold bool, ok bool) {
 	switch re.Op {
-	case syntax.OpCapture:
+	case syntax.OpCapture, syntax.OpPlus:
+		return startLiterals(re.Sub[0])
+	case syntax.OpRepeat:
+		if re.Min < 1 {
+			return nil, false, false
+		}
+		// x{n,m} with n >= 1 starts as x does.
 		return startLiterals(re.Sub[0])
 	case syntax.OpAlternate:
 		for _, s := range re.Sub {
