@@ -639,8 +639,13 @@ func extractPolicy(c *collector, ss []sentence, i int) {
 	if !s.has("polic") && !s.has("aup") {
 		return
 	}
+	// The binding words first: they are cheaper to look for than a
+	// policy's name.
+	if !policyBindRe.matchL(s) {
+		return
+	}
 	nm := policyNameRe.findSubmatchT(s)
-	if nm == nil || !policyBindRe.matchL(s) {
+	if nm == nil {
 		return
 	}
 	// A policy talking about itself ("you agree to this Policy") is not an

@@ -138,6 +138,17 @@ func gramsOf(s string) *grams {
 // has reports whether the bigram h is in g.
 func (g *grams) has(h uint16) bool { return g.bits[h>>6]&(1<<(h&63)) != 0 }
 
+// mayHoldString reports whether the text of g may contain w (bigrams of w
+// itself, not lower-cased).
+func (g *grams) mayHoldString(w string) bool {
+	for i := 0; i+1 < len(w); i++ {
+		if !g.has(gramHash(w[i], w[i+1])) {
+			return false
+		}
+	}
+	return true
+}
+
 // mayHold reports whether the text of g may contain l.
 func (g *grams) mayHold(l *lit) bool {
 	for _, h := range l.grams {

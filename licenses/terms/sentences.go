@@ -30,7 +30,7 @@ type sentence struct {
 func newSentence(text string, start, end int, scratch *[]byte) sentence {
 	s := sentence{text: text, start: start, end: end}
 	s.plain, s.pgrams = lowerGrams(text, scratch)
-	s.lower = foldSpellings(s.plain)
+	s.lower = foldSpellings(s.plain, s.pgrams)
 	s.lgrams = s.pgrams
 	if s.lower != s.plain {
 		s.lgrams = gramsOf(s.lower)
@@ -136,19 +136,16 @@ func splitSentences(text string) []sentence {
 	text = strings.TrimPrefix(text, "\ufeff")
 	lines := strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n")
 
-	// Build one stream of normalized bytes with a parallel line map. A '\n'
-	// in the stream is a hard sentence break.
+	// Build one stream of normalized bytes with a line map. A '\n' in the
+	// stream is a hard sentence break.
 	var buf strings.Builder
 	buf.Grow(len(text) + 16)
-	lineOf := make([]int32, 0, len(text)+16)
+	var lm lineMap
 	emit := func(s string, line int) {
+		lm.add(buf.Len(), len(s), line)
 		buf.WriteString(s)
-		n := len(lineOf)
-		lineOf = slices.Grow(lineOf, len(s))[:n+len(s)]
-		for i := n; i < len(lineOf); i++ {
-			lineOf[i] = int32(line)
-		}
 	}
+	lineOf := lm.line
 	for i, raw := range lines {
 		ln := i + 1
 		l := raw
@@ -205,7 +202,7 @@ func splitSentences(text string) []sentence {
 		if len(s) < 2 {
 			return
 		}
-		st, en := lineOf[from], lineOf[to-1]
+		st, en := lineOf(from), lineOf(to-1)
 		// Trim the line range to the bytes that carry text.
 		for from < to && (norm[from] == ' ' || norm[from] == '\n') {
 			from++
@@ -214,7 +211,7 @@ func splitSentences(text string) []sentence {
 			to--
 		}
 		if from < to {
-			st, en = lineOf[from], lineOf[to-1]
+			st, en = lineOf(from), lineOf(to-1)
 		}
 		out = append(out, newSentence(s, int(st), int(en), &scratch))
 	}
@@ -260,6 +257,36 @@ func splitSentences(text string) []sentence {
 	}
 	add(start, len(norm))
 	return out
+}
+
+// lineMap maps offsets of the normalized stream to source lines. Bytes are
+// added in stream order with lines that never decrease, so it keeps only
+// the offset where each line's bytes begin (a byte per line rather than a
+// line per byte).
+type lineMap struct {
+	offs  []int   // offs[i]: first offset of lines[i]'s bytes, increasing
+	lines []int32 // source line (1-based)
+}
+
+// add notes that n bytes from offset off come from line.
+func (m *lineMap) add(off, n, line int) {
+	if n == 0 {
+		return
+	}
+	if k := len(m.lines); k > 0 && m.lines[k-1] == int32(line) {
+		return
+	}
+	m.offs = append(m.offs, off)
+	m.lines = append(m.lines, int32(line))
+}
+
+// line returns the line of the byte at off (which add covered).
+func (m *lineMap) line(off int) int32 {
+	i, found := slices.BinarySearch(m.offs, off)
+	if !found {
+		i--
+	}
+	return m.lines[i]
 }
 
 // endsSentence reports whether the terminator at norm[i] ends a sentence.
@@ -441,13 +468,13 @@ func isWordByte(c byte) bool {
 }
 
 // foldSpellings returns plain (lower-cased text) with spellings that
-// patterns care about unified.
-func foldSpellings(plain string) string {
+// patterns care about unified. g holds the bigrams of plain.
+func foldSpellings(plain string, g *grams) string {
 	l := plain
-	if strings.Contains(l, "commercial") {
+	if g.mayHoldString("commercial") && strings.Contains(l, "commercial") {
 		l = foldNonCommercial(l)
 	}
-	if strings.Contains(l, "not limited") {
+	if g.mayHoldString("not limited") && strings.Contains(l, "not limited") {
 		// "including but not limited to" carries no negation.
 		l = replaceNotLimited(l)
 	}
@@ -520,12 +547,8 @@ func cut(s string, n int) string {
 
 // has reports whether s.lower contains w, testing its bigrams first.
 func (s *sentence) has(w string) bool {
-	if s.lgrams != nil {
-		for i := 0; i+1 < len(w); i++ {
-			if !s.lgrams.has(gramHash(w[i], w[i+1])) {
-				return false
-			}
-		}
+	if s.lgrams != nil && !s.lgrams.mayHoldString(w) {
+		return false
 	}
 	return strings.Contains(s.lower, w)
 }
