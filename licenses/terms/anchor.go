@@ -28,6 +28,11 @@ import (
 // with more, the unanchored search is cheaper.
 const maxStarts = 8
 
+// startLen is how long start literals need to be to occur at few places:
+// pieces are joined on only while some are shorter (each join multiplies
+// the strings to look for).
+const startLen = 4
+
 // startLiterals lists strings one of which every match of re starts with
 // (lower-cased when fold: some parts of them match case-insensitively).
 // They are longer than leadingLiterals' (pieces after the first are joined
@@ -55,6 +60,9 @@ func startLiterals(re *syntax.Regexp) (set []string, fold bool, ok bool) {
 	case syntax.OpConcat:
 		set = []string{""}
 		for _, s := range re.Sub {
+			if len(set[0]) > 0 && minLen(set) >= startLen {
+				break
+			}
 			x, f, ok := exactSet(s)
 			if !ok {
 				if len(set) == 1 && set[0] == "" {
@@ -76,7 +84,7 @@ func startLiterals(re *syntax.Regexp) (set []string, fold bool, ok bool) {
 			return nil, false, false
 		}
 	}
-	var out []string
+	var low []string
 	for _, s := range set {
 		if s == "" {
 			return nil, false, false
@@ -86,11 +94,32 @@ func startLiterals(re *syntax.Regexp) (set []string, fold bool, ok bool) {
 			// ones; all are looked up in lower-cased text.
 			s = strings.ToLower(s)
 		}
-		if !slices.Contains(out, s) {
+		low = append(low, s)
+	}
+	// A string that another one starts (or repeats) adds no position.
+	var out []string
+	for i, s := range low {
+		redundant := false
+		for j, p := range low {
+			if j != i && strings.HasPrefix(s, p) && (s != p || j < i) {
+				redundant = true
+				break
+			}
+		}
+		if !redundant {
 			out = append(out, s)
 		}
 	}
 	return out, fold, len(out) > 0
+}
+
+// minLen is the length of the shortest of ss.
+func minLen(ss []string) int {
+	n := len(ss[0])
+	for _, s := range ss[1:] {
+		n = min(n, len(s))
+	}
+	return n
 }
 
 // startsOf returns the start literals of expr for the generated table (nil

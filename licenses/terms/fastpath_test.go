@@ -125,3 +125,33 @@ func TestLowerGrams(t *testing.T) {
 		t.Fatalf("ascii: %d", ascii) // too few texts took the one pass
 	}
 }
+
+// TestLineMap compares lineMap with a line per byte, for lookups in
+// increasing order (the walk) and in random order (the search).
+func TestLineMap(t *testing.T) {
+	r := rand.New(rand.NewSource(2))
+	for round := 0; round < 50; round++ {
+		var m lineMap
+		var ref []int32
+		line := 1
+		for k := r.Intn(40); k >= 0; k-- {
+			line += r.Intn(3)
+			n := r.Intn(5) // empty additions too
+			m.add(len(ref), n, line)
+			for i := 0; i < n; i++ {
+				ref = append(ref, int32(line))
+			}
+		}
+		for off := range ref {
+			if got := m.line(off); got != ref[off] {
+				t.Fatalf("walk %d: %d", off, got)
+			}
+		}
+		for k := 0; k < len(ref); k++ {
+			off := r.Intn(len(ref))
+			if got := m.line(off); got != ref[off] {
+				t.Fatalf("find %d: %d", off, got)
+			}
+		}
+	}
+}

@@ -202,17 +202,19 @@ func splitSentences(text string) []sentence {
 		if len(s) < 2 {
 			return
 		}
+		// The line range is that of the bytes that carry text, when there
+		// are any. (Looked up in increasing order, as lineMap prefers.)
+		f, t := from, to
+		for f < t && (norm[f] == ' ' || norm[f] == '\n') {
+			f++
+		}
+		for t > f && (norm[t-1] == ' ' || norm[t-1] == '\n') {
+			t--
+		}
+		if f < t {
+			from, to = f, t
+		}
 		st, en := lineOf(from), lineOf(to-1)
-		// Trim the line range to the bytes that carry text.
-		for from < to && (norm[from] == ' ' || norm[from] == '\n') {
-			from++
-		}
-		for to > from && (norm[to-1] == ' ' || norm[to-1] == '\n') {
-			to--
-		}
-		if from < to {
-			st, en = lineOf(from), lineOf(to-1)
-		}
 		out = append(out, newSentence(s, int(st), int(en), &scratch))
 	}
 	start, quotes := 0, 0
@@ -266,6 +268,7 @@ func splitSentences(text string) []sentence {
 type lineMap struct {
 	offs  []int   // offs[i]: first offset of lines[i]'s bytes, increasing
 	lines []int32 // source line (1-based)
+	last  int     // index of the last lookup's entry
 }
 
 // add notes that n bytes from offset off come from line.
@@ -280,12 +283,22 @@ func (m *lineMap) add(off, n, line int) {
 	m.lines = append(m.lines, int32(line))
 }
 
-// line returns the line of the byte at off (which add covered).
+// line returns the line of the byte at off (which add covered). Lookups
+// of increasing offsets (sentence after sentence) walk on from the last
+// one; others search.
 func (m *lineMap) line(off int) int32 {
-	i, found := slices.BinarySearch(m.offs, off)
-	if !found {
-		i--
+	i := m.last
+	if i < len(m.offs) && m.offs[i] <= off {
+		for i+1 < len(m.offs) && m.offs[i+1] <= off {
+			i++
+		}
+	} else {
+		var found bool
+		if i, found = slices.BinarySearch(m.offs, off); !found {
+			i--
+		}
 	}
+	m.last = i
 	return m.lines[i]
 }
 
