@@ -26,7 +26,7 @@ import (
 
 // maxStarts bounds the occurrences of a guard's starts tried one by one;
 // with more, the unanchored search is cheaper.
-const maxStarts = 8
+const maxStarts = 16
 
 // startLen is how long start literals need to be to occur at few places:
 // pieces are joined on only while some are shorter (each join multiplies
@@ -148,14 +148,16 @@ func (g *guard) afterRune() *regexp.Regexp {
 
 // startPositions returns the positions in s where a match may start: the
 // occurrences of the guard's starts. lower is strings.ToLower(s) (or "").
-// ok is false when they are not known exactly or are too many: s is not
-// ASCII (where case-folded matches such as U+017F for s make byte
-// positions of lower-cased strings unsafe), the starts are folded and
-// lower is missing, or they occur more than maxStarts times. gr, when not
-// nil, holds the bigrams of lower; a start whose lower-cased bigrams are
-// not all there is not in s.
+// ok is false when they are not known exactly or are too many: the starts
+// are folded and s is not ASCII (where case-folded matches such as U+017F
+// for s make byte positions of lower-cased strings unsafe) or lower is
+// missing, or they occur more than maxStarts times. Starts that are not
+// folded are matched byte for byte, so they are found in s itself, ASCII
+// or not. gr, when not nil, holds the bigrams of lower; a start whose
+// lower-cased bigrams are not all there is not in s (lower-casing s keeps
+// each occurrence, lower-cased).
 func (g *guard) startPositions(s, lower string, gr *grams, buf *[maxStarts]int) ([]int, bool) {
-	if g.starts == nil || !isASCII(s) {
+	if g.starts == nil || g.startsFold && !isASCII(s) {
 		return nil, false
 	}
 	hay := s
