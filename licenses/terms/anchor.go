@@ -13,16 +13,17 @@ import (
 // that gets past the first words costs up to the gap's length, and the
 // whole search costs far more than the few places where a match can start.
 // When every match of a guard starts with one of a few strings (its
-// starts), MatchString is instead asked at each occurrence of them, of a
-// regexp anchored there:
+// starts), MatchString is instead asked at each occurrence p of them, of
+// the regexp anchored after one rune,
 //
-//	^(?:expr)        at position 0,
-//	^(?s:.)(?:expr)  on the text from the rune before position p > 0,
+//	^(?s:.)(?:expr)
 //
-// so that the anchored expr sees the same text after p and the same rune
-// before it (\b, \B, (?m)^ and \A depend on that rune, or on there being
-// none) as the unanchored search does. The regexp matches the text if and
-// only if one of these anchored searches matches.
+// on the text from the rune before p (at p = 0, on " " and the text), so
+// that the anchored expr sees the same text after p and the same rune
+// before it as the unanchored search does: \b and \B depend on that rune,
+// and treat a space as they treat the start of the text. (Expressions with
+// ^ or \A, which tell them apart, get no starts.) The regexp matches the
+// text if and only if one of these anchored searches matches.
 
 // maxStarts bounds the occurrences of a guard's starts tried one by one;
 // with more, the unanchored search is cheaper.
@@ -123,8 +124,13 @@ func minLen(ss []string) int {
 }
 
 // startsOf returns the start literals of expr for the generated table (nil
-// when there are none).
+// when there are none, or when expr asserts the start of a text or line,
+// which anchored matching cannot tell from a space: see the top of this
+// file).
 func startsOf(p *syntax.Regexp) ([]string, bool) {
+	if assertsStart(p) {
+		return nil, false
+	}
 	set, fold, ok := startLiterals(p)
 	if !ok {
 		return nil, false
@@ -132,11 +138,23 @@ func startsOf(p *syntax.Regexp) ([]string, bool) {
 	return set, fold
 }
 
-// atStart returns the regexp anchored at the start of the text (see the
-// top of this file), compiling it on first use.
-func (g *guard) atStart() *regexp.Regexp {
-	g.at0Once.Do(func() { g.at0 = regexp.MustCompile(`^(?:` + g.expr + `)`) })
-	return g.at0
+// assertsStart reports whether re holds ^, \A or (?m)^.
+func assertsStart(re *syntax.Regexp) bool {
+	if re.Op == syntax.OpBeginText || re.Op == syntax.OpBeginLine {
+		return true
+	}
+	return slices.ContainsFunc(re.Sub, assertsStart)
+}
+
+// window returns the text the anchored regexp reads for a match at p of s:
+// from the rune before p, or " " and s for p = 0; and the offset in s of
+// its first byte (-1 for the space).
+func window(s string, p int) (string, int) {
+	if p == 0 {
+		return " " + s, -1
+	}
+	_, w := utf8.DecodeLastRuneInString(s[:p])
+	return s[p-w:], p - w
 }
 
 // afterRune returns the regexp anchored after the first rune of the text
@@ -201,14 +219,7 @@ func (g *guard) matchAnchored(s, lower string, gr *grams) bool {
 		return g.regexp().MatchString(s)
 	}
 	for _, p := range pos {
-		if p == 0 {
-			if g.atStart().MatchString(s) {
-				return true
-			}
-			continue
-		}
-		_, w := utf8.DecodeLastRuneInString(s[:p])
-		if g.afterRune().MatchString(s[p-w:]) {
+		if t, _ := window(s, p); g.afterRune().MatchString(t) {
 			return true
 		}
 	}
@@ -228,15 +239,9 @@ func (g *guard) findAnchored(s, lower string, gr *grams) (loc []int, ok bool) {
 	}
 	slices.Sort(pos)
 	for _, p := range pos {
-		if p == 0 {
-			if m := g.atStart().FindStringIndex(s); m != nil {
-				return m, true
-			}
-			continue
-		}
-		_, w := utf8.DecodeLastRuneInString(s[:p])
-		if m := g.afterRune().FindStringIndex(s[p-w:]); m != nil {
-			return []int{p, p - w + m[1]}, true
+		t, q := window(s, p)
+		if m := g.afterRune().FindStringIndex(t); m != nil {
+			return []int{p, q + m[1]}, true
 		}
 	}
 	return nil, true
@@ -263,24 +268,17 @@ func (g *guard) findAllAnchored(s, lower string, gr *grams, n int) (ms [][]int, 
 		if p < end {
 			continue
 		}
-		var m []int
-		if p == 0 {
-			m = g.atStart().FindStringSubmatchIndex(s)
-		} else {
-			_, w := utf8.DecodeLastRuneInString(s[:p])
-			q := p - w
-			if m = g.afterRune().FindStringSubmatchIndex(s[q:]); m != nil {
-				for i := range m {
-					if m[i] >= 0 {
-						m[i] += q
-					}
-				}
-				m[0] = p // the rune before p is not part of the match
-			}
-		}
+		t, q := window(s, p)
+		m := g.afterRune().FindStringSubmatchIndex(t)
 		if m == nil {
 			continue
 		}
+		for i := range m {
+			if m[i] >= 0 {
+				m[i] += q
+			}
+		}
+		m[0] = p // the rune before p is not part of the match
 		ms = append(ms, m)
 		end = m[1]
 		if n > 0 && len(ms) == n {

@@ -35,6 +35,10 @@ func TestStartLiterals(t *testing.T) {
 		{`a?`, nil, false},
 		{`\b\w+`, nil, false},
 		{`^`, nil, false},
+		{`^ab`, nil, false},
+		{`(?m)^ab`, nil, false},
+		{`\Aab`, nil, false},
+		{`ab|(?:^c)`, nil, false},
 	} {
 		cond := deriveCond(c.expr)
 		got, fold := cond.Starts, cond.StartsFold

@@ -209,8 +209,8 @@ type guard struct {
 	compile sync.Once
 	re      *regexp.Regexp
 
-	at0Once, afterOnce sync.Once
-	at0, after         *regexp.Regexp // anchored forms of re (anchor.go)
+	afterOnce sync.Once
+	after     *regexp.Regexp // re anchored after one rune (anchor.go)
 }
 
 // allGuards lists every guard made by mustGuard (for tests).
