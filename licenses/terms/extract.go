@@ -292,7 +292,7 @@ func extractRevenue(c *collector, s *sentence) {
 		l = strings.ToLower(s.text)
 		rw = revenueWordRe.FindAllStringIndex(l, -1)
 	}
-	for _, m := range findMoney(s.text) {
+	for _, m := range findMoneyT(s) {
 		near := false
 		for _, r := range rw {
 			if (r[0] >= m.end && r[0]-m.end <= 200) || (m.start >= r[1] && m.start-r[1] <= 200) {
@@ -430,7 +430,7 @@ func extractTerritory(c *collector, ss []sentence, i int) {
 		return
 	}
 	t := Term{Kind: TerritoryExclusion, Regions: regs, Text: s.text}
-	if m := scopeRe.FindStringSubmatch(l); m != nil {
+	if m := scopeRe.findSubmatchL(s); m != nil {
 		t.Scope = strings.TrimSpace(m[1])
 	} else if s.has("multimodal") {
 		t.Scope = "multimodal models"
@@ -440,7 +440,7 @@ func extractTerritory(c *collector, ss []sentence, i int) {
 		if j > i && len(regionsIn(ss[j].text, ss[j].plain, ss[j].pgrams)) > 0 {
 			break
 		}
-		if m := exemptRe.FindStringSubmatch(ss[j].text); m != nil && (j > i || m[0] != "") {
+		if m := exemptRe.findSubmatchT(&ss[j]); m != nil && (j > i || m[0] != "") {
 			ex := strings.TrimSpace(m[1])
 			if j == i && loc[0] >= 0 && strings.Contains(strings.ToLower(m[0]), "does not apply to") && strings.HasPrefix(l[loc[0]:], "does not") {
 				continue
@@ -553,7 +553,7 @@ func extractNotice(c *collector, s *sentence) {
 	if noticeHostedRe.matchL(s) {
 		t.Exempt = NoticeHostedExempt
 	}
-	if m := noticeTextRe.FindStringSubmatch(s.text); m != nil {
+	if m := noticeTextRe.findSubmatchT(s); m != nil {
 		t.Notice = strings.TrimSpace(m[1])
 	}
 	c.add(t, lines(s))

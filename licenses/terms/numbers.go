@@ -143,10 +143,22 @@ type moneyMatch struct {
 	start, end int
 }
 
+// findMoney returns the amounts in s.
 func findMoney(s string) []moneyMatch {
+	return moneyIn(s, moneyRe.FindAllStringSubmatchIndex(s, -1))
+}
+
+// findMoneyT is findMoney(s.text), finding the amounts as the sentence's
+// guards do (anchored at their starts).
+func findMoneyT(s *sentence) []moneyMatch {
+	return moneyIn(s.text, moneyRe.findAllSubmatchIndexT(s))
+}
+
+// moneyIn reads the amounts of moneyRe's matches ms (submatch indices) in s.
+func moneyIn(s string, ms [][]int) []moneyMatch {
 	lower := strings.ToLower(s)
 	var out []moneyMatch
-	for _, m := range moneyRe.FindAllStringSubmatchIndex(s, -1) {
+	for _, m := range ms {
 		g := func(i int) string {
 			if m[2*i] < 0 {
 				return ""

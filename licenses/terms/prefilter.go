@@ -902,6 +902,25 @@ func (g *guard) findSubmatchT(s *sentence) []string {
 	return g.regexp().FindStringSubmatch(s.text)
 }
 
+// findSubmatchL is FindStringSubmatch(s.lower).
+func (g *guard) findSubmatchL(s *sentence) []string {
+	if ms, known := g.findKnown(s.lower, s.lower, s.lgrams, 1); known {
+		if ms == nil {
+			return nil
+		}
+		return submatchStrings(s.lower, ms)[0]
+	}
+	return g.regexp().FindStringSubmatch(s.lower)
+}
+
+// findAllSubmatchIndexT is FindAllStringSubmatchIndex(s.text, -1).
+func (g *guard) findAllSubmatchIndexT(s *sentence) [][]int {
+	if ms, known := g.findKnown(s.text, s.plain, s.pgrams, -1); known {
+		return ms
+	}
+	return g.regexp().FindAllStringSubmatchIndex(s.text, -1)
+}
+
 // findAllIndexL is FindAllStringIndex(s.lower, -1).
 func (g *guard) findAllIndexL(s *sentence) [][]int {
 	if ms, known := g.findKnown(s.lower, s.lower, s.lgrams, -1); known {
