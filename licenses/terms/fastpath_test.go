@@ -155,3 +155,18 @@ func TestLineMap(t *testing.T) {
 		}
 	}
 }
+
+func TestLineClass(t *testing.T) {
+	for _, s := range genTexts(3000, []string{"*", "_", "`", "\\", "]", "\t", "\r", "é", "word"}) {
+		cls := lineClass(s)
+		if got, want := cls&clsReplace != 0, strings.ContainsAny(s, "\t\r") || !isASCII(s); got != want {
+			t.Fatalf("%q: %v", s, got)
+		}
+		if got, want := cls&clsMarkdown != 0, strings.ContainsAny(s, "*_`\\]"); got != want {
+			t.Fatalf("%q: %v", s, got)
+		}
+		if got, want := cls&clsSpace != 0, strings.ContainsAny(s, " \n\t\v\f\r"); got != want {
+			t.Fatalf("%q: %v", s, got)
+		}
+	}
+}

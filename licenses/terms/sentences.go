@@ -149,7 +149,8 @@ func splitSentences(text string) []sentence {
 	for i, raw := range lines {
 		ln := i + 1
 		l := raw
-		if needsCharReplace(raw) {
+		cls := lineClass(raw)
+		if cls&clsReplace != 0 {
 			l = charReplacer.Replace(raw)
 		}
 		l = strings.TrimSpace(l)
@@ -157,7 +158,7 @@ func splitSentences(text string) []sentence {
 			emit("\n", ln)
 			continue
 		}
-		if hasMarkdown(l) {
+		if cls&clsMarkdown != 0 { // (replacing and trimming keep them)
 			l = mdReplacer.Replace(l)
 		}
 		broke := false
@@ -414,11 +415,14 @@ func collapsedASCII(s string) (t string, ok bool) {
 	t = s[i:j]
 	for k := 0; k < len(t); k++ {
 		c := t[k]
+		if byteClass[c]&(clsSpace|clsNonASCII) == 0 {
+			continue
+		}
 		if c >= utf8.RuneSelf {
 			return "", false // may be white space (U+00A0, U+2028, ...)
 		}
 		// t is trimmed, so a space is never its last byte.
-		if isASCIISpace(c) && (c != ' ' || isASCIISpace(t[k+1])) {
+		if c != ' ' || isASCIISpace(t[k+1]) {
 			return "", false
 		}
 	}
@@ -426,8 +430,43 @@ func collapsedASCII(s string) (t string, ok bool) {
 }
 
 // isASCIISpace reports whether c is ASCII white space for unicode.IsSpace.
-func isASCIISpace(c byte) bool {
-	return c == ' ' || c == '\n' || c == '\t' || c == '\v' || c == '\f' || c == '\r'
+func isASCIISpace(c byte) bool { return byteClass[c]&clsSpace != 0 }
+
+// Byte classes of byteClass.
+const (
+	clsSpace    = 1 << iota // ASCII white space for unicode.IsSpace
+	clsNonASCII             // a byte of a non-ASCII rune
+	clsReplace              // starts an old string of charReplacer
+	clsMarkdown             // starts an old string of mdReplacer
+)
+
+// byteClass classifies bytes for the loops that look at every byte of a
+// text (one table lookup instead of a chain of comparisons).
+var byteClass = func() (t [256]uint8) {
+	for _, c := range []byte(" \n\t\v\f\r") {
+		t[c] |= clsSpace
+	}
+	for c := utf8.RuneSelf; c < 256; c++ {
+		t[c] |= clsNonASCII | clsReplace
+	}
+	t['\t'] |= clsReplace
+	t['\r'] |= clsReplace
+	for _, c := range []byte("*_`\\]") {
+		t[c] |= clsMarkdown
+	}
+	return t
+}()
+
+// lineClass returns the classes of the bytes of s, in one pass: with
+// clsReplace, charReplacer may change s (all its old strings start with a
+// tab, a carriage return or a non-ASCII byte); with clsMarkdown,
+// mdReplacer may (all its old strings start with one of *_`\]).
+func lineClass(s string) uint8 {
+	var cls uint8
+	for i := 0; i < len(s); i++ {
+		cls |= byteClass[s[i]]
+	}
+	return cls
 }
 
 // nonCommercialExpr is the regexp foldNonCommercial implements (its tests
@@ -564,30 +603,6 @@ func (s *sentence) has(w string) bool {
 		return false
 	}
 	return strings.Contains(s.lower, w)
-}
-
-// hasMarkdown reports whether mdReplacer may change s: all its old strings
-// start with one of *_`\]. (A loop over the bytes: this runs on every
-// line.)
-func hasMarkdown(s string) bool {
-	for i := 0; i < len(s); i++ {
-		switch s[i] {
-		case '*', '_', '`', '\\', ']':
-			return true
-		}
-	}
-	return false
-}
-
-// needsCharReplace reports whether charReplacer may change s: all its old
-// strings start with a tab, a carriage return or a non-ASCII byte.
-func needsCharReplace(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c >= utf8.RuneSelf || c == '\t' || c == '\r' {
-			return true
-		}
-	}
-	return false
 }
 
 // mayLead reports whether leadRe may match l: a line that starts with an
