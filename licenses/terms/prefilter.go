@@ -487,18 +487,6 @@ func (g *guard) run(s, lower string, gr *grams) bool {
 	return g.regexp().MatchString(s)
 }
 
-// mayFind reports whether a find on s may return a match: s passes the
-// condition and, when the guard can tell without an unanchored search
-// (starts or alternatives), the regexp matches s. Most finds match
-// nothing, and the find itself is an unanchored search; arguments as for
-// possibleGrams.
-func (g *guard) mayFind(s, lower string, gr *grams) bool {
-	if g.starts == nil && g.alts == nil {
-		return g.possibleGrams(s, lower, gr)
-	}
-	return g.matchGrams(s, lower, gr)
-}
-
 func (g *guard) MatchString(s string) bool {
 	return g.matchGrams(s, "", nil)
 }
@@ -863,16 +851,6 @@ func (g *guard) possibleL(s *sentence) bool {
 // possibleT reports whether the regexp may match s.text.
 func (g *guard) possibleT(s *sentence) bool {
 	return g.possibleGrams(s.text, s.plain, s.pgrams)
-}
-
-// mayFindL is mayFind on s.lower.
-func (g *guard) mayFindL(s *sentence) bool {
-	return g.mayFind(s.lower, s.lower, s.lgrams)
-}
-
-// mayFindT is mayFind on s.text.
-func (g *guard) mayFindT(s *sentence) bool {
-	return g.mayFind(s.text, s.plain, s.pgrams)
 }
 
 // findAllSubmatchL is FindAllStringSubmatch(s.lower, -1).
