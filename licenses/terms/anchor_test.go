@@ -65,9 +65,9 @@ func TestAnchoredSound(t *testing.T) {
 			continue
 		}
 		for _, s := range splitSentences(in.text) {
-			if k%24 == 1 {
+			if k%16 == 1 {
 				ss = append(ss, s)
-				if k%72 == 1 {
+				if k%48 == 1 {
 					// Variants: upper case, one letter swapped for U+017F
 					// or a non-ASCII letter, a word glued in front.
 					for _, v := range []string{strings.ToUpper(s.text), strings.Replace(s.text, "s", "\u017f", 1), strings.Replace(s.text, " ", " é", 1), "x" + s.text} {
@@ -103,7 +103,7 @@ func TestAnchoredSound(t *testing.T) {
 				if g.starts == nil {
 					continue
 				}
-				want := g.regexp().MatchString(v.text)
+				want := wantLoc != nil // MatchString
 				var buf [maxStarts]int
 				if _, ok := g.startPositions(v.text, v.lower, v.gr, &buf); ok {
 					anchored++
@@ -119,7 +119,11 @@ func TestAnchoredSound(t *testing.T) {
 				}
 				for _, n := range []int{-1, 1} {
 					ms, known := g.findAllAnchored(v.text, v.lower, v.gr, n)
-					if want := g.regexp().FindAllStringSubmatchIndex(v.text, n); known && !slices.EqualFunc(ms, want, slices.Equal) {
+					var wantMs [][]int // none without a first match
+					if want {
+						wantMs = g.regexp().FindAllStringSubmatchIndex(v.text, n)
+					}
+					if known && !slices.EqualFunc(ms, wantMs, slices.Equal) {
 						t.Fatalf("%s %q %v", g.expr, v.text, ms)
 					}
 					if known && len(ms) > 1 {
