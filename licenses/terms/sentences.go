@@ -193,7 +193,9 @@ func splitSentences(text string) []sentence {
 	}
 	norm := buf.String()
 
-	var out []sentence
+	// About one sentence per line break or ". " (counting is cheaper than
+	// growing the slice).
+	out := make([]sentence, 0, strings.Count(norm, "\n")+strings.Count(norm, ". ")+1)
 	var scratch []byte
 	add := func(from, to int) {
 		if from >= to {
