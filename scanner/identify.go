@@ -134,7 +134,7 @@ func (ls *licenseSet) add(id licenses.Identification, ev Evidence) {
 				// here: the place it was declared is the evidence.
 				rt.Evidence = append(rt.Evidence, ev)
 			}
-			ls.mergeTerm(l, rt)
+			ls.mergeTerm(l, rt, terms.Key(t))
 		}
 	}
 }
@@ -166,10 +166,10 @@ func matchRank(kind string) int {
 	return 0
 }
 
-// mergeTerm adds t to l unless an equal term is there, in which case the
-// evidence is merged. Terms are found through an index, so a text with
-// thousands of terms costs linear time.
-func (ls *licenseSet) mergeTerm(l *License, t Term) {
+// mergeTerm adds t, whose key (terms.Key) is k, to l unless an equal term
+// is there, in which case the evidence is merged. Terms are found through
+// an index, so a text with thousands of terms costs linear time.
+func (ls *licenseSet) mergeTerm(l *License, t Term, k string) {
 	idx := ls.termIdx[l]
 	if idx == nil || len(l.Terms) == 0 {
 		// (Re)build: Terms may have been reset by a stronger match.
@@ -179,7 +179,6 @@ func (ls *licenseSet) mergeTerm(l *License, t Term) {
 		}
 		ls.termIdx[l] = idx
 	}
-	k := termKey(t)
 	i, ok := idx[k]
 	if !ok {
 		idx[k] = len(l.Terms)
