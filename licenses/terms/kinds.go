@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Param names one parameter of a term: its JSON field name.
@@ -345,9 +346,21 @@ func orDefault(s, d string) string {
 	return s
 }
 
+// clip shortens s to n runes, the last an ellipsis, when it is longer.
+// Counted without converting s to runes (a term's text is long and
+// clipped for every report): the result is that of []rune(s)[:n-1].
 func clip(s string, n int) string {
-	if len([]rune(s)) <= n {
+	if utf8.RuneCountInString(s) <= n {
 		return s
 	}
-	return string([]rune(s)[:n-1]) + "…"
+	if !utf8.ValidString(s) {
+		// Each invalid byte becomes U+FFFD, as converting to runes does.
+		return string([]rune(s)[:n-1]) + "…"
+	}
+	end := 0 // the byte offset of rune n-1
+	for k := 0; k < n-1; k++ {
+		_, size := utf8.DecodeRuneInString(s[end:])
+		end += size
+	}
+	return s[:end] + "…"
 }
