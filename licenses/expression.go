@@ -85,9 +85,11 @@ func dedupe(ss []string) []string {
 	return out
 }
 
+// hasOperator reports whether op (lower-case ASCII: or, and, with) is a
+// word of v in any case.
 func hasOperator(v, op string) bool {
-	for _, f := range strings.Fields(strings.ToLower(v)) {
-		if f == op {
+	for f := range strings.FieldsSeq(v) {
+		if strings.EqualFold(f, op) {
 			return true
 		}
 	}

@@ -49,12 +49,14 @@ func Evaluate(r *Report, e Evaluation) {
 	}
 	r.Obligations = []Obligation{}
 	var lists [][]profile.Obligation
-	byKind := map[string][]Evidence{}
+	type licenseKind struct{ license, kind string }
+	byKind := map[licenseKind][]Evidence{}
+	var ts []terms.Term // one buffer: Obligations keeps none of it
 	for _, l := range r.Licenses {
-		ts := make([]terms.Term, 0, len(l.Terms))
+		ts = ts[:0]
 		for _, t := range l.Terms {
 			ts = append(ts, termOf(t))
-			k := l.ID + "\x00" + t.Kind
+			k := licenseKind{l.ID, t.Kind}
 			byKind[k] = append(byKind[k], t.Evidence...)
 		}
 		loc := ""
@@ -67,7 +69,7 @@ func Evaluate(r *Report, e Evaluation) {
 	// read from the text and its catalog fact) is one item.
 	merged := profile.MergeObligations(lists...)
 	for _, o := range merged {
-		r.Obligations = append(r.Obligations, Obligation{License: o.License, Kind: string(o.Kind), Action: o.Action, Evidence: firstN(byKind[o.License+"\x00"+string(o.Kind)], 1)})
+		r.Obligations = append(r.Obligations, Obligation{License: o.License, Kind: string(o.Kind), Action: o.Action, Evidence: firstN(byKind[licenseKind{o.License, string(o.Kind)}], 1)})
 	}
 
 	pol := e.Policy
