@@ -1,7 +1,9 @@
 package weights
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 )
@@ -85,4 +87,21 @@ func sum(m map[string]int) (n int) {
 		n += v
 	}
 	return n
+}
+
+// FuzzTopLevelMembers: for any JSON object, a member count equal to the
+// decoded map's size means no key repeats (the check that spares
+// duplicateKey).
+func FuzzTopLevelMembers(f *testing.F) {
+	f.Add([]byte(`{"a":{"b":[1,"x,}"]},"c":"\"","a":2}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var m map[string]json.RawMessage
+		if json.Unmarshal(b, &m) != nil || m == nil || bytes.TrimSpace(b)[0] != '{' {
+			return
+		}
+		_, dup := duplicateKey(b)
+		if n := topLevelMembers(b); dup && n == len(m) || !dup && n != len(m) {
+			t.Fatalf("%q: %d members, %d keys, repeated %v", b, n, len(m), dup)
+		}
+	})
 }

@@ -62,8 +62,10 @@ func readSafetensors(c *cursor) (*Header, error) {
 	}
 	// A key given twice (two __metadata__ objects, say) is ambiguous: the
 	// JSON decoder would silently keep the last one.
-	if k, dup := duplicateKey(js); dup {
-		return h, fmt.Errorf("%w: the header has the key %q twice", ErrMalformed, clip(k, 80))
+	if topLevelMembers(js) != len(top) {
+		if k, dup := duplicateKey(js); dup {
+			return h, fmt.Errorf("%w: the header has the key %q twice", ErrMalformed, clip(k, 80))
+		}
 	}
 	if raw, ok := top["__metadata__"]; ok {
 		if err := decodeMetadata(raw, h.Metadata); err != nil {
@@ -138,6 +140,47 @@ func clip(s string, n int) string {
 		s = s[:n] + "…"
 	}
 	return strings.ToValidUTF8(s, "\uFFFD")
+}
+
+// topLevelMembers counts the members of the JSON object raw (valid JSON):
+// the commas at its top level, outside strings, plus one unless it is
+// empty. When that is the size of the decoded map no key is repeated, and
+// duplicateKey's walk through the tokens (its cost is most of a header's)
+// is not needed.
+func topLevelMembers(raw []byte) int {
+	depth, commas, inString, members := 0, 0, false, false
+	for i := 0; i < len(raw); i++ {
+		c := raw[i]
+		switch {
+		case inString:
+			switch c {
+			case '\\':
+				i++ // the escaped byte
+			case '"':
+				inString = false
+			}
+			continue
+		case c == '"':
+			inString = true
+		case c == '{' || c == '[':
+			depth++
+			continue
+		case c == '}' || c == ']':
+			depth--
+			continue
+		case c == ',' && depth == 1:
+			commas++
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
+			continue
+		}
+		if depth == 1 {
+			members = true
+		}
+	}
+	if !members {
+		return 0
+	}
+	return commas + 1
 }
 
 // duplicateKey reports the first key that occurs twice at the top level of

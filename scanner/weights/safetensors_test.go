@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"maps"
 	"math"
@@ -216,5 +217,36 @@ func TestSafetensorsDuplicateMetadataKey(t *testing.T) {
 	_, err := ReadSafetensors(context.Background(), NewFileReader(bytes.NewReader(b), int64(len(b))), int64(len(b)))
 	if !errors.Is(err, ErrMalformed) || !strings.Contains(err.Error(), `"license" twice`) {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+// topLevelMembers counts an object's members whatever its values hold, and
+// agrees with the decoded map when no key repeats.
+func TestTopLevelMembers(t *testing.T) {
+	for _, c := range []struct {
+		js   string
+		want int
+	}{
+		{`{}`, 0},
+		{` { } `, 0},
+		{`{"a":1}`, 1},
+		{`{"a":1,"b":2}`, 2},
+		{`{"a":{"x":1,"y":[1,2,3]},"b":"c,d}"}`, 2},
+		{`{"a\",b":"{[,]}","c":"\\"}`, 2},
+		{"{\n \"a\" : [ {\"b\":1}, {\"c\":2} ] ,\n \"d\" : null\n}", 2},
+		{`{"a":1,"a":2}`, 2},
+		{`{"a":1,"\u0061":2}`, 2},
+	} {
+		if got := topLevelMembers([]byte(c.js)); got != c.want {
+			t.Errorf("topLevelMembers(%s) = %d, want %d", c.js, got, c.want)
+		}
+		var m map[string]json.RawMessage
+		if err := json.Unmarshal([]byte(c.js), &m); err != nil {
+			t.Fatalf("%s: %v", c.js, err)
+		}
+		_, dup := duplicateKey(json.RawMessage(c.js))
+		if dup != (topLevelMembers([]byte(c.js)) != len(m)) {
+			t.Errorf("%s: a repeated key (%v) is not told by the count (%d members, %d keys)", c.js, dup, topLevelMembers([]byte(c.js)), len(m))
+		}
 	}
 }
