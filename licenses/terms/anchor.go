@@ -198,7 +198,7 @@ func (g *guard) startPositions(s, lower string, gr *grams, buf *[maxStarts]int) 
 				break
 			}
 			k += from
-			if !containsInt(pos, k) {
+			if !slices.Contains(pos, k) {
 				if len(pos) == maxStarts {
 					return nil, false
 				}
@@ -296,13 +296,4 @@ func isASCII(s string) bool {
 		}
 	}
 	return true
-}
-
-func containsInt(xs []int, x int) bool {
-	for _, y := range xs {
-		if y == x {
-			return true
-		}
-	}
-	return false
 }
