@@ -226,8 +226,10 @@ func (w *walker) realTarget(full, dir string) (string, fs.FileInfo, error) {
 	parent := filepath.Dir(cand)
 	realParent, ok := w.realDirs[parent]
 	if !ok {
-		if realParent, err = filepath.EvalSymlinks(parent); err != nil {
-			return "", nil, err
+		if realParent, ok = realBelow(w.d.allow, parent); !ok {
+			if realParent, err = filepath.EvalSymlinks(parent); err != nil {
+				return "", nil, err
+			}
 		}
 		if w.realDirs == nil {
 			w.realDirs = map[string]string{}
@@ -243,6 +245,35 @@ func (w *walker) realTarget(full, dir string) (string, fs.FileInfo, error) {
 		return evalAndStat(full)
 	}
 	return final, fi, nil
+}
+
+// realBelow returns p when it is allow (a real path) or lies below it
+// through real directories only, none a symlink: what EvalSymlinks would
+// return, at one lstat per component below allow rather than one per
+// component of the whole path (a hub cache's blobs folder: one). ok is
+// false otherwise, and the caller resolves p in full.
+func realBelow(allow, p string) (string, bool) {
+	if allow == "" {
+		return "", false
+	}
+	if p == allow {
+		return p, true
+	}
+	rel, below := strings.CutPrefix(p, allow+string(filepath.Separator))
+	if !below {
+		return "", false
+	}
+	cur := allow
+	for _, c := range strings.Split(rel, string(filepath.Separator)) {
+		if c == "" || c == "." || c == ".." {
+			return "", false
+		}
+		cur += string(filepath.Separator) + c
+		if fi, err := os.Lstat(cur); err != nil || !fi.IsDir() {
+			return "", false // a symlink (Lstat does not follow it), or not there
+		}
+	}
+	return cur, true
 }
 
 func evalAndStat(full string) (string, fs.FileInfo, error) {
