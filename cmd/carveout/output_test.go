@@ -1,9 +1,15 @@
 package main
 
 import (
+	"bytes"
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
+	"sync"
 	"testing"
+	"time"
 )
 
 func TestGitPrefix(t *testing.T) {
@@ -95,3 +101,76 @@ func TestModelRoots(t *testing.T) {
 		t.Errorf("a file below no card maps to %q, want the working directory", got)
 	}
 }
+
+// lockedBuffer is a bytes.Buffer safe for a timer's goroutine.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+	n  int // writes
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.n++
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// The delayed writer passes every byte on, in order, in fewer writes, and
+// none later than streamDelay after it was written.
+func TestDelayedWriter(t *testing.T) {
+	var under lockedBuffer
+	d := newDelayedWriter(&under)
+	var want strings.Builder
+	for i := 0; i < 2000; i++ {
+		line := fmt.Sprintf("{\"n\":%d,\"pad\":%q}\n", i, strings.Repeat("x", i%300))
+		want.WriteString(line)
+		if _, err := d.Write([]byte(line)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	big := strings.Repeat("y", 3*streamBuffer) // larger than the buffer
+	want.WriteString(big)
+	d.Write([]byte(big))
+	if err := d.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if under.String() != want.String() {
+		t.Fatalf("bytes passed on differ: %d, want %d", len(under.String()), want.Len())
+	}
+	if under.n >= 2000/4 {
+		t.Errorf("%d writes for 2,001 writes of reports, want them gathered", under.n)
+	}
+
+	// One small write, no Flush: it arrives after about streamDelay.
+	d.Write([]byte("late\n"))
+	deadline := time.Now().Add(streamDelay + 5*time.Second) // a generous bound, not a timing
+	for !strings.HasSuffix(under.String(), "late\n") {
+		if time.Now().After(deadline) {
+			t.Fatal("a buffered report was not passed on without a Flush")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// A failed write is returned by the next Write and Flush.
+func TestDelayedWriterError(t *testing.T) {
+	d := newDelayedWriter(failWriter{})
+	d.Write([]byte("x"))
+	if err := d.Flush(); err == nil {
+		t.Fatal("Flush after a failed write: no error")
+	}
+	if _, err := d.Write([]byte("y")); err == nil {
+		t.Fatal("Write after a failed write: no error")
+	}
+}
+
+type failWriter struct{}
+
+func (failWriter) Write([]byte) (int, error) { return 0, errors.New("disk full") }

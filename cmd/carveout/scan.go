@@ -322,6 +322,7 @@ func (b *batch) emit() error {
 func (b *batch) finish(ctx context.Context) error {
 	b.prog.finish()
 	if err := ctx.Err(); err != nil {
+		b.outs.flush() // the reports streamed before the interrupt
 		return err
 	}
 	if len(b.skipped) > 0 {
