@@ -29,8 +29,21 @@ var spdxIndex = sync.OnceValue(func() map[string]int {
 // SPDXListVersion is the version of the SPDX License List carveout knows.
 func SPDXListVersion() string { return spdxListVersion }
 
+// spdxExact maps each SPDX id as the list spells it to its entry: most
+// look-ups, found without lower-casing.
+var spdxExact = sync.OnceValue(func() map[string]int {
+	m := make(map[string]int, len(spdxTable))
+	for i, e := range spdxTable {
+		m[e.ID] = i
+	}
+	return m
+})
+
 // SPDXLicense looks an SPDX license id up case-insensitively.
 func SPDXLicense(id string) (SPDXEntry, bool) {
+	if i, ok := spdxExact()[id]; ok {
+		return spdxTable[i], true
+	}
 	i, ok := spdxIndex()[strings.ToLower(strings.TrimSpace(id))]
 	if !ok {
 		return SPDXEntry{}, false

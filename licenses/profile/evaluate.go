@@ -66,7 +66,11 @@ func EvaluateTerm(licenseID, location string, t terms.Term, p *Profile, rates Ra
 		return e
 	}
 	if eval, ok := evaluators[t.Kind]; ok {
-		return eval(ref, t, p, p.ExchangeRates.Merge(rates), ctx)
+		merged := p.ExchangeRates // read only: no copy unless rates override it
+		if len(rates) > 0 {
+			merged = merged.Merge(rates)
+		}
+		return eval(ref, t, p, merged, ctx)
 	}
 	return Evaluation{Verdict: Undetermined, Reason: fmt.Sprintf("%s: carveout does not know how to evaluate a %q term; read it", ref, t.Kind)}
 }
