@@ -315,6 +315,22 @@ func hiddenPath(q string) bool {
 	return false
 }
 
+// childPaths returns the repository path and the real path of the entry
+// name of the directory dir (repository path rel). dir is clean and name
+// a directory entry's (no separator, not "." or ".."), so joining them is
+// concatenating them: what path.Join and filepath.Join give, without
+// cleaning paths a listing makes thousands of.
+func childPaths(rel, dir, name string) (relp, full string) {
+	relp = name
+	if rel != "" {
+		relp = rel + "/" + name
+	}
+	if strings.HasSuffix(dir, string(filepath.Separator)) {
+		return relp, dir + name
+	}
+	return relp, dir + string(filepath.Separator) + name
+}
+
 // walk lists the real directory dir, which is the repository path rel.
 // ancestors are the real paths of the directories enclosing it, for loop
 // detection.
@@ -335,8 +351,7 @@ func (w *walker) walk(dir, rel string, ancestors []string) error {
 		if w.entries > maxDirEntries {
 			return fmt.Errorf("%s: more than %d entries, giving up", w.d.target, maxDirEntries)
 		}
-		relp := path.Join(rel, e.Name())
-		full := filepath.Join(dir, e.Name())
+		relp, full := childPaths(rel, dir, e.Name())
 		t := e.Type()
 		switch {
 		case t&fs.ModeSymlink != 0:

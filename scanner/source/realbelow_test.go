@@ -2,6 +2,7 @@ package source
 
 import (
 	"os"
+	"path"
 	"path/filepath"
 	"testing"
 )
@@ -43,6 +44,26 @@ func TestRealBelow(t *testing.T) {
 			if ev, err := filepath.EvalSymlinks(c.p); err != nil || ev != got {
 				t.Errorf("%s: EvalSymlinks gives %q (%v), realBelow %q", c.p, ev, err, got)
 			}
+		}
+	}
+}
+
+// childPaths joins as path.Join and filepath.Join do for a clean folder
+// and an entry name.
+func TestChildPaths(t *testing.T) {
+	for _, c := range []struct{ rel, dir, name string }{
+		{"", "/repo", "README.md"},
+		{"sub", "/repo/sub", "x.txt"},
+		{"a/b", "/r/a/b", ".hidden"},
+		{"", "/", "etc"},
+		{"", filepath.Join(os.TempDir(), "snap"), "LICENSE"},
+	} {
+		relp, full := childPaths(c.rel, c.dir, c.name)
+		if want := path.Join(c.rel, c.name); relp != want {
+			t.Errorf("%+v: rel %q, want %q", c, relp, want)
+		}
+		if want := filepath.Join(c.dir, c.name); full != want {
+			t.Errorf("%+v: full %q, want %q", c, full, want)
 		}
 	}
 }
