@@ -88,10 +88,7 @@ func TestAnchoredSound(t *testing.T) {
 	for _, g := range guards {
 		for i := range ss {
 			s := &ss[i]
-			for _, v := range []struct {
-				text, lower string
-				gr          *grams
-			}{{s.lower, s.lower, s.lgrams}, {s.text, s.plain, s.pgrams}} {
+			for _, v := range matchInputs(s) {
 				// Finding (by alternatives, anchored) agrees with the regexp.
 				wantLoc := g.regexp().FindStringIndex(v.text)
 				if loc := g.findIndexGrams(v.text, v.lower, v.gr); !slices.Equal(loc, wantLoc) {

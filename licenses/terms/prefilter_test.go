@@ -39,10 +39,7 @@ func TestGuardsSound(t *testing.T) {
 		g.load()
 		for i := range ss {
 			s := &ss[i]
-			for _, v := range []struct {
-				text, lower string
-				gr          *grams
-			}{{s.lower, s.lower, s.lgrams}, {s.text, s.plain, s.pgrams}} {
+			for _, v := range matchInputs(s) {
 				want := g.regexp().MatchString(v.text)
 				if want && !g.possibleGrams(v.text, v.lower, v.gr) {
 					t.Fatalf("guard %d (%s) rejects %q", gi, g.expr, v.text)
@@ -112,4 +109,18 @@ func TestSplitAlternatives(t *testing.T) {
 			t.Errorf("splitAlternatives(%q) = %q, %v; want %q", c.expr, got, ok, c.want)
 		}
 	}
+}
+
+// matchInput is one way the extractors match a sentence: the text a
+// regexp runs on, the lower-cased text its folded literals are looked up
+// in, and the bigrams of that.
+type matchInput struct {
+	text, lower string
+	gr          *grams
+}
+
+// matchInputs are a sentence's two: its lower-cased text (the matchL
+// calls) and its text with the plain lower-cased form (matchT).
+func matchInputs(s *sentence) []matchInput {
+	return []matchInput{{s.lower, s.lower, s.lgrams}, {s.text, s.plain, s.pgrams}}
 }
