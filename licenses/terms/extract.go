@@ -260,7 +260,6 @@ var (
 	monthlyRe = mustGuard(`\bper month\b|\bmonthly\b|\ba month\b`)
 	peopleRe  = mustGuard(`located|domiciled|resid|based|established|place of business|citizen|headquarter|incorporated in|organized in`)
 	defRe     = mustGuard(`^"?[^"]{0,80}"?\s+(?:means|shall mean|refers to)\b`)
-	hostEffRe = mustGuard(`separate licen|apply to|request|permission|obtain|written consent`)
 )
 
 func periodOf(lower string) string {
