@@ -413,8 +413,9 @@ func SetAt(hs []uint32) (set []uint32, at []int32) {
 }
 
 // radixMin is the smallest input radixSortHigh sorts faster than
-// slices.Sort (its 256-entry counts cost more than they save below it).
-const radixMin = 256
+// slices.Sort. Measured on random pairs: 512 take 4.6 µs by slices.Sort
+// and 6.0 by radix, 1,024 about 9.8 both ways, 1,536 23 against 12.6.
+const radixMin = 1024
 
 // radixSortHigh sorts v by its high 32 bits, keeping the order of values
 // with the same high bits: for SetAt's pairs, whose low bits are their

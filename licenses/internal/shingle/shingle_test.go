@@ -15,7 +15,7 @@ func TestSetAt(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	cases := [][]uint32{nil, {7}, {3, 3, 3}, {5, 1, 5, 0, 1 << 31, 0xffffffff, 1}}
 	for n := 0; n < 20; n++ {
-		hs := make([]uint32, r.IntN(300)+n*200) // past radixMin too
+		hs := make([]uint32, r.IntN(300)+n*200) // past radixMin too (up to about 4,100)
 		for i := range hs {
 			hs[i] = r.Uint32N(uint32(len(hs)/2 + 1)) // repeats
 			if r.IntN(4) == 0 {
