@@ -63,7 +63,7 @@ type exceptionHit struct {
 func findExceptions(toks []shingle.Token, in []uint32, explained []bool) []exceptionHit {
 	var hits []exceptionHit
 	for _, p := range loadExceptionPhrases() {
-		if _, ok := slices.BinarySearch(in, p.first); p.hasFirst && !ok {
+		if p.hasFirst && !inSet(in, p.first) {
 			continue
 		}
 		at, ok := firstUnexplained(toks, p.words, explained)
@@ -104,6 +104,12 @@ outer:
 		return i, true
 	}
 	return 0, false
+}
+
+// inSet reports whether the sorted set holds h.
+func inSet(set []uint32, h uint32) bool {
+	_, ok := slices.BinarySearch(set, h)
+	return ok
 }
 
 // firstUnexplained returns the first occurrence of the phrase in toks that

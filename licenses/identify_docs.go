@@ -525,7 +525,7 @@ func (d *doc) rematch(db *fpDB, r int, toks []shingle.Token, in []uint32) *doc {
 	}
 	n := 0
 	for _, h := range db.sets(r).set {
-		if _, ok := slices.BinarySearch(in, h); ok {
+		if inSet(in, h) {
 			n++
 		}
 	}

@@ -7,7 +7,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -286,5 +285,3 @@ func sameTextIDs(a, b string) bool {
 func tokenize(s string) []shingle.Token { return shingle.Tokenize([]byte(s)) }
 
 func shingleSet(toks []shingle.Token) []uint32 { return shingle.Set(shingle.Shingles(toks)) }
-
-func inSet(set []uint32, h uint32) bool { _, ok := slices.BinarySearch(set, h); return ok }

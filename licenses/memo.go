@@ -22,8 +22,9 @@ import (
 //
 // It is bounded by weight: an entry weighs what weigh says (for
 // identifications, twice the text's length, the entry's copy and the
-// strings its results cut from it, plus memoOverhead), and the oldest entries go when the total would
-// pass memoBudget. A text heavier than the budget is computed and not kept.
+// strings its results cut from it, plus memoOverhead), and the oldest
+// entries go when the total would pass memoBudget. A text heavier than the
+// budget is computed and not kept.
 type textMemo struct {
 	f     func([]byte) []Identification
 	weigh func(text []byte) int

@@ -12,8 +12,8 @@ import (
 // RangeReader reads byte ranges of one file. ReadRange returns up to n
 // bytes at offset off; it returns fewer only at the end of the file (with a
 // nil error or io.EOF). The readers keep the slice returned (they parse
-// from it): it must not be changed afterwards. scanner/source.Source.ReadRange fits it through
-// RangeFunc.
+// from it): it must not be changed afterwards.
+// scanner/source.Source.ReadRange fits it through RangeFunc.
 type RangeReader interface {
 	ReadRange(ctx context.Context, off, n int64) ([]byte, error)
 }
