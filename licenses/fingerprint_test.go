@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -132,6 +133,19 @@ func BenchmarkLoadFingerprints(b *testing.B) {
 	for b.Loop() {
 		if _, err := readFingerprints(files, fingerprintIndex); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+func TestParseHex32(t *testing.T) {
+	for _, h := range []string{"0", "a", "ff", "7fffffff", "ffffffff", "deadbeef", "1", "", "g", "FF", "123456789", "-1", "+1", "0x1", " 1"} {
+		want, err := strconv.ParseUint(h, 16, 32)
+		// The generator writes lower case (strconv.FormatUint): upper
+		// case and signs are not its output.
+		wantOK := err == nil && h == strings.ToLower(h) && !strings.ContainsAny(h, "+-x ")
+		got, ok := parseHex32(h)
+		if ok != wantOK || ok && uint64(got) != want {
+			t.Errorf("parseHex32(%q) = %d, %v; want %d, %v", h, got, ok, want, wantOK)
 		}
 	}
 }

@@ -396,11 +396,7 @@ func SetAt(hs []uint32) (set []uint32, at []int32) {
 	for i, h := range hs {
 		pairs[i] = uint64(h)<<32 | uint64(i)
 	}
-	if len(pairs) < radixMin {
-		slices.Sort(pairs)
-	} else {
-		radixSortHigh(pairs)
-	}
+	SortHigh(pairs)
 	at = make([]int32, len(hs))
 	for _, p := range pairs {
 		h := uint32(p >> 32)
@@ -410,6 +406,18 @@ func SetAt(hs []uint32) (set []uint32, at []int32) {
 		at[uint32(p)] = int32(len(set) - 1)
 	}
 	return set, at
+}
+
+// SortHigh sorts v by its high 32 bits, keeping the order of values with
+// the same high bits. When the low bits of such values increase (a
+// position, an index appended in order), that is the order of sorting
+// whole values (slices.Sort), which it uses on short inputs.
+func SortHigh(v []uint64) {
+	if len(v) < radixMin {
+		slices.Sort(v)
+	} else {
+		radixSortHigh(v)
+	}
 }
 
 // radixMin is the smallest input radixSortHigh sorts faster than

@@ -40,6 +40,28 @@ func TestSetAt(t *testing.T) {
 	}
 }
 
+// TestSortHigh: values whose low bits increase among equal high bits come
+// out as slices.Sort orders them, below radixMin and above it.
+func TestSortHigh(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for _, n := range []int{0, 1, 2, 100, radixMin - 1, radixMin, 3000} {
+		v := make([]uint64, n)
+		for i := range v {
+			hi := r.Uint64N(uint64(n/3 + 1)) // repeats
+			if r.IntN(3) == 0 {
+				hi = uint64(r.Uint32())
+			}
+			v[i] = hi<<32 | uint64(i)
+		}
+		want := slices.Clone(v)
+		slices.Sort(want)
+		SortHigh(v)
+		if !slices.Equal(v, want) {
+			t.Fatalf("n=%d: SortHigh differs from slices.Sort", n)
+		}
+	}
+}
+
 // tokenizeBothWays tokenizes text with and without plainWord's fast path.
 func tokenizeBothWays(text []byte) (fast, slow []Token) {
 	fast = Tokenize(text)
