@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"slices"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/carveout/carveout/internal/golden"
@@ -88,4 +89,32 @@ func needLiteral(need [][]litSpec) string {
 	}
 	b.WriteString("}")
 	return b.String()
+}
+
+// TestLitGrams: the literals of every guard, made into shared storage
+// (mkLitIn), hold the bigrams of their lower-cased text, each its own.
+func TestLitGrams(t *testing.T) {
+	check := func(expr string, l lit) {
+		low := strings.ToLower(l.s)
+		var want []uint16
+		for i := 0; i+1 < len(low); i++ {
+			want = append(want, gramHash(low[i], low[i+1]))
+		}
+		if !slices.Equal(l.grams, want) || cap(l.grams) != len(l.grams) {
+			t.Errorf("%s: literal %q: grams %v (cap %d), want %v", expr, l.s, l.grams, cap(l.grams), want)
+		}
+	}
+	for _, g := range allGuards {
+		g.load()
+		for _, gg := range append([]*guard{g}, g.alts...) {
+			for _, c := range gg.need {
+				for _, l := range c {
+					check(gg.expr, l)
+				}
+			}
+			for _, l := range gg.starts {
+				check(gg.expr, l)
+			}
+		}
+	}
 }

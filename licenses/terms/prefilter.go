@@ -103,11 +103,27 @@ type lit struct {
 }
 
 func mkLit(s string, fold bool) lit {
+	var buf []uint16
+	return mkLitIn(s, fold, &buf)
+}
+
+// mkLitIn is mkLit taking the bigrams' storage from *buf (grown when
+// short), so that a guard's literals share one allocation.
+func mkLitIn(s string, fold bool, buf *[]uint16) lit {
 	l := lit{s: s, fold: fold}
 	low := strings.ToLower(s)
-	for i := 0; i+1 < len(low); i++ {
-		l.grams = append(l.grams, gramHash(low[i], low[i+1]))
+	if len(low) < 2 {
+		return l
 	}
+	n := len(low) - 1
+	if cap(*buf)-len(*buf) < n {
+		*buf = make([]uint16, 0, n) // (callers size it; lower-casing may lengthen)
+	}
+	start := len(*buf)
+	for i := 0; i+1 < len(low); i++ {
+		*buf = append(*buf, gramHash(low[i], low[i+1]))
+	}
+	l.grams = (*buf)[start:len(*buf):len(*buf)]
 	return l
 }
 
@@ -404,21 +420,51 @@ func (g *guard) setNeed(need [][]litSpec) {
 	if need == nil {
 		return
 	}
+	n := 0
+	for _, c := range need {
+		n += len(c)
+	}
+	lits := make([]lit, 0, n) // one allocation for every clause
+	grams := make([]uint16, 0, gramsFor(need))
 	g.need = make([][]lit, len(need))
 	for i, c := range need {
+		start := len(lits)
 		for _, l := range c {
-			g.need[i] = append(g.need[i], mkLit(l.S, l.Fold))
+			lits = append(lits, mkLitIn(l.S, l.Fold, &grams))
 			g.fold = g.fold || l.Fold
 		}
+		if len(c) > 0 {
+			g.need[i] = lits[start:len(lits):len(lits)]
+		}
 	}
+}
+
+// gramsFor is about how many bigrams the literals of need have.
+func gramsFor(need [][]litSpec) int {
+	n := 0
+	for _, c := range need {
+		for _, l := range c {
+			n += max(len(l.S)-1, 0)
+		}
+	}
+	return n
 }
 
 // setStarts sets the start literals (see guard.starts); their bigrams let
 // startPositions skip those a sentence cannot hold.
 func (g *guard) setStarts(starts []string, fold bool) {
 	g.starts, g.startsFold = nil, fold
+	if len(starts) == 0 {
+		return
+	}
+	m := 0
 	for _, s := range starts {
-		g.starts = append(g.starts, mkLit(s, fold))
+		m += max(len(s)-1, 0)
+	}
+	grams := make([]uint16, 0, m)
+	g.starts = make([]lit, 0, len(starts))
+	for _, s := range starts {
+		g.starts = append(g.starts, mkLitIn(s, fold, &grams))
 	}
 }
 
