@@ -48,9 +48,9 @@ var commonSPDXNames = map[string][]string{
 }
 
 // refPhraseRow is one reference phrase as the generated table holds it:
-// its normalized words joined by spaces, and the license it names.
+// its normalized words, and the license it names.
 type refPhraseRow struct {
-	Words   string
+	Words   []string
 	ID      string
 	Catalog bool
 }
@@ -58,9 +58,9 @@ type refPhraseRow struct {
 // loadRefPhrases indexes the generated phrase table (refphrases_gen.go)
 // by first word; catalog phrases point at their catalog entry.
 var loadRefPhrases = sync.OnceValue(func() map[string][]refPhrase {
-	idx := map[string][]refPhrase{}
+	idx := make(map[string][]refPhrase, len(refPhraseTable))
 	for _, r := range refPhraseTable {
-		p := refPhrase{words: strings.Split(r.Words, " "), id: r.ID, catalog: r.Catalog}
+		p := refPhrase{words: r.Words, id: r.ID, catalog: r.Catalog}
 		if r.Catalog {
 			p.lic, _ = Lookup(r.ID)
 		}
@@ -91,7 +91,7 @@ func buildRefPhrases() []refPhraseRow {
 			return
 		}
 		seen[key] = true
-		rows = append(rows, refPhraseRow{Words: key, ID: id, Catalog: catalog})
+		rows = append(rows, refPhraseRow{Words: words, ID: id, Catalog: catalog})
 	}
 	for _, l := range Catalog() {
 		for _, p := range l.References {

@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"go/format"
-	"slices"
+	"reflect"
 	"testing"
 
 	"github.com/carveout/carveout/internal/golden"
@@ -21,7 +21,7 @@ func TestRefPhraseTable(t *testing.T) {
 	b.WriteString("// refPhraseTable: normalized words, license id, whether a catalog entry.\n")
 	b.WriteString("var refPhraseTable = []refPhraseRow{\n")
 	for _, r := range rows {
-		fmt.Fprintf(&b, "{%q, %q, %v},\n", r.Words, r.ID, r.Catalog)
+		fmt.Fprintf(&b, "{%#v, %q, %v},\n", r.Words, r.ID, r.Catalog)
 	}
 	b.WriteString("}\n")
 	src, err := format.Source(b.Bytes())
@@ -29,7 +29,7 @@ func TestRefPhraseTable(t *testing.T) {
 		t.Fatal(err)
 	}
 	golden.Check(t, "refphrases_gen.go", src) // -update rewrites it
-	if !*golden.Update && !slices.Equal(refPhraseTable, rows) {
+	if !*golden.Update && !reflect.DeepEqual(refPhraseTable, rows) {
 		t.Fatal("refPhraseTable differs from buildRefPhrases: go generate ./licenses")
 	}
 }
