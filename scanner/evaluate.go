@@ -51,7 +51,11 @@ func Evaluate(r *Report, e Evaluation) {
 	var lists [][]profile.Obligation
 	type licenseKind struct{ license, kind string }
 	byKind := map[licenseKind][]Evidence{}
-	var ts []terms.Term // one buffer: Obligations keeps none of it
+	n := 0
+	for _, l := range r.Licenses {
+		n = max(n, len(l.Terms))
+	}
+	ts := make([]terms.Term, 0, n) // one buffer: Obligations keeps none of it
 	for _, l := range r.Licenses {
 		ts = ts[:0]
 		for _, t := range l.Terms {
