@@ -105,7 +105,14 @@ var lcBuiltinIDs = sync.OnceValue(func() map[string][]string {
 // all occur in the text.
 func (db *fpDB) wordCandidates(toks []shingle.Token) []string {
 	seen := make(map[uint32]struct{}, len(toks)/2)
-	have := make([]int, len(db.builtin))
+	// A count per anchor, from a pool: a text touches few anchors (a card
+	// body often none), and only those are visited and cleared.
+	have := anchorCounts.Get().(*[]int32)
+	if len(*have) != len(db.builtin) {
+		*have = make([]int32, len(db.builtin))
+	}
+	counts := *have
+	var touched []int32
 	for _, t := range toks {
 		w := shingle.WordHash(t.Word)
 		if _, ok := seen[w]; ok {
@@ -114,15 +121,22 @@ func (db *fpDB) wordCandidates(toks []shingle.Token) []string {
 		seen[w] = struct{}{}
 		i, _ := slices.BinarySearch(db.anchorWords, uint64(w)<<32)
 		for ; i < len(db.anchorWords) && uint32(db.anchorWords[i]>>32) == w; i++ {
-			have[uint32(db.anchorWords[i])]++
+			a := int32(uint32(db.anchorWords[i]))
+			if counts[a] == 0 {
+				touched = append(touched, a)
+			}
+			counts[a]++
 		}
 	}
+	slices.Sort(touched) // the anchors' order, as every one was visited before
 	var ids []string
-	for i, a := range db.builtin {
+	for _, i := range touched {
+		a := &db.builtin[i]
+		n := int(counts[i])
+		counts[i] = 0
 		if len(a.words) == 0 {
 			continue
 		}
-		n := have[i]
 		need := (len(a.words)*3 + 3) / 4
 		if a.half {
 			need = (len(a.words) + 1) / 2
@@ -131,8 +145,12 @@ func (db *fpDB) wordCandidates(toks []shingle.Token) []string {
 			ids = append(ids, a.id)
 		}
 	}
+	anchorCounts.Put(have)
 	return ids
 }
+
+// anchorCounts holds wordCandidates' counters, all zero between uses.
+var anchorCounts = sync.Pool{New: func() any { return new([]int32) }}
 
 // scan runs licensecheck over text with the given candidate licenses.
 func (s *spdxScanner) scan(text []byte, ids []string) []spdxMatch {
