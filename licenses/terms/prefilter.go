@@ -117,7 +117,7 @@ func mkLitIn(s string, fold bool, buf *[]uint16) lit {
 	}
 	n := len(low) - 1
 	if cap(*buf)-len(*buf) < n {
-		*buf = make([]uint16, 0, n) // (callers size it; lower-casing may lengthen)
+		*buf = make([]uint16, 0, n) // (callers size it by litGrams)
 	}
 	start := len(*buf)
 	for i := 0; i+1 < len(low); i++ {
@@ -420,12 +420,15 @@ func (g *guard) setNeed(need [][]litSpec) {
 	if need == nil {
 		return
 	}
-	n := 0
+	n, m := 0, 0
 	for _, c := range need {
 		n += len(c)
+		for _, l := range c {
+			m += litGrams(l.S)
+		}
 	}
 	lits := make([]lit, 0, n) // one allocation for every clause
-	grams := make([]uint16, 0, gramsFor(need))
+	grams := make([]uint16, 0, m)
 	g.need = make([][]lit, len(need))
 	for i, c := range need {
 		start := len(lits)
@@ -439,16 +442,9 @@ func (g *guard) setNeed(need [][]litSpec) {
 	}
 }
 
-// gramsFor is about how many bigrams the literals of need have.
-func gramsFor(need [][]litSpec) int {
-	n := 0
-	for _, c := range need {
-		for _, l := range c {
-			n += max(len(l.S)-1, 0)
-		}
-	}
-	return n
-}
+// litGrams is how many bigrams mkLitIn makes for s (more when lower-casing
+// lengthens s; mkLitIn then grows the storage).
+func litGrams(s string) int { return max(len(s)-1, 0) }
 
 // setStarts sets the start literals (see guard.starts); their bigrams let
 // startPositions skip those a sentence cannot hold.
@@ -459,7 +455,7 @@ func (g *guard) setStarts(starts []string, fold bool) {
 	}
 	m := 0
 	for _, s := range starts {
-		m += max(len(s)-1, 0)
+		m += litGrams(s)
 	}
 	grams := make([]uint16, 0, m)
 	g.starts = make([]lit, 0, len(starts))
