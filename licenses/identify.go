@@ -91,11 +91,17 @@ func IdentifyProse(text []byte) []Identification { return proseMemo.get(text) }
 func identifyProse(text []byte) []Identification {
 	var out []Identification
 	for _, id := range identify(text, proseMode) {
-		if id.ID != UnknownID && id.Confidence >= minProseConfidence {
+		if proseKept(id) {
 			out = append(out, id)
 		}
 	}
 	return out
+}
+
+// proseKept reports whether IdentifyProse reports an identification: a
+// known license found with enough confidence.
+func proseKept(id Identification) bool {
+	return id.ID != UnknownID && id.Confidence >= minProseConfidence
 }
 
 // minProseConfidence is the least confidence of a license text found in
@@ -107,11 +113,14 @@ const minProseConfidence = 0.5
 type identifyMode struct {
 	terms    bool // extract terms (false: to measure the matchers alone)
 	unknowns bool // report the text no license explains (IdentifyProse: no)
+	// kept, when not nil, says which identifications the caller keeps:
+	// the others get no terms (their extraction would be dropped).
+	kept func(Identification) bool
 }
 
 var (
 	fullMode  = identifyMode{terms: true, unknowns: true}
-	proseMode = identifyMode{terms: true}
+	proseMode = identifyMode{terms: true, kept: proseKept}
 )
 
 // identify is Identify in the given mode.
@@ -166,7 +175,9 @@ func identify(text []byte, mode identifyMode) []Identification {
 			whole = terms.Lines{Start: 1, End: len(lines)}
 		}
 		id := d.verdict(db, in, toks, lines, first, last, explained, append(notices, unknowns...), unknowns, whole)
-		if mode.terms {
+		// (What follows never makes an identification the caller drops one
+		// it keeps: it changes no confidence, and only ever to unknown.)
+		if mode.terms && (mode.kept == nil || mode.kept(id)) {
 			id.Terms = regionTerms(lines, id.Lines)
 			switch {
 			case id.ID == UnknownID:
