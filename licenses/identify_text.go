@@ -55,6 +55,7 @@ func matchCatalog(db *fpDB, toks []shingle.Token, sh, in []uint32, at []int32) (
 		lo, hi  int
 		removed bool
 		inBest  bool // the match of this round holds it
+		fresh   bool // explained in this round
 	}
 	us := make([]uniq, len(in))
 	held := false
@@ -120,14 +121,35 @@ func matchCatalog(db *fpDB, toks []shingle.Token, sh, in []uint32, at []int32) (
 		}
 		used[best] = true
 		// Which distinct shingles best holds (its postings say so, sorted
-		// by reference), and those not yet explained are now.
+		// by reference), and those not yet explained are now. rem loses
+		// their postings, or, when the shingles left hold fewer postings
+		// than those explained (a whole text matched: nearly all), is
+		// counted again from the shingles left: the same counts.
+		gone, kept := 0, 0
 		for i := range us {
 			u := &us[i]
 			u.inBest = db.index.HasPosting(u.lo, u.hi, best)
-			if u.inBest && !u.removed {
+			u.fresh = u.inBest && !u.removed
+			if u.fresh {
 				u.removed = true
 				left--
-				db.index.AddPostings(u.lo, u.hi, rem, -1)
+				gone += u.hi - u.lo
+			} else if !u.removed {
+				kept += u.hi - u.lo
+			}
+		}
+		if kept+len(rem) < gone {
+			clear(rem)
+			for _, u := range us {
+				if !u.removed {
+					db.index.AddPostings(u.lo, u.hi, rem, 1)
+				}
+			}
+		} else {
+			for _, u := range us {
+				if u.fresh {
+					db.index.AddPostings(u.lo, u.hi, rem, -1)
+				}
 			}
 		}
 		pos = pos[:0]
