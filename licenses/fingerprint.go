@@ -97,9 +97,17 @@ func readFingerprints(files [][]byte, indexFile []byte) (*fpDB, error) {
 	if db.index, err = shingle.ReadIndex(data); err != nil {
 		return nil, err
 	}
-	datas := make([][]byte, len(files))
+	hdrs, datas := make([][][]byte, len(files)), make([][]byte, len(files))
+	n := 0
 	for f, b := range files {
-		if datas[f], err = db.parse(b, f == 1); err != nil {
+		if hdrs[f], datas[f], err = shingle.SplitFile(b); err != nil {
+			return nil, err
+		}
+		n += len(hdrs[f])
+	}
+	db.refs = make([]fpRef, 0, n) // most header lines are references
+	for f, hdr := range hdrs {
+		if err := db.parse(hdr, f == 1); err != nil {
 			return nil, err
 		}
 	}
@@ -119,7 +127,7 @@ func readFingerprints(files [][]byte, indexFile []byte) (*fpDB, error) {
 		db.refs[r].size, db.refs[r].enc = size, datas[file][off:]
 	}
 	db.decoded = make([]refSets, len(db.refs))
-	n := 0
+	n = 0
 	for _, an := range db.builtin {
 		n += len(an.words)
 	}
@@ -165,18 +173,13 @@ func checkVersion(hdr [][]byte, want string) error {
 	return errors.New("no version line")
 }
 
-// parse adds the references of one fingerprint file and returns its data.
-func (db *fpDB) parse(b []byte, spdx bool) ([]byte, error) {
-	hdr, data, err := shingle.SplitFile(b)
-	if err != nil {
-		return nil, err
-	}
+// parse adds the references of one fingerprint file's header lines.
+func (db *fpDB) parse(hdr [][]byte, spdx bool) error {
 	if err := checkVersion(hdr, ""); err != nil {
-		return nil, err
+		return err
 	}
 	first := len(db.refs)
 	identity := map[string][]string{}
-	db.refs = slices.Grow(db.refs, len(hdr)) // most header lines are references
 	for _, l := range hdr {
 		if id, ok := shingle.RefLine(l); ok {
 			db.refs = append(db.refs, fpRef{id: string(id), spdx: spdx})
@@ -190,7 +193,7 @@ func (db *fpDB) parse(b []byte, spdx bool) ([]byte, error) {
 		switch f[0] {
 		case "S":
 			if len(f) < 3 {
-				return nil, fmt.Errorf("bad line %q", line)
+				return fmt.Errorf("bad line %q", line)
 			}
 			if db.sameText == nil {
 				db.sameText = map[string][]string{}
@@ -198,12 +201,12 @@ func (db *fpDB) parse(b []byte, spdx bool) ([]byte, error) {
 			db.sameText[f[1]] = strings.Split(f[2], ",")
 		case "I":
 			if len(f) < 3 {
-				return nil, fmt.Errorf("bad line %q", line)
+				return fmt.Errorf("bad line %q", line)
 			}
 			identity[f[1]] = strings.Split(f[2], ",")
 		case "B":
 			if len(f) < 4 {
-				return nil, fmt.Errorf("bad line %q", line)
+				return fmt.Errorf("bad line %q", line)
 			}
 			a := lcAnchor{id: f[1], half: f[2] == "half"}
 			a.words = make([]uint32, 0, strings.Count(f[3], ",")+1)
@@ -213,7 +216,7 @@ func (db *fpDB) parse(b []byte, spdx bool) ([]byte, error) {
 				}
 				v, ok := parseHex32(h)
 				if !ok {
-					return nil, fmt.Errorf("bad line %q", line)
+					return fmt.Errorf("bad line %q", line)
 				}
 				a.words = append(a.words, v)
 			}
@@ -223,7 +226,7 @@ func (db *fpDB) parse(b []byte, spdx bool) ([]byte, error) {
 	for r := first; r < len(db.refs); r++ {
 		db.refs[r].identity = identity[db.refs[r].id]
 	}
-	return data, nil
+	return nil
 }
 
 // postings returns the range of the postings of the references holding h.

@@ -14,6 +14,10 @@ import (
 
 // SplitFile returns the header lines of a fingerprint file and its data.
 func SplitFile(b []byte) (header [][]byte, data []byte, err error) {
+	// Sized once: the header ends at the first "DATA" line.
+	if end := bytes.Index(b, []byte("\nDATA\n")); end >= 0 {
+		header = make([][]byte, 0, bytes.Count(b[:end], []byte("\n"))+1)
+	}
 	for {
 		i := bytes.IndexByte(b, '\n')
 		if i < 0 {
