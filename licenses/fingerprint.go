@@ -1,6 +1,7 @@
 package licenses
 
 import (
+	"bytes"
 	_ "embed"
 	"encoding/binary"
 	"errors"
@@ -53,22 +54,18 @@ type fpDB struct {
 	decoded []refSets
 	// index maps a shingle to the references holding it.
 	index *shingle.Index
-	// builtin is the licensecheck pre-filter: per builtin license id, the
-	// hashes of words every match must contain.
-	builtin []lcAnchor
+	// builtin is the licensecheck pre-filter: per builtin license id, how
+	// many distinctive words (every match holds them) and how many of
+	// them must occur (Half: half, else three quarters).
+	builtin []shingle.AnchorEntry
 	// anchorWords holds word hash<<32 | anchor index for every word of
-	// every builtin anchor, sorted: the anchors holding a word.
+	// every builtin anchor, sorted: the anchors holding a word (built at
+	// generate time, shingle.AppendAnchors).
 	anchorWords []uint64
 	// sameText maps a reference id to the SPDX ids whose texts are word
 	// for word its own (GPL-2.0-only: GPL-2.0-or-later).
 	sameText map[string][]string
 	err      error
-}
-
-type lcAnchor struct {
-	id    string
-	words []uint32
-	half  bool // half the words must occur, not three quarters
 }
 
 //go:embed fingerprints/index.bin
@@ -94,8 +91,15 @@ func readFingerprints(files [][]byte, indexFile []byte) (*fpDB, error) {
 		return nil, fmt.Errorf("index: %v", err)
 	}
 	db := &fpDB{}
-	if db.index, err = shingle.ReadIndex(data); err != nil {
+	var anchors []byte
+	if db.index, anchors, err = shingle.ReadIndex(data); err != nil {
 		return nil, err
+	}
+	if db.builtin, db.anchorWords, anchors, err = shingle.ReadAnchors(anchors); err != nil {
+		return nil, fmt.Errorf("index: %v", err)
+	}
+	if len(anchors) != 0 {
+		return nil, fmt.Errorf("index: %d bytes after the anchor table", len(anchors))
 	}
 	hdrs, datas := make([][][]byte, len(files)), make([][]byte, len(files))
 	n := 0
@@ -106,10 +110,16 @@ func readFingerprints(files [][]byte, indexFile []byte) (*fpDB, error) {
 		n += len(hdrs[f])
 	}
 	db.refs = make([]fpRef, 0, n) // most header lines are references
+	nb := 0
 	for f, hdr := range hdrs {
-		if err := db.parse(hdr, f == 1); err != nil {
+		k, err := db.parse(hdr, f == 1)
+		if err != nil {
 			return nil, err
 		}
+		nb += k
+	}
+	if nb != len(db.builtin) {
+		return nil, fmt.Errorf("index of %d licensecheck anchors, files of %d", len(db.builtin), nb)
 	}
 	if db.index.Refs() != len(db.refs) {
 		return nil, fmt.Errorf("index of %d references, files of %d", db.index.Refs(), len(db.refs))
@@ -127,18 +137,6 @@ func readFingerprints(files [][]byte, indexFile []byte) (*fpDB, error) {
 		db.refs[r].size, db.refs[r].enc = size, datas[file][off:]
 	}
 	db.decoded = make([]refSets, len(db.refs))
-	n = 0
-	for _, an := range db.builtin {
-		n += len(an.words)
-	}
-	db.anchorWords = make([]uint64, 0, n)
-	for a, an := range db.builtin {
-		for _, w := range an.words {
-			db.anchorWords = append(db.anchorWords, uint64(w)<<32|uint64(a))
-		}
-	}
-	// Each word's anchors are appended in increasing order.
-	shingle.SortHigh(db.anchorWords)
 	return db, nil
 }
 
@@ -173,16 +171,22 @@ func checkVersion(hdr [][]byte, want string) error {
 	return errors.New("no version line")
 }
 
-// parse adds the references of one fingerprint file's header lines.
-func (db *fpDB) parse(hdr [][]byte, spdx bool) error {
+// parse adds the references of one fingerprint file's header lines and
+// counts its licensecheck anchors ("B" lines: the index holds them, read
+// in place).
+func (db *fpDB) parse(hdr [][]byte, spdx bool) (anchors int, err error) {
 	if err := checkVersion(hdr, ""); err != nil {
-		return err
+		return 0, err
 	}
 	first := len(db.refs)
 	identity := map[string][]string{}
 	for _, l := range hdr {
 		if id, ok := shingle.RefLine(l); ok {
 			db.refs = append(db.refs, fpRef{id: string(id), spdx: spdx})
+			continue
+		}
+		if bytes.HasPrefix(l, []byte("B\t")) {
+			anchors++
 			continue
 		}
 		if len(l) > 0 && l[0] == '#' {
@@ -193,7 +197,7 @@ func (db *fpDB) parse(hdr [][]byte, spdx bool) error {
 		switch f[0] {
 		case "S":
 			if len(f) < 3 {
-				return fmt.Errorf("bad line %q", line)
+				return 0, fmt.Errorf("bad line %q", line)
 			}
 			if db.sameText == nil {
 				db.sameText = map[string][]string{}
@@ -201,32 +205,15 @@ func (db *fpDB) parse(hdr [][]byte, spdx bool) error {
 			db.sameText[f[1]] = strings.Split(f[2], ",")
 		case "I":
 			if len(f) < 3 {
-				return fmt.Errorf("bad line %q", line)
+				return 0, fmt.Errorf("bad line %q", line)
 			}
 			identity[f[1]] = strings.Split(f[2], ",")
-		case "B":
-			if len(f) < 4 {
-				return fmt.Errorf("bad line %q", line)
-			}
-			a := lcAnchor{id: f[1], half: f[2] == "half"}
-			a.words = make([]uint32, 0, strings.Count(f[3], ",")+1)
-			for h := range strings.SplitSeq(f[3], ",") {
-				if h == "" {
-					continue
-				}
-				v, ok := parseHex32(h)
-				if !ok {
-					return fmt.Errorf("bad line %q", line)
-				}
-				a.words = append(a.words, v)
-			}
-			db.builtin = append(db.builtin, a)
 		}
 	}
 	for r := first; r < len(db.refs); r++ {
 		db.refs[r].identity = identity[db.refs[r].id]
 	}
-	return nil
+	return anchors, nil
 }
 
 // postings returns the range of the postings of the references holding h.
@@ -239,27 +226,4 @@ func (db *fpDB) posting(p int) int { return db.index.Posting(p) }
 func (db *fpDB) has(r int, h uint32) bool {
 	_, ok := slices.BinarySearch(db.sets(r).set, h)
 	return ok
-}
-
-// parseHex32 parses a lower-case hexadecimal number of at most 32 bits,
-// as the generator writes word hashes (strconv.ParseUint's result, for
-// the 5,000 of them read at start-up, at a fraction of its cost).
-func parseHex32(h string) (uint32, bool) {
-	if h == "" || len(h) > 8 {
-		return 0, false
-	}
-	var v uint32
-	for i := 0; i < len(h); i++ {
-		c := h[i]
-		switch {
-		case '0' <= c && c <= '9':
-			c -= '0'
-		case 'a' <= c && c <= 'f':
-			c -= 'a' - 10
-		default:
-			return 0, false
-		}
-		v = v<<4 | uint32(c)
-	}
-	return v, true
 }

@@ -6,7 +6,7 @@ import (
 	"encoding/hex"
 	"os"
 	"path/filepath"
-	"strconv"
+	"slices"
 	"strings"
 	"testing"
 
@@ -126,7 +126,8 @@ func must[T any](v T, err error) T {
 }
 
 // BenchmarkLoadFingerprints is the start-up cost of the fingerprints: the
-// header lines of both files and the index, read in place.
+// header lines of both files, and the index and its anchor table, read in
+// place.
 func BenchmarkLoadFingerprints(b *testing.B) {
 	files := [][]byte{fingerprintData, spdxFingerprintData}
 	b.ReportAllocs()
@@ -137,15 +138,41 @@ func BenchmarkLoadFingerprints(b *testing.B) {
 	}
 }
 
-func TestParseHex32(t *testing.T) {
-	for _, h := range []string{"0", "a", "ff", "7fffffff", "ffffffff", "deadbeef", "1", "", "g", "FF", "123456789", "-1", "+1", "0x1", " 1"} {
-		want, err := strconv.ParseUint(h, 16, 32)
-		// The generator writes lower case (strconv.FormatUint): upper
-		// case and signs are not its output.
-		wantOK := err == nil && h == strings.ToLower(h) && !strings.ContainsAny(h, "+-x ")
-		got, ok := parseHex32(h)
-		if ok != wantOK || ok && uint64(got) != want {
-			t.Errorf("parseHex32(%q) = %d, %v; want %d, %v", h, got, ok, want, wantOK)
+// The anchor table the index carries is the "B" lines of the fingerprint
+// files, in order: every anchor's id, threshold and words.
+func TestFingerprintAnchors(t *testing.T) {
+	db := loadFingerprints()
+	if db.err != nil {
+		t.Fatal(db.err)
+	}
+	var want []shingle.Anchor
+	for _, f := range [][]byte{fingerprintData, spdxFingerprintData} {
+		hdr, _, err := shingle.SplitFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range hdr {
+			a, ok, err := shingle.AnchorLine(l)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ok {
+				want = append(want, a)
+			}
+		}
+	}
+	if len(want) < 100 || len(db.builtin) != len(want) {
+		t.Fatalf("%d anchors read, %d B lines", len(db.builtin), len(want))
+	}
+	words := map[int][]uint32{}
+	for _, aw := range db.anchorWords {
+		words[int(uint32(aw))] = append(words[int(uint32(aw))], uint32(aw>>32))
+	}
+	for i, a := range want {
+		got := db.builtin[i]
+		w := slices.Sorted(slices.Values(a.Words))
+		if got.ID != a.ID || got.Half != a.Half || got.Words != len(a.Words) || !slices.Equal(words[i], w) {
+			t.Errorf("anchor %d: %+v with %v, want %s half=%v %v", i, got, words[i], a.ID, a.Half, w)
 		}
 	}
 }

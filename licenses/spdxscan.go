@@ -134,15 +134,15 @@ func (db *fpDB) wordCandidates(toks []shingle.Token) []string {
 		a := &db.builtin[i]
 		n := int(counts[i])
 		counts[i] = 0
-		if len(a.words) == 0 {
+		if a.Words == 0 {
 			continue
 		}
-		need := (len(a.words)*3 + 3) / 4
-		if a.half {
-			need = (len(a.words) + 1) / 2
+		need := (a.Words*3 + 3) / 4
+		if a.Half {
+			need = (a.Words + 1) / 2
 		}
-		if n >= need && n >= min(len(a.words), 3) && !slices.Contains(ids, a.id) {
-			ids = append(ids, a.id)
+		if n >= need && n >= min(a.Words, 3) && !slices.Contains(ids, a.ID) {
+			ids = append(ids, a.ID)
 		}
 	}
 	anchorCounts.Put(have)

@@ -27,15 +27,15 @@ func denseWordCandidates(db *fpDB, toks []shingle.Token) []string {
 	}
 	var ids []string
 	for i, a := range db.builtin {
-		if len(a.words) == 0 {
+		if a.Words == 0 {
 			continue
 		}
-		need := (len(a.words)*3 + 3) / 4
-		if a.half {
-			need = (len(a.words) + 1) / 2
+		need := (a.Words*3 + 3) / 4
+		if a.Half {
+			need = (a.Words + 1) / 2
 		}
-		if have[i] >= need && have[i] >= min(len(a.words), 3) && !slices.Contains(ids, a.id) {
-			ids = append(ids, a.id)
+		if have[i] >= need && have[i] >= min(a.Words, 3) && !slices.Contains(ids, a.ID) {
+			ids = append(ids, a.ID)
 		}
 	}
 	return ids

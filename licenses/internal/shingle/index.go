@@ -67,12 +67,15 @@ func ReadSets(data []byte, n int) (sets, opts [][]uint32, offsets []int, err err
 }
 
 // IndexVersion is written into the index file and checked when loading it.
-const IndexVersion = "genfpindex/1"
+const IndexVersion = "genfpindex/2"
 
 // IndexFile returns the index file (see genfpindex) of the fingerprint
-// files, numbering their references in order.
+// files, numbering their references in order: the inverted index
+// (AppendIndex), then the anchor table of their "B" lines, in order
+// (AppendAnchors).
 func IndexFile(files [][]byte) ([]byte, error) {
 	var refs []IndexRef
+	var anchors []Anchor
 	for f, b := range files {
 		header, data, err := SplitFile(b)
 		if err != nil {
@@ -82,6 +85,13 @@ func IndexFile(files [][]byte) ([]byte, error) {
 		for _, l := range header {
 			if _, ok := RefLine(l); ok {
 				n++
+			}
+			a, ok, err := AnchorLine(l)
+			if err != nil {
+				return nil, fmt.Errorf("file %d: %v", f, err)
+			}
+			if ok {
+				anchors = append(anchors, a)
 			}
 		}
 		sets, _, offsets, err := ReadSets(data, n)
@@ -97,7 +107,11 @@ func IndexFile(files [][]byte) ([]byte, error) {
 	fmt.Fprintf(&out, "# Inverted index of the fingerprint files (hashes only): go generate ./licenses.\n")
 	fmt.Fprintf(&out, "V\t%s\t%s\n", IndexVersion, Version)
 	out.WriteString("DATA\n")
-	return AppendIndex(out.Bytes(), refs)
+	b, err := AppendIndex(out.Bytes(), refs)
+	if err != nil {
+		return nil, err
+	}
+	return AppendAnchors(b, anchors), nil
 }
 
 // IndexRef is one reference as the index records it: which file holds it,
@@ -176,27 +190,30 @@ type Index struct {
 	nkeys                             int
 }
 
-// ReadIndex checks the layout of an index and returns it.
-func ReadIndex(b []byte) (*Index, error) {
+// ReadIndex checks the layout of an index at the start of b and returns
+// it and what follows it.
+func ReadIndex(b []byte) (*Index, []byte, error) {
 	le := binary.LittleEndian
 	if len(b) < 12 {
-		return nil, errors.New("index: truncated")
+		return nil, nil, errors.New("index: truncated")
 	}
 	nr, nk, np := int(le.Uint32(b)), int(le.Uint32(b[4:])), int(le.Uint32(b[8:]))
 	b = b[12:]
 	nb := 1<<IndexBucketBits + 1
-	if want := nr*12 + nk*4 + (nk+1)*4 + np*2 + nb*4; len(b) != want {
-		return nil, fmt.Errorf("index: %d bytes, want %d", len(b), want)
+	want := nr*12 + nk*4 + (nk+1)*4 + np*2 + nb*4
+	if nr < 0 || nk < 0 || np < 0 || want < 0 || len(b) < want {
+		return nil, nil, fmt.Errorf("index: %d bytes, want %d", len(b), want)
 	}
+	b, rest := b[:want], b[want:]
 	ix := &Index{nkeys: nk}
 	ix.refs, b = b[:nr*12], b[nr*12:]
 	ix.keys, b = b[:nk*4], b[nk*4:]
 	ix.starts, b = b[:(nk+1)*4], b[(nk+1)*4:]
 	ix.post, ix.buckets = b[:np*2], b[np*2:]
 	if int(le.Uint32(ix.buckets[(nb-1)*4:])) != nk {
-		return nil, errors.New("index: bucket table does not end at the last key")
+		return nil, nil, errors.New("index: bucket table does not end at the last key")
 	}
-	return ix, nil
+	return ix, rest, nil
 }
 
 // Refs is the number of references.
