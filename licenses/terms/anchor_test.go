@@ -64,14 +64,14 @@ func TestAnchoredSound(t *testing.T) {
 		if !strings.HasPrefix(in.name, "corpus:") && !strings.HasPrefix(in.name, "example:") {
 			continue
 		}
-		for _, s := range splitSentences(in.text) {
+		for _, s := range splitSentences(in.text, nil) {
 			if k%16 == 1 {
 				ss = append(ss, s)
 				if k%48 == 1 {
 					// Variants: upper case, one letter swapped for U+017F
 					// or a non-ASCII letter, a word glued in front.
 					for _, v := range []string{strings.ToUpper(s.text), strings.Replace(s.text, "s", "\u017f", 1), strings.Replace(s.text, " ", " é", 1), "x" + s.text} {
-						ss = append(ss, splitSentences(v)...)
+						ss = append(ss, splitSentences(v, nil)...)
 					}
 				}
 			}

@@ -16,7 +16,9 @@ const maxText = 300
 // Output is deduplicated (one term per kind and parameters, evidence merged)
 // and ordered by first evidence line, then kind.
 func Extract(text string) []Term {
-	ss := splitSentences(text)
+	arena := gramArenas.Get().(*gramArena)
+	defer arena.release()
+	ss := splitSentences(text, arena)
 	c := &collector{index: map[string]int{}}
 	for i := range ss {
 		s := &ss[i]

@@ -422,7 +422,7 @@ func TestDedupAndOrder(t *testing.T) {
 
 func TestSentenceLines(t *testing.T) {
 	text := "First line of a sentence that\r\ncontinues here. Second one.\r\n\r\n## Heading\r\n- bullet item one\r\n- bullet item two.\r\n第一条。第二条。\r\n"
-	ss := splitSentences(text)
+	ss := splitSentences(text, nil)
 	var got []string
 	for _, s := range ss {
 		got = append(got, s.text+"@"+itoa(s.start)+"-"+itoa(s.end))

@@ -113,7 +113,7 @@ func TestLowerGrams(t *testing.T) {
 	var scratch []byte
 	ascii := 0
 	for _, s := range genTexts(3000, []string{"Word", "UPPER", "lower", "Ünï", "\u212a", "ſ"}) {
-		low, g := lowerGrams(s, &scratch)
+		low, g := lowerGrams(s, &scratch, new(grams))
 		if isASCII(s) {
 			ascii++
 		}
@@ -167,6 +167,36 @@ func TestLineClass(t *testing.T) {
 		}
 		if got, want := cls&clsSpace != 0, strings.ContainsAny(s, " \n\t\v\f\r"); got != want {
 			t.Fatalf("%q: %v", s, got)
+		}
+	}
+}
+
+// An arena's sets are zero when handed out again, after a release; a
+// sentence's sets from an arena equal those made afresh.
+func TestGramArenaReuse(t *testing.T) {
+	a := &gramArena{}
+	var got []*grams
+	for range 3*gramBlock + 5 {
+		g := a.get()
+		if *g != (grams{}) {
+			t.Fatal("a fresh set is not zero")
+		}
+		gramsInto(g, "Any Text, with ſ long s")
+		got = append(got, g)
+	}
+	a.reset()
+	for i := range got {
+		if g := a.get(); g != got[i] || *g != (grams{}) {
+			t.Fatalf("set %d handed out again is another or not zero", i)
+		}
+	}
+	b := &gramArena{}
+	var scratch []byte
+	for _, text := range []string{"Plain words here", "MIXED Case and NON-COMMERCIAL", "Ünïcödé sentence"} {
+		s := newSentence(text, 1, 1, &scratch, b)
+		f := newSentence(text, 1, 1, &scratch, nil)
+		if *s.pgrams != *f.pgrams || *s.lgrams != *f.lgrams || s.lower != f.lower {
+			t.Errorf("%q: arena sets differ from fresh ones", text)
 		}
 	}
 }

@@ -139,8 +139,10 @@ type grams struct {
 func gramHash(a, b byte) uint16 { return (uint16(a)*131 + uint16(b)) & 4095 }
 
 // gramsOf returns the bigrams of s.
-func gramsOf(s string) *grams {
-	g := new(grams)
+func gramsOf(s string) *grams { return gramsInto(new(grams), s) }
+
+// gramsInto sets g, which must be zero, to the bigrams of s.
+func gramsInto(g *grams, s string) *grams {
 	for i := 0; i+1 < len(s); i++ {
 		h := gramHash(s[i], s[i+1])
 		g.bits[h>>6] |= 1 << (h & 63)

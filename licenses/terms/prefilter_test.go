@@ -22,7 +22,7 @@ func TestGuardsSound(t *testing.T) {
 	var ss []sentence
 	k := 0
 	for _, tx := range texts {
-		for _, s := range splitSentences(tx) {
+		for _, s := range splitSentences(tx, nil) {
 			if k%4 == 0 {
 				ss = append(ss, s)
 			}
@@ -30,7 +30,7 @@ func TestGuardsSound(t *testing.T) {
 		}
 	}
 	for _, tx := range []string{"Ruſſia", "RUSSIA", "T\u00dcRKIYE", "\u212aorea", "U.S. Dollars", "US$ 5", "NOTICE\tfile"} {
-		ss = append(ss, splitSentences(tx)...)
+		ss = append(ss, splitSentences(tx, nil)...)
 	}
 	if len(allGuards) < 30 {
 		t.Fatalf("only %d guards registered", len(allGuards))

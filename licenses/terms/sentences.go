@@ -3,6 +3,7 @@ package terms
 import (
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -26,24 +27,73 @@ type sentence struct {
 }
 
 // newSentence fills in the derived fields of a sentence. scratch is a
-// buffer it may reuse from one sentence to the next.
-func newSentence(text string, start, end int, scratch *[]byte) sentence {
+// buffer it may reuse from one sentence to the next; the bigram sets come
+// from a (nil: the heap).
+func newSentence(text string, start, end int, scratch *[]byte, a *gramArena) sentence {
 	s := sentence{text: text, start: start, end: end}
-	s.plain, s.pgrams = lowerGrams(text, scratch)
+	s.plain, s.pgrams = lowerGrams(text, scratch, a.get())
 	s.lower = foldSpellings(s.plain, s.pgrams)
 	s.lgrams = s.pgrams
 	if s.lower != s.plain {
-		s.lgrams = gramsOf(s.lower)
+		s.lgrams = gramsInto(a.get(), s.lower)
 	}
 	return s
 }
 
-// lowerGrams returns strings.ToLower(s) and its bigrams (gramsOf), for
-// ASCII text in one pass that lower-cases into scratch and hashes the
-// lower-cased bigrams as it goes (lower-casing a sentence and hashing its
-// bigrams are done for every sentence).
-func lowerGrams(s string, scratch *[]byte) (string, *grams) {
-	g := new(grams)
+// gramArena hands out the bigram sets of one extraction's sentences (two
+// per sentence at most, 520 bytes each) from blocks that the next
+// extraction reuses: a text's sets die with its extraction, and fresh
+// memory for each of them cost more in page faults than hashing did.
+type gramArena struct {
+	blocks [][]grams
+	b, n   int // next: blocks[b][n]
+}
+
+// gramBlock is how many sets a block holds; maxGramBlocks how many blocks
+// an arena may keep for the next extraction (about 2 MiB).
+const (
+	gramBlock     = 64
+	maxGramBlocks = 64
+)
+
+var gramArenas = sync.Pool{New: func() any { return new(gramArena) }}
+
+// get returns a zero set (a nil arena: from the heap).
+func (a *gramArena) get() *grams {
+	if a == nil {
+		return new(grams)
+	}
+	for a.b < len(a.blocks) && a.n == len(a.blocks[a.b]) {
+		a.b, a.n = a.b+1, 0
+	}
+	if a.b == len(a.blocks) {
+		a.blocks = append(a.blocks, make([]grams, gramBlock))
+	}
+	g := &a.blocks[a.b][a.n]
+	a.n++
+	*g = grams{}
+	return g
+}
+
+// release returns the arena for the next extraction; no set it handed
+// out may be used after. A text of many sentences keeps its blocks to
+// itself.
+func (a *gramArena) release() {
+	if len(a.blocks) > maxGramBlocks {
+		return
+	}
+	a.reset()
+	gramArenas.Put(a)
+}
+
+// reset makes every set the arena handed out free for get again.
+func (a *gramArena) reset() { a.b, a.n = 0, 0 }
+
+// lowerGrams returns strings.ToLower(s) and its bigrams (gramsOf) in g,
+// which must be zero, for ASCII text in one pass that lower-cases into
+// scratch and hashes the lower-cased bigrams as it goes (lower-casing a
+// sentence and hashing its bigrams are done for every sentence).
+func lowerGrams(s string, scratch *[]byte, g *grams) (string, *grams) {
 	b := append((*scratch)[:0], s...)
 	*scratch = b
 	upper := false
@@ -51,7 +101,8 @@ func lowerGrams(s string, scratch *[]byte) (string, *grams) {
 		c := b[i]
 		if c >= utf8.RuneSelf {
 			lower := strings.ToLower(s)
-			return lower, gramsOf(lower)
+			*g = grams{}
+			return lower, gramsInto(g, lower)
 		}
 		if 'A' <= c && c <= 'Z' {
 			c += 'a' - 'A'
@@ -129,7 +180,7 @@ var abbreviations = map[string]bool{
 
 // splitSentences normalizes text and cuts it into sentences, remembering the
 // source lines of each.
-func splitSentences(text string) []sentence {
+func splitSentences(text string, a *gramArena) []sentence {
 	if !utf8.ValidString(text) {
 		text = strings.ToValidUTF8(text, " ")
 	}
@@ -218,7 +269,7 @@ func splitSentences(text string) []sentence {
 			from, to = f, t
 		}
 		st, en := lineOf(from), lineOf(to-1)
-		out = append(out, newSentence(s, int(st), int(en), &scratch))
+		out = append(out, newSentence(s, int(st), int(en), &scratch, a))
 	}
 	start, quotes := 0, 0
 	for i := 0; i < len(norm); {
