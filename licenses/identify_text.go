@@ -50,9 +50,10 @@ func matchCatalog(db *fpDB, toks []shingle.Token, sh, in []uint32, at []int32) (
 	if len(sh) == 0 || len(db.refs) == 0 {
 		return nil, nil
 	}
-	// Each distinct input shingle's posting range.
+	// Each distinct input shingle's posting range (the index holds
+	// fewer than 2^31 postings; 12 bytes a shingle).
 	type uniq struct {
-		lo, hi  int
+		lo, hi  int32
 		removed bool
 		inBest  bool // the match of this round holds it
 		fresh   bool // explained in this round
@@ -60,7 +61,8 @@ func matchCatalog(db *fpDB, toks []shingle.Token, sh, in []uint32, at []int32) (
 	us := make([]uniq, len(in))
 	held := false
 	for u, h := range in {
-		us[u].lo, us[u].hi = db.postings(h)
+		lo, hi := db.postings(h)
+		us[u].lo, us[u].hi = int32(lo), int32(hi)
 		held = held || us[u].hi > us[u].lo
 	}
 	if !held {
@@ -68,7 +70,7 @@ func matchCatalog(db *fpDB, toks []shingle.Token, sh, in []uint32, at []int32) (
 	}
 	full := make([]int, len(db.refs))
 	for _, u := range us {
-		db.index.AddPostings(u.lo, u.hi, full, 1)
+		db.index.AddPostings(int(u.lo), int(u.hi), full, 1)
 	}
 	// rem: shingles of each reference not yet explained; left: distinct
 	// input shingles not yet explained.
@@ -128,27 +130,27 @@ func matchCatalog(db *fpDB, toks []shingle.Token, sh, in []uint32, at []int32) (
 		gone, kept := 0, 0
 		for i := range us {
 			u := &us[i]
-			u.inBest = db.index.HasPosting(u.lo, u.hi, best)
+			u.inBest = db.index.HasPosting(int(u.lo), int(u.hi), best)
 			u.fresh = u.inBest && !u.removed
 			if u.fresh {
 				u.removed = true
 				left--
-				gone += u.hi - u.lo
+				gone += int(u.hi - u.lo)
 			} else if !u.removed {
-				kept += u.hi - u.lo
+				kept += int(u.hi - u.lo)
 			}
 		}
 		if kept+len(rem) < gone {
 			clear(rem)
 			for _, u := range us {
 				if !u.removed {
-					db.index.AddPostings(u.lo, u.hi, rem, 1)
+					db.index.AddPostings(int(u.lo), int(u.hi), rem, 1)
 				}
 			}
 		} else {
 			for _, u := range us {
 				if u.fresh {
-					db.index.AddPostings(u.lo, u.hi, rem, -1)
+					db.index.AddPostings(int(u.lo), int(u.hi), rem, -1)
 				}
 			}
 		}
