@@ -470,14 +470,6 @@ func rangeResponse(resp *http.Response, u string, off, n int64, secrets []string
 	return &bodyReader{r: io.LimitReader(resp.Body, n), c: resp.Body, u: u, secrets: secrets}, nil
 }
 
-// readRange reads n bytes at off through openRange.
-func (d *httpDoer) readRange(ctx context.Context, u string, off, n int64) ([]byte, error) {
-	if n == 0 {
-		return []byte{}, nil
-	}
-	return readAllClose(d.openRange(ctx, u, off, n))
-}
-
 // readAllClose reads a body opened for a range to its end and closes it;
 // an empty range is an empty, non-nil slice.
 func readAllClose(rc io.ReadCloser, err error) ([]byte, error) {

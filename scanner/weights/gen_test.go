@@ -6,9 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"os"
-	"path/filepath"
-	"testing"
 )
 
 // This file holds small writers of GGUF and safetensors files for tests.
@@ -297,16 +294,6 @@ func sampleSafetensors() []byte {
 			"model.norm.weight":  {"F32", []uint64{4}, []uint64{64, 80}},
 			"lm_head.weight":     {"BF16", []uint64{8, 4}, []uint64{80, 144}},
 		})
-}
-
-// writeTemp writes b to a file in a test directory and returns its path.
-func writeTemp(t testing.TB, name string, b []byte) string {
-	t.Helper()
-	p := filepath.Join(t.TempDir(), name)
-	if err := os.WriteFile(p, b, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return p
 }
 
 // memReader returns a counting reader over b.
