@@ -154,7 +154,13 @@ func matchCatalog(db *fpDB, toks []shingle.Token, sh, in []uint32, at []int32) (
 				}
 			}
 		}
-		pos = pos[:0]
+		n := 0
+		for _, u := range at {
+			if us[u].inBest {
+				n++
+			}
+		}
+		pos = slices.Grow(pos[:0], n) // (grown by appends it was twice the size)
 		for i, u := range at {
 			if us[u].inBest {
 				pos = append(pos, i)

@@ -398,6 +398,7 @@ func SetAt(hs []uint32) (set []uint32, at []int32) {
 	}
 	SortHigh(pairs)
 	at = make([]int32, len(hs))
+	set = make([]uint32, 0, len(hs)) // at most one value a position
 	for _, p := range pairs {
 		h := uint32(p >> 32)
 		if len(set) == 0 || set[len(set)-1] != h {
