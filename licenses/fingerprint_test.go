@@ -116,6 +116,24 @@ func TestFingerprintIndexMismatch(t *testing.T) {
 			t.Logf("%s: %v", name, err)
 		}
 	}
+	// Fingerprint files regenerated after the index was made: a text's
+	// checksum changed in a reference line (same sizes everywhere), or
+	// the data grown by a byte.
+	hdrEnd := bytes.Index(fingerprintData, []byte("\nDATA\n"))
+	sumAt := bytes.Index(fingerprintData[:hdrEnd], []byte("\nL\t")) + 1
+	edited := bytes.Clone(fingerprintData)
+	line := edited[sumAt : sumAt+bytes.IndexByte(edited[sumAt:], '\n')]
+	line[len(line)-1] ^= 1 // (the line's last field, a count or a list)
+	for name, fs := range map[string][][]byte{
+		"a reference line changed": {edited, spdxFingerprintData},
+		"data grown":               {fingerprintData, append(bytes.Clone(spdxFingerprintData), 0)},
+	} {
+		if _, err := readFingerprints(fs, fingerprintIndex); err == nil {
+			t.Errorf("%s: no error", name)
+		} else {
+			t.Logf("%s: %v", name, err)
+		}
+	}
 }
 
 func must[T any](v T, err error) T {
