@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -226,7 +227,12 @@ func execute(ctx context.Context, app *App, args []string) int {
 	root.SetArgs(args)
 	cmd, err := root.ExecuteContextC(ctx)
 	if err != nil && ctx.Err() != nil && !errors.Is(err, errUsage) {
-		// Ctrl-C: say so, and exit as shells expect (128 + SIGINT).
+		// Ctrl-C or SIGTERM: say so, and exit as shells expect (128 +
+		// the signal).
+		if se, ok := context.Cause(ctx).(signalError); ok && se.sig == syscall.SIGTERM {
+			app.warnf("terminated")
+			return exitTerminated
+		}
 		app.warnf("interrupted")
 		return exitInterrupted
 	}

@@ -17,6 +17,7 @@ const (
 	exitUsage       = 2   // bad flags, arguments, profile or policy files
 	exitOperational = 3   // the target (or every target) could not be read
 	exitInterrupted = 130 // interrupted (Ctrl-C): 128 + SIGINT, as shells report it
+	exitTerminated  = 143 // terminated (SIGTERM: a job runner or kill stopping it): 128 + SIGTERM
 )
 
 var (

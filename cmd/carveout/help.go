@@ -52,6 +52,7 @@ var exitCodes = []struct {
 	{exitUsage, "usage error: bad flags or arguments, invalid profile or policy file"},
 	{exitOperational, "operational failure: the target (or every target of a list) could not be read"},
 	{exitInterrupted, "interrupted (Ctrl-C)"},
+	{exitTerminated, "terminated (SIGTERM: a job runner or kill stopping it)"},
 }
 
 func exitCodeText() string {
