@@ -18,19 +18,28 @@ import (
 	"github.com/creack/pty"
 )
 
-// TestPseudoTerminal runs carveout on a pseudo-terminal of 80 columns, as
-// a person would: colours on, tables within 80 columns, the progress line
-// naming the targets in flight, cleared before each report and at the end.
-func TestPseudoTerminal(t *testing.T) {
+// carveoutCommand returns a temporary directory and, in it, a "carveout"
+// that runs this test binary as carveout (testscript.Main dispatches by
+// that name), for tests that need a real process.
+func carveoutCommand(t *testing.T) (dir, bin string) {
+	t.Helper()
 	exe, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "carveout") // testscript.Main runs carveout under this name
+	dir = t.TempDir()
+	bin = filepath.Join(dir, "carveout")
 	if err := os.Symlink(exe, bin); err != nil {
 		t.Skipf("no symlink: %v", err)
 	}
+	return dir, bin
+}
+
+// TestPseudoTerminal runs carveout on a pseudo-terminal of 80 columns, as
+// a person would: colours on, tables within 80 columns, the progress line
+// naming the targets in flight, cleared before each report and at the end.
+func TestPseudoTerminal(t *testing.T) {
+	dir, bin := carveoutCommand(t)
 	models, _ := filepath.Abs("../../testdata/models")
 	for _, c := range []struct {
 		name  string

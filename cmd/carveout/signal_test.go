@@ -25,15 +25,7 @@ import (
 // short is not. The Hub never answers here, so the signal always comes
 // while a target is being read.
 func TestSignalEndsTheScan(t *testing.T) {
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "carveout") // testscript.Main runs carveout under this name
-	if err := os.Symlink(exe, bin); err != nil {
-		t.Skipf("no symlink: %v", err)
-	}
+	dir, bin := carveoutCommand(t)
 	local, _ := filepath.Abs("../../testdata/models/apache-model")
 	for _, c := range []struct {
 		sig  syscall.Signal
