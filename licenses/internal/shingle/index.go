@@ -74,9 +74,8 @@ const IndexVersion = "genfpindex/3"
 
 // IndexFile returns the index file (see genfpindex) of the fingerprint
 // files, numbering their references in order: header lines identifying
-// each file (FileChecks), then the
-// inverted index (AppendIndex) and the anchor table of their "B" lines, in
-// order (AppendAnchors).
+// each file (FileChecks), then the inverted index (AppendIndex) and the
+// anchor table of their "B" lines, in order (AppendAnchors).
 func IndexFile(files [][]byte) ([]byte, error) {
 	var refs []IndexRef
 	var anchors []Anchor
